@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The single source of truth for mmm's configuration. Every layer (defaults, global
+ * file, project file, MMM_* environment, CLI flags) is validated against this schema,
+ * and `mmm config schema` prints the JSON Schema generated from it.
+ *
+ * Durations are seconds. Money is USD. A command set to "" is disabled; a command left
+ * unset is taken from the project analyzer.
+ */
+const seconds = z.number().positive();
+
+export const pricingSchema = z
+  .object({
+    input: z.number().nonnegative().describe('USD per million input tokens'),
+    output: z.number().nonnegative().describe('USD per million output tokens'),
+    cache_write: z.number().nonnegative().optional().describe('USD per million cache-write tokens'),
+    cache_read: z.number().nonnegative().optional().describe('USD per million cache-read tokens'),
+  })
+  .strict();
+
+export const commandsSchema = z
+  .object({
+    build: z.string().optional(),
+    test: z.string().optional(),
+    lint: z.string().optional(),
+    typecheck: z.string().optional(),
+    format: z.string().optional(),
+  })
+  .strict()
+  .describe('Project commands; unset = detected by the analyzer, "" = disabled');
+
+export const configSchema = z
+  .object({
+    model: z.string().min(1).default('claude-sonnet-5-5').describe('Anthropic model id'),
+    max_iterations: z.number().int().positive().default(10).describe('Spec attempts per run'),
+    max_attempts: z.number().int().positive().default(3).describe('Attempts per spec'),
+    max_turns: z.number().int().positive().default(50).describe('Model turns per attempt'),
+    max_output_tokens: z.number().int().positive().default(16000),
+    spec_dir: z.string().min(1).default('specs'),
+    budget: z
+      .object({
+        usd: z.number().positive().optional().describe('Stop the run past this cost (USD)'),
+        tokens: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Stop the run past this many tokens'),
+        time: seconds.optional().describe('Stop the run past this wall time (seconds)'),
+      })
+      .strict()
+      .default({}),
+    commands: commandsSchema.default({}),
+    validate: z
+      .object({
+        run: z
+          .array(z.enum(['build', 'test', 'lint', 'typecheck']))
+          .default(['test', 'lint', 'typecheck'])
+          .describe('Project commands run to validate each attempt'),
+        timeout: seconds.default(600).describe('Per validation command'),
+      })
+      .strict()
+      .default({ run: ['test', 'lint', 'typecheck'], timeout: 600 }),
+    git: z
+      .object({
+        branch_prefix: z.string().min(1).default('mmm/'),
+        worktree: z.boolean().default(true).describe('Work in .mmm/worktrees/<run-id>'),
+      })
+      .strict()
+      .default({ branch_prefix: 'mmm/', worktree: true }),
+    tools: z
+      .object({
+        bash_timeout: seconds.default(120),
+        output_limit: z.number().int().positive().default(30000).describe('Characters'),
+        allow: z.array(z.string()).default([]).describe('Command patterns always allowed'),
+        deny: z.array(z.string()).default([]).describe('Extra command patterns refused'),
+      })
+      .strict()
+      .default({ bash_timeout: 120, output_limit: 30000, allow: [], deny: [] }),
+    provider: z
+      .object({
+        base_url: z.string().url().optional().describe('Anthropic-compatible server'),
+        tool_schema: z.enum(['auto', 'anthropic', 'custom']).default('auto'),
+        max_retries: z.number().int().nonnegative().default(4),
+        retry_max_wait: seconds.default(60).describe('Cap on any single retry wait'),
+        timeout: seconds.default(600).describe('Per request'),
+      })
+      .strict()
+      .default({ tool_schema: 'auto', max_retries: 4, retry_max_wait: 60, timeout: 600 }),
+    context: z
+      .object({
+        compact_threshold: z.number().gt(0).lte(1).default(0.6).describe('Share of the window'),
+      })
+      .strict()
+      .default({ compact_threshold: 0.6 }),
+    pricing: z.record(z.string(), pricingSchema).default({}).describe('Per-model price overrides'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ModelPricing = z.infer<typeof pricingSchema>;
+export type ProjectCommandName = keyof z.infer<typeof commandsSchema>;
+
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}

@@ -1,0 +1,108 @@
+import type { AgentEvent } from '../agent/events.js';
+import type { Cost, Usage } from '../llm/usage.js';
+
+/**
+ * The event stream of `mmm improve`. Appended to `.mmm/runs/<id>/events.jsonl`,
+ * printed one per line by `--json`, rendered by the TUI and the plain renderer.
+ * Documented in docs/events.md; adding a field is compatible, renaming is not.
+ */
+export type SpecRunStatus = 'pending' | 'in-progress' | 'done' | 'failed' | 'blocked' | 'skipped';
+
+export interface SpecSummary {
+  id: string;
+  title: string;
+  status: SpecRunStatus;
+  criteriaDone: number;
+  criteriaTotal: number;
+}
+
+export interface Limits {
+  maxIterations: number;
+  usd?: number;
+  tokens?: number;
+  /** seconds */
+  time?: number;
+}
+
+export interface Totals {
+  usage: Usage;
+  cost: Cost;
+  iterations: number;
+  commits: number;
+  elapsedMs: number;
+}
+
+export interface CheckResult {
+  /** e.g. "test", "lint", "run: npm run e2e", "file_exists: src/x.ts", "expr" */
+  name: string;
+  passed: boolean;
+  /** One line: "12 passed, 1 failed", "exit 2", "missing" … */
+  summary: string;
+  exitCode?: number;
+  failedTests?: string[];
+  /** Tail of the output, for feedback; bounded. */
+  output?: string;
+  durationMs: number;
+}
+
+export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';
+
+export type AttemptOutcome = 'passed' | 'failed' | 'no_changes' | 'agent_error' | 'stopped';
+
+export type RunEndStatus = 'completed' | 'failed' | 'limit' | 'interrupted' | 'provider_error';
+
+interface Base {
+  /** ISO time */
+  t: string;
+  runId: string;
+}
+
+export type RunEventBody =
+  | {
+      type: 'run_start';
+      branch: string;
+      worktree: string;
+      baseCommit: string;
+      model: string;
+      workflow: 'specs' | 'review';
+      specs: SpecSummary[];
+      limits: Limits;
+      resumed: boolean;
+    }
+  | {
+      type: 'attempt_start';
+      specId: string;
+      title: string;
+      iteration: number;
+      attempt: number;
+      maxAttempts: number;
+    }
+  | { type: 'step'; specId: string; attempt: number; step: RunStep }
+  | { type: 'agent'; specId: string; attempt: number; event: AgentEvent }
+  | { type: 'validation'; specId: string; attempt: number; passed: boolean; checks: CheckResult[] }
+  | {
+      type: 'attempt_end';
+      specId: string;
+      attempt: number;
+      outcome: AttemptOutcome;
+      commit?: string;
+      /** What the next attempt is told, when it failed. */
+      feedback?: string;
+      patch?: string;
+    }
+  | { type: 'spec_status'; specId: string; status: SpecRunStatus; reason?: string }
+  | { type: 'totals'; totals: Totals; limits: Limits }
+  | { type: 'warning'; message: string }
+  | {
+      type: 'run_end';
+      status: RunEndStatus;
+      reason: string;
+      exitCode: number;
+      branch: string;
+      specs: SpecSummary[];
+      totals: Totals;
+      /** What to run next, e.g. the merge command. */
+      next: string[];
+    };
+
+export type RunEvent = Base & RunEventBody;
