@@ -106,3 +106,14 @@ export type RunEventBody =
     };
 
 export type RunEvent = Base & RunEventBody;
+
+/**
+ * A started run as its readers see it: the event stream, and the two ways to stop it.
+ * `requestStop` finishes the current tool call, checkpoints and ends the run (exit 130);
+ * `abort` stops at once (a second Ctrl-C). Both keep state consistent.
+ */
+export interface RunHandle {
+  events: AsyncIterable<RunEvent>;
+  requestStop(): void;
+  abort(): void;
+}
