@@ -15,6 +15,7 @@ async function loadCommands(): Promise<Register[]> {
   // Registration modules are tiny (options + a lazy import), so loading them all is cheap.
   const modules = await Promise.all([
     // COMMANDS: one line per command module, in --help order.
+    import('./commands/config.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }
