@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { main } from './program.js';
-
 // A closed pipe (`mmm runs | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -9,4 +7,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-await main(process.argv);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Fast path: no commander, no command modules.
+  const { mmmVersion } = await import('./version.js');
+  process.stdout.write(`${mmmVersion()}\n`);
+} else {
+  const { main } = await import('./program.js');
+  await main(process.argv);
+}
