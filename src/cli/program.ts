@@ -15,7 +15,16 @@ async function loadCommands(): Promise<Register[]> {
   // Registration modules are tiny (options + a lazy import), so loading them all is cheap.
   const modules = await Promise.all([
     // COMMANDS: one line per command module, in --help order.
+    import('./commands/demo.js'),
+    import('./commands/init.js'),
+    import('./commands/analyze.js'),
+    import('./commands/projects.js'),
     import('./commands/config.js'),
+    import('./commands/specs.js'),
+    import('./commands/spec.js'),
+    import('./commands/improve.js'),
+    import('./commands/status.js'),
+    import('./commands/runs.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }

@@ -18,3 +18,10 @@ const errColors = pc.createColors(colorEnabled(process.stderr));
 export const color = colors;
 /** For stderr. */
 export const paint = errColors;
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colors for a given stream (e.g. the stream a renderer writes to). */
+export function colorsFor(stream: NodeJS.WriteStream): Colors {
+  return pc.createColors(colorEnabled(stream));
+}

@@ -14,6 +14,12 @@ export interface SpecSummary {
   status: SpecRunStatus;
   criteriaDone: number;
   criteriaTotal: number;
+  /** Why it failed, was blocked or skipped. */
+  reason?: string;
+  /** The commit that completed it in this run. */
+  commit?: string;
+  /** Attempts made in this run. */
+  attempts?: number;
 }
 
 export interface Limits {

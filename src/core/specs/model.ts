@@ -27,8 +27,16 @@ export interface Criterion {
   line: number;
 }
 
+/** A 1-based position in a spec file. */
+export interface SpecPosition {
+  line: number;
+  column: number;
+}
+
 export interface Spec {
   id: string;
+  /** The `number:` key, else the leading number of the file name (`03-retry.md` → 3). */
+  number?: number;
   title: string;
   /** Path relative to the repository root, with forward slashes. */
   file: string;
@@ -46,6 +54,8 @@ export interface Spec {
   sections: Record<string, string>;
   /** The markdown body without frontmatter. */
   body: string;
+  /** Where the id and each `depends_on` entry were written, for graph problems. */
+  positions?: { id?: SpecPosition; dependsOn?: SpecPosition[] };
 }
 
 /** A problem found in a spec file: `file:line:column: message`. */

@@ -1,0 +1,152 @@
+import { Option, type Command } from 'commander';
+import { InputError } from '../../core/errors.js';
+import { parseDuration } from '../../core/run/duration.js';
+import type { ImproveOptions } from '../../core/run/options.js';
+import { action } from '../run-command.js';
+
+interface ImproveFlags {
+  spec?: string[];
+  focus?: string;
+  model?: string;
+  maxIterations?: string;
+  maxCost?: string;
+  maxTokens?: string;
+  maxTime?: string;
+  inPlace?: boolean;
+  merge?: boolean;
+  resume?: string | true;
+  json?: boolean;
+  tui?: boolean;
+  replay?: string;
+  replayDelay?: string;
+}
+
+function positiveNumber(
+  flag: string,
+  value: string | undefined,
+  integer: boolean,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new InputError(
+      `${flag} ${value}: expected a positive ${integer ? 'whole number' : 'number'}`,
+      {
+        hint: integer ? `e.g. ${flag} 20` : `e.g. ${flag} 2.50`,
+      },
+    );
+  }
+  return n;
+}
+
+/** The CLI flags as the engine's options; bad values are usage errors (exit 2). */
+export function improveOptions(
+  flags: ImproveFlags,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): ImproveOptions {
+  let maxTime: number | undefined;
+  if (flags.maxTime !== undefined) {
+    const seconds = parseDuration(flags.maxTime);
+    if (seconds === null) {
+      throw new InputError(`--max-time ${flags.maxTime}: not a duration`, {
+        hint: 'use a number with a unit: 90s, 30m, 1h, 1h30m (a bare number is seconds)',
+      });
+    }
+    maxTime = seconds;
+  }
+  const replayDelay = flags.replayDelay === undefined ? undefined : Number(flags.replayDelay);
+  if (replayDelay !== undefined && (!Number.isFinite(replayDelay) || replayDelay < 0)) {
+    throw new InputError(`--replay-delay ${flags.replayDelay}: expected milliseconds (0 or more)`);
+  }
+  if (flags.focus !== undefined && flags.focus.trim() === '') {
+    throw new InputError('--focus needs an area, e.g. --focus "error handling"');
+  }
+  const options: ImproveOptions = { cwd, env };
+  const set = <K extends keyof ImproveOptions>(key: K, value: ImproveOptions[K] | undefined) => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('model', flags.model);
+  set('maxIterations', positiveNumber('--max-iterations', flags.maxIterations, true));
+  set('maxCost', positiveNumber('--max-cost', flags.maxCost, false));
+  set('maxTokens', positiveNumber('--max-tokens', flags.maxTokens, true));
+  set('maxTime', maxTime);
+  set('specIds', flags.spec?.length ? flags.spec : undefined);
+  set('focus', flags.focus?.trim());
+  set('inPlace', flags.inPlace);
+  set('merge', flags.merge);
+  set('resume', flags.resume);
+  set('replayPath', flags.replay);
+  set('replayDelayMs', replayDelay);
+  return options;
+}
+
+export function register(program: Command): void {
+  program
+    .command('improve')
+    .description(
+      'let Claude work through the specs (or review the code): verified commits on a run branch',
+    )
+    .option('--spec <id...>', 'work only on these specs')
+    .option(
+      '--focus <area>',
+      'no specs needed: Claude reviews this area, writes a spec, implements it',
+    )
+    .option('--model <id>', 'Anthropic model id (config: model)')
+    .option(
+      '--max-iterations <n>',
+      'stop after this many attempts in the run (config: max_iterations)',
+    )
+    .option('--max-cost <usd>', 'stop past this cost in USD (config: budget.usd)')
+    .option('--max-tokens <n>', 'stop past this many tokens (config: budget.tokens)')
+    .option(
+      '--max-time <duration>',
+      'stop past this wall time, e.g. 90s, 30m, 2h (config: budget.time)',
+    )
+    .option(
+      '--in-place',
+      'work in this checkout on a new branch instead of a worktree (needs a clean checkout)',
+    )
+    .option('--merge', 'fast-forward the current branch to the run branch when everything passed')
+    .option(
+      '--resume [run-id]',
+      'continue an interrupted or limited run (default: the latest resumable)',
+    )
+    .option('--json', 'print the run as JSON events, one per line (docs/events.md)')
+    .option('--no-tui', 'plain line-by-line progress instead of the terminal UI')
+    .addOption(
+      new Option('--replay <transcript>', 'serve the model from a recorded transcript').hideHelp(),
+    )
+    .addOption(new Option('--replay-delay <ms>', 'pause between replayed text chunks').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ mmm improve                          work through specs/ in dependency order
+  $ mmm improve --spec add-retry         only this spec
+  $ mmm improve --focus "error handling" no specs: review, write one, implement it
+  $ mmm improve --max-cost 5 --max-time 1h
+  $ mmm improve --resume                 continue the latest interrupted run
+
+Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached (resumable)
+            4 provider error · 130 interrupted (resumable)`,
+    )
+    .action(
+      action(async (flags: ImproveFlags) => {
+        const options = improveOptions(flags, process.cwd(), process.env);
+        const { startImprove } = await import('../../core/run/improve.js');
+        const { renderRun, chooseMode } = await import('../../ui/render-run.js');
+        const run = startImprove(options);
+        const mode = chooseMode({ json: flags.json, tui: flags.tui }, process.env, process.stdout);
+        // The renderer routes SIGINT/SIGTERM and the TUI's keys to the run: the first
+        // asks for a graceful stop, the second aborts.
+        const rendering = renderRun(run, { mode });
+        try {
+          const result = await run.result;
+          return result.exitCode;
+        } finally {
+          await rendering;
+        }
+      }),
+    );
+}

@@ -1,0 +1,43 @@
+import { didYouMean } from '../../core/config/did-you-mean.js';
+import { InputError } from '../../core/errors.js';
+import { dependentsOf } from '../../core/specs/graph.js';
+import type { Spec } from '../../core/specs/model.js';
+import { renderSpecDetail } from '../../ui/specs-render.js';
+import { loadValidSpecs } from './load-valid.js';
+
+/** A spec by id, by number (`3`, `03`) or by file name (`03-retry.md`, `specs/03-retry.md`). */
+export function findSpec(specs: Spec[], query: string): Spec {
+  const byId = specs.find((s) => s.id === query);
+  if (byId) return byId;
+  if (/^\d+$/.test(query)) {
+    const byNumber = specs.filter((s) => s.number === Number(query));
+    if (byNumber.length === 1 && byNumber[0]) return byNumber[0];
+  }
+  const byFile = specs.find((s) => s.file === query || s.file.split('/').pop() === query);
+  if (byFile) return byFile;
+  const guess = didYouMean(
+    query,
+    specs.map((s) => s.id),
+  );
+  throw new InputError(`no spec "${query}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+    hint: 'mmm specs lists the ids',
+  });
+}
+
+export async function showSpecCommand(options: {
+  cwd: string;
+  id: string;
+  json: boolean;
+}): Promise<number> {
+  const { specs } = await loadValidSpecs(options.cwd);
+  const spec = findSpec(specs, options.id);
+  const dependents = dependentsOf(specs, spec.id);
+  if (options.json) {
+    const { positions: _positions, ...rest } = spec;
+    process.stdout.write(`${JSON.stringify({ ...rest, dependents }, null, 2)}\n`);
+    return 0;
+  }
+  const statusOf = (id: string) => specs.find((s) => s.id === id)?.status;
+  process.stdout.write(`${renderSpecDetail(spec, dependents, statusOf)}\n`);
+  return 0;
+}

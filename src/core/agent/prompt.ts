@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Files with the repository's own instructions for coding agents, in reading order. */
+export const AGENT_NOTE_FILES = ['CLAUDE.md', 'AGENTS.md', '.claude/CLAUDE.md'];
+
+/** Upper bound on the agent notes put into the prompt (characters). */
+export const AGENT_NOTES_LIMIT = 16_000;
+
+export interface PromptParts {
+  analysisSummary?: string;
+  agentNotes?: string;
+  spec: { id: string; title: string; body: string; file: string };
+  checks: string[];
+  previousAttempts: { attempt: number; summary: string; feedback: string }[];
+  extraRules?: string[];
+}
+
+const ROLE = `You are mmm, an autonomous software engineer working in a git repository on one task at a time. Nobody is watching: do not ask questions, make reasonable decisions and keep going until the task is done.
+
+Rules:
+- Work only through the tools: \`str_replace_based_edit_tool\` to view and edit files, \`bash\` to run commands. Paths are relative to the repository root.
+- Read the relevant code before changing it. Make the smallest change that fully does the task, in the project's existing style.
+- Run the project's tests, linters and type checker yourself and fix what fails before you finish.
+- Do not commit, push, reset, rebase, stash or switch branches: mmm owns git and commits your work when its checks pass.
+- Do not touch files outside the repository, secrets or the .git directory. Commands run non-interactively with a timeout: never start servers or watchers that do not exit.
+- When you are done, end your turn with a short summary: what you changed, how you verified it, and anything left open.`;
+
+/**
+ * The system prompt of an attempt. The stable part (role, rules, project summary, agent
+ * notes) comes first so that it is served from the prompt cache across attempts; the
+ * task, its checks and the history of earlier attempts follow.
+ */
+export function buildSystemPrompt(parts: PromptParts): string {
+  const sections: string[] = [ROLE];
+  if (parts.extraRules?.length) {
+    sections.push(`Project rules:\n${parts.extraRules.map((r) => `- ${r}`).join('\n')}`);
+  }
+  if (parts.analysisSummary?.trim()) {
+    sections.push(`<project>\n${parts.analysisSummary.trim()}\n</project>`);
+  }
+  if (parts.agentNotes?.trim()) {
+    sections.push(
+      `The repository's own notes for coding agents (follow them unless they conflict with the rules above):\n<agent_notes>\n${parts.agentNotes.trim()}\n</agent_notes>`,
+    );
+  }
+  const { spec } = parts;
+  sections.push(
+    `<task id="${spec.id}" file="${spec.file}">\n# ${spec.title}\n\n${spec.body.trim()}\n</task>`,
+  );
+  if (parts.checks.length) {
+    sections.push(
+      `mmm accepts the work only if all of these pass after your turn:\n${parts.checks
+        .map((c) => `- ${c}`)
+        .join('\n')}`,
+    );
+  }
+  if (parts.previousAttempts.length) {
+    const attempts = parts.previousAttempts
+      .map(
+        (a) =>
+          `<attempt number="${a.attempt}">\nWhat it did: ${a.summary.trim() || '(no summary)'}\nWhy it was rejected: ${a.feedback.trim() || '(no details)'}\n</attempt>`,
+      )
+      .join('\n');
+    sections.push(
+      `Earlier attempts at this task were rolled back. Do not repeat what failed:\n${attempts}`,
+    );
+  }
+  return sections.join('\n\n');
+}
+
+/** The first user message: points at the task in the system prompt. */
+export function taskMessage(spec: { id: string; title: string }): string {
+  return `Do task ${spec.id}: ${spec.title}. Follow the task description and the rules in your instructions, verify your work with the project's own checks, then end your turn with a summary.`;
+}
+
+/**
+ * CLAUDE.md / AGENTS.md contents of `root`, each headed by its file name, cut to
+ * AGENT_NOTES_LIMIT characters in total; undefined when there are none.
+ */
+export async function readAgentNotes(
+  root: string,
+  limit = AGENT_NOTES_LIMIT,
+): Promise<string | undefined> {
+  const parts: string[] = [];
+  let used = 0;
+  for (const name of AGENT_NOTE_FILES) {
+    let text: string;
+    try {
+      text = (await readFile(join(root, name), 'utf8')).trim();
+    } catch {
+      continue;
+    }
+    if (!text) continue;
+    const room = limit - used;
+    if (room <= 0) break;
+    const body =
+      text.length > room
+        ? `${text.slice(0, room)}\n[… ${name} truncated at ${room} characters]`
+        : text;
+    parts.push(`## ${name}\n${body}`);
+    used += Math.min(text.length, room);
+  }
+  return parts.length ? parts.join('\n\n') : undefined;
+}

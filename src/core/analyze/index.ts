@@ -1,0 +1,61 @@
+import { stat, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { readCache, treeState, writeCache } from './cache.js';
+import { errorCode, listFiles } from './files.js';
+import type { Analysis } from './types.js';
+
+export type { Analysis } from './types.js';
+export { summarizeAnalysis } from './summary.js';
+
+export interface AnalyzeOptions {
+  /** Read and write `.mmm/cache/analysis.json` (default true). */
+  cache?: boolean;
+}
+
+/**
+ * Analyze the project at `root`: languages, package managers, frameworks, the
+ * commands to build/test/lint/typecheck/format it, CI, tests, TODOs, git facts.
+ * Throws InputError when `root` is missing or not a directory; every other
+ * problem degrades into `warnings`.
+ */
+export async function analyzeProject(
+  root: string,
+  options: AnalyzeOptions = {},
+): Promise<Analysis> {
+  const dir = await checkRoot(root);
+  const useCache = options.cache !== false;
+  const state = useCache ? await treeState(dir) : undefined;
+  if (state) {
+    const hit = await readCache(dir, state.key);
+    if (hit) return { ...hit, cached: true };
+  }
+  const listing = state?.listing ?? (await listFiles(dir));
+  const { computeAnalysis } = await import('./compute.js');
+  const analysis = await computeAnalysis(dir, listing);
+  if (state) {
+    const problem = await writeCache(dir, state.key, analysis);
+    if (problem) analysis.warnings.push(problem);
+  }
+  return analysis;
+}
+
+async function checkRoot(root: string): Promise<string> {
+  const abs = resolve(root);
+  try {
+    const st = await stat(abs);
+    if (!st.isDirectory()) {
+      throw new InputError(`${abs} is not a directory`, {
+        hint: 'pass the project directory, e.g. mmm analyze .',
+      });
+    }
+    return await realpath(abs);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new InputError(`${abs} does not exist`, { hint: 'pass an existing project directory' });
+    }
+    throw new InputError(`cannot open ${abs}: ${code}`, { cause: error });
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * File name → language. `kind` separates programming languages (which decide the
+ * primary language and the test ratio) from build files, markup, data and prose.
+ */
+export type LanguageKind = 'programming' | 'build' | 'markup' | 'data' | 'prose';
+
+export interface LanguageInfo {
+  name: string;
+  kind: LanguageKind;
+}
+
+const P = (name: string): LanguageInfo => ({ name, kind: 'programming' });
+const M = (name: string): LanguageInfo => ({ name, kind: 'markup' });
+const D = (name: string): LanguageInfo => ({ name, kind: 'data' });
+const T = (name: string): LanguageInfo => ({ name, kind: 'prose' });
+const B = (name: string): LanguageInfo => ({ name, kind: 'build' });
+
+const BY_EXTENSION: Record<string, LanguageInfo> = {
+  ts: P('TypeScript'),
+  tsx: P('TypeScript'),
+  mts: P('TypeScript'),
+  cts: P('TypeScript'),
+  js: P('JavaScript'),
+  jsx: P('JavaScript'),
+  mjs: P('JavaScript'),
+  cjs: P('JavaScript'),
+  vue: P('Vue'),
+  svelte: P('Svelte'),
+  astro: P('Astro'),
+  py: P('Python'),
+  pyi: P('Python'),
+  rs: P('Rust'),
+  go: P('Go'),
+  java: P('Java'),
+  kt: P('Kotlin'),
+  kts: P('Kotlin'),
+  scala: P('Scala'),
+  groovy: P('Groovy'),
+  gradle: B('Gradle'),
+  clj: P('Clojure'),
+  rb: P('Ruby'),
+  rake: P('Ruby'),
+  gemspec: P('Ruby'),
+  php: P('PHP'),
+  ex: P('Elixir'),
+  exs: P('Elixir'),
+  erl: P('Erlang'),
+  cs: P('C#'),
+  fs: P('F#'),
+  vb: P('Visual Basic'),
+  c: P('C'),
+  h: P('C'),
+  cc: P('C++'),
+  cpp: P('C++'),
+  cxx: P('C++'),
+  hpp: P('C++'),
+  hh: P('C++'),
+  m: P('Objective-C'),
+  swift: P('Swift'),
+  dart: P('Dart'),
+  lua: P('Lua'),
+  pl: P('Perl'),
+  r: P('R'),
+  jl: P('Julia'),
+  hs: P('Haskell'),
+  ml: P('OCaml'),
+  zig: P('Zig'),
+  nim: P('Nim'),
+  sh: P('Shell'),
+  bash: P('Shell'),
+  zsh: P('Shell'),
+  fish: P('Shell'),
+  ps1: P('PowerShell'),
+  sql: P('SQL'),
+  html: M('HTML'),
+  htm: M('HTML'),
+  css: M('CSS'),
+  scss: M('SCSS'),
+  sass: M('SCSS'),
+  less: M('Less'),
+  xml: D('XML'),
+  json: D('JSON'),
+  jsonc: D('JSON'),
+  json5: D('JSON'),
+  yml: D('YAML'),
+  yaml: D('YAML'),
+  toml: D('TOML'),
+  ini: D('INI'),
+  csv: D('CSV'),
+  proto: D('Protocol Buffers'),
+  graphql: D('GraphQL'),
+  md: T('Markdown'),
+  mdx: T('Markdown'),
+  rst: T('reStructuredText'),
+  txt: T('Text'),
+  tex: M('TeX'),
+};
+
+const BY_NAME: Record<string, LanguageInfo> = {
+  Makefile: B('Makefile'),
+  GNUmakefile: B('Makefile'),
+  makefile: B('Makefile'),
+  Dockerfile: B('Dockerfile'),
+  Rakefile: P('Ruby'),
+  Gemfile: P('Ruby'),
+  Jenkinsfile: P('Groovy'),
+  justfile: B('Just'),
+  'CMakeLists.txt': B('CMake'),
+};
+
+export function languageOf(path: string): LanguageInfo | undefined {
+  const slash = path.lastIndexOf('/');
+  const base = slash >= 0 ? path.slice(slash + 1) : path;
+  const byName = BY_NAME[base];
+  if (byName) return byName;
+  const dot = base.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const ext = base.slice(dot + 1).toLowerCase();
+  if (ext === 'cmake') return B('CMake');
+  return BY_EXTENSION[ext];
+}
+
+const LOCKFILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'bun.lock',
+  'Cargo.lock',
+  'poetry.lock',
+  'uv.lock',
+  'Pipfile.lock',
+  'pdm.lock',
+  'Gemfile.lock',
+  'composer.lock',
+  'mix.lock',
+  'go.sum',
+  'packages.lock.json',
+  'gradle.lockfile',
+]);
+
+/** Lock files and minified bundles: counted in languages, never in the largest files. */
+export function isGenerated(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return LOCKFILES.has(base) || /\.min\.(js|css)$/.test(base) || base.endsWith('.map');
+}
+
+const TEST_DIR = /(^|\/)(tests?|__tests__|spec|specs|testing)\//;
+const TEST_FILE =
+  /(\.(test|spec)\.[a-z]+$)|(_test\.(go|py|exs?|rb|cc|cpp|c)$)|(^|\/)test_[^/]+\.py$|(_spec\.rb$)|((Test|Tests|IT|Spec)\.(java|kt|scala|cs|groovy|swift)$)/;
+
+/** A source file that is a test, by the conventions of its ecosystem. */
+export function isTestFile(path: string): boolean {
+  return TEST_FILE.test(path) || TEST_DIR.test(path);
+}

@@ -1,0 +1,87 @@
+import type { Analysis } from '../analyze/types.js';
+import { COMMAND_NAMES } from '../analyze/types.js';
+import { defaultConfig } from '../config/schema.js';
+
+/**
+ * The text of a new `.mmm/config.toml`: the commands the analyzer is sure of,
+ * guesses commented out with the reason, and commented examples of the main keys
+ * with their default values. Top-level keys come before any table, so uncommenting
+ * a line never moves a key into the wrong table.
+ */
+function toml(value: string | number | boolean | string[]): string {
+  if (Array.isArray(value)) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+export function renderProjectConfig(analysis: Analysis): string {
+  const d = defaultConfig();
+  const lines: string[] = [
+    '# mmm project configuration (docs/config.md). Reference: `mmm config schema`.',
+    '# Layers, lowest first: defaults, ~/.config/mmm/config.toml, this file,',
+    '# MMM_<KEY> environment variables (nested keys with __), command-line flags.',
+    '# Uncomment a line to change a value; the commented values are the defaults.',
+    '',
+    `# model = ${toml(d.model)}`,
+    `# max_iterations = ${d.max_iterations}   # spec attempts per run`,
+    `# max_attempts = ${d.max_attempts}     # attempts per spec`,
+    `# max_turns = ${d.max_turns}       # model turns per attempt`,
+    `# spec_dir = ${toml(d.spec_dir)}`,
+    '',
+    '# Commands mmm runs to validate each attempt, detected by `mmm analyze`.',
+    '# Unset (commented) = detected again at each run; "" = disabled.',
+    '[commands]',
+  ];
+  for (const name of COMMAND_NAMES) {
+    const src = analysis.commandSources[name];
+    const cmd = analysis.commands[name];
+    if (!cmd) {
+      lines.push(`# ${name} = ""   # not detected: set the command that ${verb(name)}`);
+    } else if (src && !src.sure) {
+      lines.push(`# ${name} = ${toml(cmd)}   # guess from ${src.source}: check, then uncomment`);
+    } else {
+      lines.push(`${name} = ${toml(cmd)}${src ? `   # from ${src.source}` : ''}`);
+    }
+  }
+  lines.push(
+    '',
+    '[budget]',
+    '# usd = 5.0        # stop the run past this cost',
+    '# tokens = 2000000 # stop the run past this many tokens',
+    '# time = 3600      # stop the run past this wall time (seconds)',
+    '',
+    '[validate]',
+    `# run = ${toml(d.validate.run)}`,
+    `# timeout = ${d.validate.timeout}   # seconds per validation command`,
+    '',
+    '[git]',
+    `# branch_prefix = ${toml(d.git.branch_prefix)}`,
+    `# worktree = ${d.git.worktree}      # work in .mmm/worktrees/<run-id>, never in your checkout`,
+    '',
+    '[tools]',
+    `# bash_timeout = ${d.tools.bash_timeout}   # seconds`,
+    `# output_limit = ${d.tools.output_limit} # characters of command output shown to the model`,
+    '# allow = ["make *"]   # command patterns always allowed',
+    '# deny = ["curl *"]    # extra command patterns refused',
+    '',
+    '[provider]',
+    '# base_url = "http://localhost:4000"   # any Anthropic-compatible server',
+    `# max_retries = ${d.provider.max_retries}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function verb(name: (typeof COMMAND_NAMES)[number]): string {
+  switch (name) {
+    case 'build':
+      return 'builds the project';
+    case 'test':
+      return 'runs the tests';
+    case 'lint':
+      return 'runs the linter';
+    case 'typecheck':
+      return 'type-checks the code';
+    case 'format':
+      return 'formats the code in place';
+  }
+}

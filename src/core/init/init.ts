@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeProject } from '../analyze/index.js';
+import { runGit } from '../analyze/files.js';
+import type { Analysis } from '../analyze/types.js';
+import { InputError } from '../errors.js';
+import { registerProject } from '../projects/registry.js';
+import { renderProjectConfig } from './config-template.js';
+
+/**
+ * `mmm init`: scaffold .mmm/config.toml, specs/ with one example spec and the
+ * .gitignore entries for mmm's run data, then register the project. Idempotent:
+ * existing files are kept unless `force`; the .gitignore block is appended once.
+ */
+export const EXAMPLE_SPEC_TEMPLATE = fileURLToPath(
+  new URL('../../../templates/init/example-spec.md', import.meta.url),
+);
+export const EXAMPLE_SPEC_FILE = '01-contributing-guide.md';
+export const GITIGNORE_LINES = ['.mmm/*', '!.mmm/config.toml'];
+
+export type InitAction = 'created' | 'overwritten' | 'updated' | 'kept';
+
+export interface InitStep {
+  /** Relative to the project root. */
+  path: string;
+  action: InitAction;
+  detail?: string;
+}
+
+export interface InitResult {
+  root: string;
+  steps: InitStep[];
+  /** True when nothing on disk changed. */
+  unchanged: boolean;
+  analysis: Analysis;
+  /** Set when the global registry could not be updated (init still succeeded). */
+  registryWarning?: string;
+}
+
+export async function projectRoot(cwd: string): Promise<string> {
+  if (!existsSync(cwd)) throw new InputError(`${cwd} does not exist`);
+  const top = await runGit(cwd, ['rev-parse', '--show-toplevel']);
+  return top.ok ? top.stdout.trim() : cwd;
+}
+
+async function writeOnce(
+  root: string,
+  rel: string,
+  content: string,
+  force: boolean,
+): Promise<InitStep> {
+  const file = join(root, rel);
+  if (existsSync(file)) {
+    const current = await readFile(file, 'utf8').catch(() => null);
+    if (!force || current === content)
+      return {
+        path: rel,
+        action: 'kept',
+        detail: force ? 'identical' : 'exists (use --force to overwrite)',
+      };
+    await writeFile(file, content);
+    return { path: rel, action: 'overwritten' };
+  }
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, content);
+  return { path: rel, action: 'created' };
+}
+
+async function ensureGitignore(root: string): Promise<InitStep> {
+  const file = join(root, '.gitignore');
+  const current = existsSync(file) ? await readFile(file, 'utf8') : null;
+  const present = new Set((current ?? '').split(/\r?\n/).map((l) => l.trim()));
+  const missing = GITIGNORE_LINES.filter((l) => !present.has(l));
+  const wholeDir = ['.mmm', '.mmm/', '/.mmm', '/.mmm/'].find((l) => present.has(l));
+  if (wholeDir) {
+    // git cannot re-include a file inside an excluded directory: say so, change nothing.
+    return {
+      path: '.gitignore',
+      action: 'kept',
+      detail: `"${wholeDir}" ignores all of .mmm/ — replace it with ".mmm/*" and "!.mmm/config.toml" to commit the config`,
+    };
+  }
+  if (missing.length === 0)
+    return { path: '.gitignore', action: 'kept', detail: 'already ignores mmm run data' };
+  const sep = current && !current.endsWith('\n') ? '\n' : '';
+  const block = `${sep}${current ? '\n' : ''}# mmm run data (keep the project config)\n${missing.join('\n')}\n`;
+  await writeFile(file, (current ?? '') + block);
+  return {
+    path: '.gitignore',
+    action: current === null ? 'created' : 'updated',
+    detail: `added ${missing.join(', ')}`,
+  };
+}
+
+export async function initProject(
+  cwd: string,
+  options: { force?: boolean } = {},
+): Promise<InitResult> {
+  const root = await projectRoot(cwd);
+  const force = options.force === true;
+  const analysis = await analyzeProject(root);
+  const template = await readFile(EXAMPLE_SPEC_TEMPLATE, 'utf8');
+  const steps: InitStep[] = [];
+  steps.push(await writeOnce(root, '.mmm/config.toml', renderProjectConfig(analysis), force));
+  const specDir = join(root, 'specs');
+  const hasSpecs = existsSync(specDir);
+  if (hasSpecs && !existsSync(join(specDir, EXAMPLE_SPEC_FILE)) && !force) {
+    steps.push({
+      path: 'specs/',
+      action: 'kept',
+      detail: 'exists; example spec not added (use --force)',
+    });
+  } else {
+    steps.push(await writeOnce(root, `specs/${EXAMPLE_SPEC_FILE}`, template, force));
+  }
+  steps.push(await ensureGitignore(root));
+  let registryWarning: string | undefined;
+  try {
+    await registerProject(root);
+  } catch (error) {
+    registryWarning = `project not registered in the global registry: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return {
+    root,
+    steps,
+    unchanged: steps.every((s) => s.action === 'kept'),
+    analysis,
+    registryWarning,
+  };
+}

@@ -1,0 +1,165 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { Config } from '../config/schema.js';
+import { ProviderError } from '../errors.js';
+import { logger } from '../log.js';
+import { MessageAccumulator } from './accumulate.js';
+import { contextWindow } from './pricing.js';
+import { createReplayClient } from './replay.js';
+import { authError, backoffDelay, classifyFailure, sleep } from './retry.js';
+import { TranscriptWriter, type TranscriptRetry } from './transcript.js';
+import {
+  LlmAbortedError,
+  type LlmClient,
+  type LlmRequest,
+  type LlmStreamEvent,
+  type LlmStreamOptions,
+  type Message,
+} from './types.js';
+
+const log = logger('llm');
+const ANTHROPIC_URL = 'https://api.anthropic.com';
+
+export interface LlmClientOptions {
+  config: Config;
+  env?: NodeJS.ProcessEnv;
+  /** Append every request/response here (JSONL). */
+  transcriptPath?: string;
+  /** Serve responses from this recorded transcript instead of the network. */
+  replayPath?: string;
+  /** Replay only: pause between streamed text chunks, so a UI looks alive. */
+  replayDelayMs?: number;
+}
+
+/** Resolves the base URL: ANTHROPIC_BASE_URL, then config, then api.anthropic.com. */
+export function resolveBaseUrl(config: Config, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.ANTHROPIC_BASE_URL?.trim();
+  return (fromEnv || config.provider.base_url || ANTHROPIC_URL).replace(/\/+$/, '');
+}
+
+/** `auto` means Anthropic's typed tools only when talking to api.anthropic.com. */
+export function resolveToolSchema(config: Config, baseURL: string): 'anthropic' | 'custom' {
+  const wanted = config.provider.tool_schema;
+  if (wanted !== 'auto') return wanted;
+  try {
+    return new URL(baseURL).hostname === 'api.anthropic.com' ? 'anthropic' : 'custom';
+  } catch {
+    return 'custom';
+  }
+}
+
+export function createLlmClient(options: LlmClientOptions): LlmClient {
+  const env = options.env ?? process.env;
+  const baseURL = resolveBaseUrl(options.config, env);
+  const toolSchema = resolveToolSchema(options.config, baseURL);
+  if (options.replayPath) {
+    return createReplayClient({
+      path: options.replayPath,
+      model: options.config.model,
+      toolSchema,
+      delayMs: options.replayDelayMs ?? 0,
+    });
+  }
+  const apiKey = env.ANTHROPIC_API_KEY?.trim() || null;
+  const authToken = env.ANTHROPIC_AUTH_TOKEN?.trim() || null;
+  if (!apiKey && !authToken) {
+    throw new ProviderError('no Anthropic credentials: ANTHROPIC_API_KEY is not set', {
+      hint:
+        'export ANTHROPIC_API_KEY=sk-ant-… (get one at https://console.anthropic.com/settings/keys), ' +
+        'or ANTHROPIC_AUTH_TOKEN for a proxy; local servers such as Ollama accept any value',
+    });
+  }
+  const sdk = new Anthropic({
+    apiKey,
+    authToken,
+    baseURL,
+    maxRetries: 0,
+    timeout: options.config.provider.timeout * 1000,
+    // The SDK logs to the console by default; Ink owns the terminal, so route it to our log.
+    logger: {
+      error: (message: string, ...rest: unknown[]) => log.error(message, rest),
+      warn: (message: string, ...rest: unknown[]) => log.warn(message, rest),
+      info: (message: string, ...rest: unknown[]) => log.debug(message, rest),
+      debug: (message: string, ...rest: unknown[]) => log.debug(message, rest),
+    },
+  });
+  const writer = options.transcriptPath ? new TranscriptWriter(options.transcriptPath) : undefined;
+  return new LiveClient(sdk, options.config, baseURL, toolSchema, writer);
+}
+
+class LiveClient implements LlmClient {
+  readonly model: string;
+  readonly contextWindow: number;
+  constructor(
+    private readonly sdk: Anthropic,
+    private readonly config: Config,
+    private readonly baseURL: string,
+    readonly toolSchema: 'anthropic' | 'custom',
+    private readonly writer: TranscriptWriter | undefined,
+  ) {
+    this.model = config.model;
+    this.contextWindow = contextWindow(config.model);
+  }
+
+  async *stream(
+    request: LlmRequest,
+    options: LlmStreamOptions = {},
+  ): AsyncGenerator<LlmStreamEvent, Message> {
+    const { signal } = options;
+    const maxRetries = this.config.provider.max_retries;
+    const maxWaitMs = this.config.provider.retry_max_wait * 1000;
+    const retries: TranscriptRetry[] = [];
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new LlmAbortedError();
+      try {
+        const stream = await this.sdk.messages.create(
+          { model: this.model, ...request, stream: true },
+          { maxRetries: 0, ...(signal ? { signal } : {}) },
+        );
+        const accumulator = new MessageAccumulator();
+        for await (const event of stream) {
+          const text = accumulator.add(event);
+          if (text) yield { type: 'text_delta', text };
+        }
+        const message = accumulator.finish();
+        this.writer?.append({ model: this.model, ...request }, message, retries);
+        yield { type: 'message', message };
+        return message;
+      } catch (error) {
+        if (signal?.aborted) throw new LlmAbortedError();
+        const failure = classifyFailure(error);
+        if (failure.kind === 'abort') throw new LlmAbortedError();
+        if (failure.kind === 'auth') throw authError(failure.status, failure.message, this.baseURL);
+        if (failure.kind === 'fatal') {
+          throw new ProviderError(`request rejected by ${this.baseURL}: ${failure.message}`, {
+            hint: 'check the model id (config `model` or --model) and provider.base_url',
+            cause: error,
+          });
+        }
+        if (attempt >= maxRetries) {
+          throw new ProviderError(
+            `giving up after ${attempt + 1} ${attempt === 0 ? 'try' : 'tries'}: ${failure.reason}`,
+            {
+              hint: 'the provider is unavailable or rate-limiting; resume later with `mmm improve --resume`, or raise provider.max_retries',
+              cause: error,
+            },
+          );
+        }
+        const delayMs = backoffDelay(attempt + 1, failure.retryAfterMs, { maxWaitMs });
+        const retry: TranscriptRetry = {
+          retry: attempt + 1,
+          delayMs,
+          reason: failure.reason,
+          ...(failure.status === undefined ? {} : { status: failure.status }),
+        };
+        retries.push(retry);
+        log.warn('retrying request', retry);
+        yield { type: 'retry', ...retry };
+        try {
+          await sleep(delayMs, signal);
+        } catch {
+          throw new LlmAbortedError();
+        }
+      }
+    }
+  }
+}

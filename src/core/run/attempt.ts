@@ -1,0 +1,201 @@
+import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index.js';
+import { hasChanges, headCommit } from '../git/index.js';
+import { emptyUsage } from '../llm/usage.js';
+import type { Spec } from '../specs/model.js';
+import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
+import type { CheckResult, RunEventBody } from './events.js';
+import { agentStep } from './agent-step.js';
+import { accepted, rejected, stopped } from './attempt-outcome.js';
+import { budgetStop, countsAsIteration, reachedLimit, specBudgetSpent } from './limits.js';
+import { agentStopFeedback, describeChecks, NO_CHANGES_FEEDBACK } from './prompts.js';
+import { checkpoint, elapsedMs, type RunSession } from './session.js';
+import type { Iteration } from './state.js';
+
+/** How the run goes on after an attempt: next attempt/spec, or stop the run. */
+export type AttemptEnd =
+  | { kind: 'continue' }
+  | { kind: 'stop'; status: 'interrupted' | 'limit' | 'provider_error'; reason: string };
+
+/** Where a resumed attempt picks up (its agent already finished before the interruption). */
+export type ResumePoint = 'validate' | 'commit';
+
+function openIteration(
+  session: RunSession,
+  specId: string,
+  attempt: number,
+): Iteration | undefined {
+  for (let i = session.state.iterations.length - 1; i >= 0; i--) {
+    const it = session.state.iterations[i] as Iteration;
+    if (it.specId === specId && it.attempt === attempt && it.outcome === undefined) return it;
+  }
+  return undefined;
+}
+
+function previousAttempts(session: RunSession, specId: string) {
+  return session.state.iterations
+    .filter((it) => it.specId === specId && countsAsIteration(it) && it.outcome !== 'passed')
+    .map((it) => ({ attempt: it.attempt, summary: it.summary ?? '', feedback: it.feedback ?? '' }));
+}
+
+function interrupted(reason = 'interrupted by a signal'): AttemptEnd {
+  return { kind: 'stop', status: 'interrupted', reason };
+}
+
+/**
+ * One attempt at a spec: checkpoint → agent → validate → commit (pass) or roll back
+ * (fail, the diff kept as a patch). The state is checkpointed at every step, so a crash
+ * at any moment resumes to the same result: an unfinished agent step is redone from the
+ * checkpoint commit, a finished one is validated again, a commit made just before the
+ * crash is recognised by its trailers.
+ */
+export async function* runAttempt(
+  session: RunSession,
+  spec: Spec,
+  attempt: number,
+  resumeAt?: ResumePoint,
+): AsyncGenerator<RunEventBody, AttemptEnd> {
+  const { state, stopper } = session;
+  let it = resumeAt ? openIteration(session, spec.id, attempt) : undefined;
+  if (!it) {
+    resumeAt = undefined;
+    const sha = await headCommit(session.workDir);
+    it = {
+      index: state.iterations.length,
+      specId: spec.id,
+      attempt,
+      startedAt: new Date().toISOString(),
+      usage: emptyUsage(),
+      cost: 0,
+      checkpoint: sha,
+    };
+    state.iterations.push(it);
+    const s = state.specs[spec.id];
+    if (s) state.specs[spec.id] = { ...s, status: 'in-progress', attempts: attempt };
+    state.current = { specId: spec.id, attempt, step: 'agent', checkpoint: sha };
+    await checkpoint(session);
+    if (attempt === 1) yield { type: 'spec_status', specId: spec.id, status: 'in-progress' };
+  }
+  const iteration = it;
+  yield {
+    type: 'attempt_start',
+    specId: spec.id,
+    title: spec.title,
+    iteration: state.totals.iterations + 1,
+    attempt,
+    maxAttempts: spec.maxAttempts ?? session.config.max_attempts,
+  };
+
+  let agentNote: string | undefined;
+  if (!resumeAt) {
+    yield { type: 'step', specId: spec.id, attempt, step: 'agent' };
+    const result: AgentResult = yield* agentStep(session, {
+      specId: spec.id,
+      attempt,
+      system: buildSystemPrompt({
+        ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
+        ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
+        spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
+        checks: describeChecks(session.commands, spec.checks),
+        previousAttempts: previousAttempts(session, spec.id),
+      }),
+      task: taskMessage(spec),
+      spec,
+      onUsage: (usage, cost) => {
+        iteration.usage = usage;
+        iteration.cost = cost;
+      },
+    });
+    iteration.summary = result.summary;
+    switch (result.reason) {
+      case 'aborted':
+        return yield* stopped(session, iteration, interrupted());
+      case 'budget_usd':
+      case 'budget_tokens':
+      case 'budget_time': {
+        const runLimit = reachedLimit(state, elapsedMs(session));
+        const specLimit = specBudgetSpent(state, spec.id, spec.budget);
+        if (!runLimit && specLimit) {
+          // The spec's own budget, not the run's: this spec stops, the run goes on.
+          return yield* rejected(session, spec, iteration, {
+            outcome: 'agent_error',
+            feedback: `The attempt was stopped: ${specLimit}.`,
+            fingerprint: 'agent:spec_budget',
+            results: [],
+          });
+        }
+        const reason = runLimit ?? budgetStop(result.reason) ?? 'limit';
+        return yield* stopped(session, iteration, { kind: 'stop', status: 'limit', reason });
+      }
+      case 'provider_error':
+        return yield* stopped(session, iteration, {
+          kind: 'stop',
+          status: 'provider_error',
+          reason: result.error ?? 'provider error',
+        });
+      case 'tool_loop':
+      case 'refusal':
+        return yield* rejected(session, spec, iteration, {
+          outcome: 'agent_error',
+          feedback: agentStopFeedback(result.reason, result.error),
+          fingerprint: `agent:${result.reason}`,
+          results: [],
+        });
+      case 'max_turns':
+        agentNote = agentStopFeedback('max_turns', undefined);
+        break;
+      case 'end_turn':
+        break;
+    }
+    state.current = {
+      specId: spec.id,
+      attempt,
+      step: 'validate',
+      checkpoint: iteration.checkpoint,
+    };
+    await checkpoint(session);
+    if (stopper.stopping) return interrupted();
+  }
+
+  let results: CheckResult[] = iteration.validation ?? [];
+  if (resumeAt !== 'commit') {
+    yield { type: 'step', specId: spec.id, attempt, step: 'validate' };
+    if (!(await hasChanges(session.workDir))) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'no_changes',
+        feedback: NO_CHANGES_FEEDBACK,
+        fingerprint: 'no_changes',
+        results: [],
+      });
+    }
+    const scope = stopper.stepSignal();
+    let passed: boolean;
+    try {
+      ({ passed, results } = await validateAttempt({
+        root: session.workDir,
+        commands: session.commands,
+        checks: spec.checks,
+        timeoutSec: session.config.validate.timeout,
+        signal: scope.signal,
+      }));
+    } catch (error) {
+      if (stopper.stopping) return interrupted();
+      throw error;
+    } finally {
+      scope.dispose();
+    }
+    yield { type: 'validation', specId: spec.id, attempt, passed, checks: results };
+    if (!passed) {
+      const feedback = [formatFeedback(results), agentNote].filter(Boolean).join('\n\n');
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback,
+        fingerprint: failureFingerprint(results),
+        results,
+      });
+    }
+    iteration.validation = results;
+    state.current = { specId: spec.id, attempt, step: 'commit', checkpoint: iteration.checkpoint };
+    await checkpoint(session);
+  }
+  return yield* accepted(session, spec, iteration, results);
+}

@@ -1,0 +1,51 @@
+import type { RunEndStatus } from './events.js';
+
+/** What `mmm improve` was asked to do (the CLI flags, already parsed). */
+export interface ImproveOptions {
+  /** Where mmm was started: inside the repository to improve. */
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** --model */
+  model?: string;
+  /** --max-iterations */
+  maxIterations?: number;
+  /** --max-cost, USD */
+  maxCost?: number;
+  /** --max-tokens */
+  maxTokens?: number;
+  /** --max-time, seconds */
+  maxTime?: number;
+  /** --spec: work only on these spec ids. */
+  specIds?: string[];
+  /** --focus: review mode, narrowed to this area. */
+  focus?: string;
+  /** --in-place: work in the checkout (on a new branch) instead of a worktree. */
+  inPlace?: boolean;
+  /** --merge: fast-forward the starting branch when everything passed. */
+  merge?: boolean;
+  /** --resume [run-id]: `true` picks the latest resumable run. */
+  resume?: string | true;
+  /** Hidden --replay: serve the model's answers from this recorded transcript. */
+  replayPath?: string;
+  /** Hidden --replay-delay, milliseconds between streamed chunks. */
+  replayDelayMs?: number;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  exitCode: number;
+  status: RunEndStatus;
+  runId: string;
+  branch: string;
+}
+
+/** The config keys the limit and model flags override (dotted, as loadConfig takes them). */
+export function configFlags(options: ImproveOptions): Record<string, unknown> {
+  return {
+    model: options.model,
+    max_iterations: options.maxIterations,
+    'budget.usd': options.maxCost,
+    'budget.tokens': options.maxTokens,
+    'budget.time': options.maxTime,
+  };
+}

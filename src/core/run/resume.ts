@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import { loadConfig } from '../config/load.js';
+import { configSchema, type Config } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { attachWorktree, branchExists, openRepo, removeWorktree } from '../git/index.js';
+import { readAgentNotes } from '../agent/index.js';
+import type { Limits } from './events.js';
+import { acquireRunLock } from './lock.js';
+import { configFlags, type ImproveOptions } from './options.js';
+import { listRunIds, runPaths } from './paths.js';
+import { recoverWorkTree } from './recover.js';
+import { assertLockFree, limitWarnings, loadWorkSpecs, openClient, openTools } from './services.js';
+import { checkpoint, type RunSession } from './session.js';
+import { completeSetup, createWorkTree } from './setup.js';
+import { loadState, readStateHeader, type RunState, type RunStatus } from './state.js';
+import type { RunStopper } from './stop.js';
+import { ensureOnBranch } from './workspace.js';
+
+/**
+ * `mmm improve --resume [run-id]`: continue a run where it stopped. Finished work is not
+ * redone, budgets and elapsed time carry over, and the work tree is brought back to the
+ * last checkpoint (see recover.ts). A run whose process died (status still `running`,
+ * its lock stale) is resumable like an interrupted one.
+ */
+export const RESUMABLE: readonly RunStatus[] = [
+  'running',
+  'interrupted',
+  'limit',
+  'provider_error',
+];
+
+async function pickRun(repoRoot: string, wanted: string | true): Promise<string> {
+  const ids = await listRunIds(repoRoot);
+  if (wanted !== true) {
+    if (!ids.includes(wanted)) {
+      throw new InputError(`no run ${wanted} in this repository`, {
+        hint: ids.length
+          ? `list the runs with \`mmm runs\` (latest: ${ids.at(-1)})`
+          : 'start one with `mmm improve`',
+      });
+    }
+    return wanted;
+  }
+  for (const id of [...ids].reverse()) {
+    try {
+      const header = await readStateHeader(runPaths(repoRoot, id).state);
+      if (RESUMABLE.includes(header.status)) return id;
+    } catch {
+      // An unreadable run is skipped here; naming it explicitly reports why.
+    }
+  }
+  throw new InputError('no resumable run in this repository', {
+    hint: 'runs that completed or failed cannot be resumed; start a new one with `mmm improve`',
+  });
+}
+
+/** The run's own configuration, with the flags given to this resume applied over it. */
+function runConfig(state: RunState, flags: Config, options: ImproveOptions): Config {
+  const snapshot = configSchema.safeParse(state.config);
+  if (!snapshot.success) {
+    throw new InputError(`the configuration recorded in run ${state.runId} is no longer valid`, {
+      problems: snapshot.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      hint: 'this run was started by another version of mmm; start a new run',
+    });
+  }
+  const config = snapshot.data;
+  return {
+    ...config,
+    ...(options.model !== undefined ? { model: flags.model } : {}),
+    ...(options.maxIterations !== undefined ? { max_iterations: flags.max_iterations } : {}),
+    budget: {
+      ...config.budget,
+      ...(options.maxCost !== undefined ? { usd: flags.budget.usd } : {}),
+      ...(options.maxTokens !== undefined ? { tokens: flags.budget.tokens } : {}),
+      ...(options.maxTime !== undefined ? { time: flags.budget.time } : {}),
+    },
+  };
+}
+
+function resumedLimits(state: RunState, config: Config, options: ImproveOptions): Limits {
+  const limits: Limits = { ...state.limits };
+  if (options.maxIterations !== undefined) limits.maxIterations = config.max_iterations;
+  if (options.maxCost !== undefined && config.budget.usd !== undefined)
+    limits.usd = config.budget.usd;
+  if (options.maxTokens !== undefined && config.budget.tokens !== undefined)
+    limits.tokens = config.budget.tokens;
+  if (options.maxTime !== undefined && config.budget.time !== undefined)
+    limits.time = config.budget.time;
+  return limits;
+}
+
+export async function prepareResume(
+  options: ImproveOptions,
+  stopper: RunStopper,
+): Promise<RunSession> {
+  const repo = await openRepo(options.cwd);
+  const repoRoot = repo.mainRoot;
+  // The flags are validated like a new run's (exit 2 on a bad value).
+  const flags = (
+    await loadConfig({
+      cwd: options.cwd,
+      flags: configFlags(options),
+      ...(options.env ? { env: options.env } : {}),
+    })
+  ).config;
+  const runId = await pickRun(repoRoot, options.resume ?? true);
+  const paths = runPaths(repoRoot, runId);
+  const state = await loadState(paths.state);
+  if (!RESUMABLE.includes(state.status)) {
+    throw new InputError(
+      `run ${runId} has ${state.status === 'completed' ? 'completed' : 'finished'} (status ${state.status}); there is nothing to resume`,
+      {
+        hint: 'start a new run with `mmm improve`',
+      },
+    );
+  }
+  if (options.specIds?.length || options.focus !== undefined || options.inPlace) {
+    throw new InputError('--spec, --focus and --in-place cannot change a run that is resumed', {
+      hint: 'resume the run as it was started, or start a new one',
+    });
+  }
+  const config = runConfig(state, flags, options);
+  await assertLockFree(repoRoot);
+  const client = openClient(config, options, paths);
+  const lock = await acquireRunLock(repoRoot, { runId });
+  try {
+    let recreated = false;
+    if (!(await branchExists(repoRoot, state.branch))) {
+      if (state.iterations.some((it) => it.commit)) {
+        throw new InputError(
+          `the branch ${state.branch} of run ${runId} was deleted, and its commits with it`,
+          {
+            hint: 'start a new run with `mmm improve`',
+          },
+        );
+      }
+      // The process died before it made its branch: make it now.
+      if (!state.inPlace) await removeWorktree(repoRoot, state.worktree);
+      await createWorkTree(state, paths, repo.root);
+      recreated = true;
+    } else if (state.inPlace) {
+      await ensureOnBranch(state.worktree, state.branch);
+    } else {
+      recreated = !existsSync(state.worktree);
+      await attachWorktree(repoRoot, state.worktree, state.branch);
+    }
+    if (options.merge) state.plan = { ...state.plan, merge: true };
+    state.limits = resumedLimits(state, config, options);
+    state.config = config as unknown as Record<string, unknown>;
+    state.status = 'running';
+    delete state.stopReason;
+    const session: RunSession = {
+      state,
+      paths,
+      repoRoot,
+      workDir: state.worktree,
+      config,
+      client,
+      tools: openTools(state.worktree, repoRoot, config),
+      specDir: config.spec_dir,
+      specs: [],
+      commands: state.plan?.commands ?? [],
+      agentNotes: undefined,
+      stopper,
+      lock,
+      resumed: true,
+      warnings: lock.warning ? [lock.warning] : [],
+      sessionStart: Date.now(),
+      elapsedBase: state.totals.elapsedMs,
+    };
+    try {
+      if (state.plan?.commands === undefined) {
+        // Died during setup: do it again (it is idempotent).
+        await completeSetup(session, repo.root);
+      } else {
+        session.warnings.push(...(await recoverWorkTree(session, recreated)));
+        const { specs, problems } = await loadWorkSpecs(session.workDir, session.specDir);
+        if (problems.length > 0 && state.workflow === 'specs') {
+          throw new InputError(`the spec files on the run branch ${state.branch} do not parse`, {
+            problems,
+          });
+        }
+        session.specs = specs;
+        session.agentNotes = await readAgentNotes(session.workDir);
+      }
+      session.warnings.push(...limitWarnings(config, client));
+      await checkpoint(session);
+    } catch (error) {
+      await session.tools.dispose();
+      throw error;
+    }
+    return session;
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

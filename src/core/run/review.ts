@@ -1,0 +1,230 @@
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { buildSystemPrompt, taskMessage } from '../agent/index.js';
+import { commitAll, hasChanges, headCommit, resetTo } from '../git/index.js';
+import { nextSpecFileName } from '../specs/new-spec.js';
+import { formatProblem, type Spec } from '../specs/model.js';
+import { loadSpecs } from '../specs/load.js';
+import { runShell, validateAttempt } from '../validate/index.js';
+import type { RunEventBody } from './events.js';
+import { agentStep } from './agent-step.js';
+import type { AttemptEnd } from './attempt.js';
+import { budgetStop, reachedLimit } from './limits.js';
+import { REVIEW_SPEC_ID, reviewTask } from './prompts.js';
+import { checkpoint, elapsedMs, type RunSession } from './session.js';
+
+/**
+ * The review workflow (no specs, or --focus): a review round asks Claude for the most
+ * valuable improvement and to write it as a spec file; the loop then implements it like
+ * any spec; after each accepted spec the project's formatter runs (the fix step).
+ */
+
+/** Review rounds in a row that may produce nothing usable before the review stops. */
+const MAX_EMPTY_ROUNDS = 2;
+
+const REVIEW_RULES = [
+  'This is a review step: do not modify any existing file. Your only output is the new spec file.',
+];
+
+async function specFileNames(workDir: string, specDir: string): Promise<string[]> {
+  try {
+    return (await readdir(resolve(workDir, specDir))).sort();
+  } catch {
+    return [];
+  }
+}
+
+export async function* reviewRound(session: RunSession): AsyncGenerator<RunEventBody, AttemptEnd> {
+  const { state } = session;
+  const review = state.review ?? { rounds: 0, empty: 0, finished: false };
+  const round = review.rounds + 1;
+  const base = await headCommit(session.workDir);
+  state.current = { specId: REVIEW_SPEC_ID, attempt: round, step: 'review', checkpoint: base };
+  await checkpoint(session);
+  yield { type: 'step', specId: REVIEW_SPEC_ID, attempt: round, step: 'review' };
+
+  const before = await specFileNames(session.workDir, session.specDir);
+  const number = nextSpecFileName(before, 'x').replace(/-x\.md$/, '');
+  const path = `${session.specDir.replace(/\/+$/, '')}/${number}-<short-name>.md`;
+  const task = reviewTask({
+    path,
+    ...(state.plan?.focus !== undefined ? { focus: state.plan.focus } : {}),
+    existing: session.specs.map((s) => ({
+      id: s.id,
+      title: s.title,
+      status: state.specs[s.id]?.status === 'failed' ? 'failed' : s.status,
+    })),
+    commands: session.commands,
+  });
+  const spec = { id: REVIEW_SPEC_ID, title: task.title, body: task.body, file: path };
+  const result = yield* agentStep(session, {
+    specId: REVIEW_SPEC_ID,
+    attempt: round,
+    system: buildSystemPrompt({
+      ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
+      ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
+      spec,
+      checks: [`a new, valid spec file in ${session.specDir}/`],
+      previousAttempts: [],
+      extraRules: REVIEW_RULES,
+    }),
+    task: taskMessage(spec),
+  });
+  switch (result.reason) {
+    case 'aborted':
+      return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
+    case 'budget_usd':
+    case 'budget_tokens':
+    case 'budget_time':
+      return {
+        kind: 'stop',
+        status: 'limit',
+        reason: reachedLimit(state, elapsedMs(session)) ?? budgetStop(result.reason) ?? 'limit',
+      };
+    case 'provider_error':
+      return { kind: 'stop', status: 'provider_error', reason: result.error ?? 'provider error' };
+    default:
+      break;
+  }
+
+  const after = await specFileNames(session.workDir, session.specDir);
+  const added = after.filter((name) => !before.includes(name) && /\.(md|markdown)$/i.test(name));
+  const contents = new Map<string, Buffer>();
+  for (const name of added) {
+    contents.set(name, await readFile(join(resolve(session.workDir, session.specDir), name)));
+  }
+  let proposed: Spec[] = [];
+  let problems: string[] = [];
+  if (added.length > 0) {
+    const loaded = await loadSpecs(session.workDir, session.specDir);
+    const files = new Set(added.map((name) => `${session.specDir.replace(/\/+$/, '')}/${name}`));
+    proposed = loaded.specs.filter((s) => files.has(s.file));
+    problems = loaded.problems
+      .filter((p) => p.severity === 'error' && files.has(p.file))
+      .map(formatProblem);
+  }
+  // Only the new spec files are kept: anything else the review touched is undone.
+  await resetTo(session.workDir, base);
+
+  if (added.length === 0 || problems.length > 0 || proposed.length === 0) {
+    const empty = added.length === 0 ? MAX_EMPTY_ROUNDS : review.empty + 1;
+    const finished = empty >= MAX_EMPTY_ROUNDS;
+    state.review = { rounds: round, empty, finished };
+    state.current = null;
+    await checkpoint(session);
+    if (added.length === 0) {
+      yield {
+        type: 'warning',
+        message: `review round ${round} proposed nothing more: ${result.summary.split('\n')[0] || 'no summary'}`,
+      };
+    } else {
+      yield {
+        type: 'warning',
+        message: `review round ${round} wrote an invalid spec, discarded:\n${problems.join('\n')}`,
+      };
+    }
+    return { kind: 'continue' };
+  }
+
+  for (const [name, data] of contents) {
+    const file = join(resolve(session.workDir, session.specDir), name);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, data);
+  }
+  await commitAll(
+    session.workDir,
+    `mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim(),
+    {
+      'Mmm-Run': state.runId,
+      'Mmm-Spec': proposed.map((s) => s.id).join(' '),
+      'Mmm-Step': 'review',
+    },
+  );
+  session.specs = [
+    ...session.specs.filter((s) => !proposed.some((p) => p.id === s.id)),
+    ...proposed,
+  ];
+  for (const s of proposed) {
+    state.specOrder.push(s.id);
+    state.specs[s.id] = { title: s.title, file: s.file, status: 'pending', attempts: 0 };
+  }
+  state.review = { rounds: round, empty: 0, finished: false };
+  state.current = null;
+  await checkpoint(session);
+  for (const s of proposed) yield { type: 'spec_status', specId: s.id, status: 'pending' };
+  return { kind: 'continue' };
+}
+
+/**
+ * The fix step after an accepted spec: run the formatter; when it changed files and the
+ * project's checks still pass, commit that as `mmm: format`; otherwise undo it.
+ */
+export async function* formatStep(
+  session: RunSession,
+  specId: string,
+  attempt: number,
+): AsyncGenerator<RunEventBody, AttemptEnd> {
+  const { state, stopper } = session;
+  const command = state.plan?.formatCommand;
+  if (!command) return { kind: 'continue' };
+  const base = await headCommit(session.workDir);
+  state.current = { specId, attempt, step: 'fix', checkpoint: base };
+  await checkpoint(session);
+  yield { type: 'step', specId, attempt, step: 'fix' };
+  const scope = stopper.stepSignal();
+  let keep = false;
+  try {
+    const shell = await runShell(command, {
+      cwd: session.workDir,
+      timeoutSec: session.config.validate.timeout,
+      signal: scope.signal,
+    });
+    if (stopper.stopping)
+      return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
+    if (shell.exitCode !== 0) {
+      yield {
+        type: 'warning',
+        message: `the formatter \`${command}\` failed (exit ${shell.exitCode ?? shell.signal}); its changes were undone`,
+      };
+    } else if (await hasChanges(session.workDir)) {
+      const outcome = await validateAttempt({
+        root: session.workDir,
+        commands: session.commands,
+        checks: [],
+        timeoutSec: session.config.validate.timeout,
+        signal: scope.signal,
+      });
+      yield {
+        type: 'validation',
+        specId,
+        attempt,
+        passed: outcome.passed,
+        checks: outcome.results,
+      };
+      if (outcome.passed) keep = true;
+      else
+        yield {
+          type: 'warning',
+          message: `the checks failed after \`${command}\`; its changes were undone`,
+        };
+    }
+  } catch (error) {
+    if (stopper.stopping)
+      return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
+    throw error;
+  } finally {
+    scope.dispose();
+  }
+  if (keep) {
+    await commitAll(session.workDir, `mmm: format\n\nRan \`${command}\`.`, {
+      'Mmm-Run': state.runId,
+      'Mmm-Spec': specId,
+      'Mmm-Step': 'format',
+    });
+  } else {
+    await resetTo(session.workDir, base);
+  }
+  state.current = null;
+  await checkpoint(session);
+  return { kind: 'continue' };
+}

@@ -1,0 +1,59 @@
+import type { Config } from '../config/schema.js';
+import type { LlmClient } from '../llm/types.js';
+import type { Spec } from '../specs/model.js';
+import type { ToolSet } from '../tools/index.js';
+import type { ProjectCommand } from '../validate/index.js';
+import type { RunEventBody } from './events.js';
+import type { RunLock } from './lock.js';
+import type { RunPaths } from './paths.js';
+import { saveState, type RunState } from './state.js';
+import type { RunStopper } from './stop.js';
+
+/**
+ * Everything a started run works with: its state (the single mutable record, saved at
+ * every step transition), where it works, and the services it calls. Built by setup.ts,
+ * used by the loop, released by `closeSession`.
+ */
+export interface RunSession {
+  state: RunState;
+  paths: RunPaths;
+  /** The main working tree, where `.mmm/` lives. */
+  repoRoot: string;
+  /** Where the agent works: the run's worktree, or the checkout with --in-place. */
+  workDir: string;
+  config: Config;
+  client: LlmClient;
+  tools: ToolSet;
+  /** The spec directory, relative to the work tree. */
+  specDir: string;
+  /** Specs as found in the work tree (the run's source of truth for their text). */
+  specs: Spec[];
+  commands: ProjectCommand[];
+  agentNotes: string | undefined;
+  stopper: RunStopper;
+  lock: RunLock;
+  resumed: boolean;
+  /** Warnings to announce right after run_start. */
+  warnings: string[];
+  /** Epoch ms this process took over the run; elapsed = state base + (now - this). */
+  sessionStart: number;
+  elapsedBase: number;
+}
+
+export type EngineEvents = AsyncGenerator<RunEventBody, void>;
+
+export function elapsedMs(session: RunSession, now = Date.now()): number {
+  return session.elapsedBase + (now - session.sessionStart);
+}
+
+/** Write the state (atomically) with the current time and elapsed time. */
+export async function checkpoint(session: RunSession): Promise<void> {
+  const now = Date.now();
+  session.state.updatedAt = new Date(now).toISOString();
+  session.state.totals = { ...session.state.totals, elapsedMs: elapsedMs(session, now) };
+  await saveState(session.paths.state, session.state);
+}
+
+export function specById(session: RunSession, id: string): Spec | undefined {
+  return session.specs.find((s) => s.id === id);
+}

@@ -1,0 +1,276 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { analyzeProject, summarizeAnalysis } from '../analyze/index.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { createRunWorktree, excludeMmmFiles, openRepo, type RepoInfo } from '../git/index.js';
+import { emptyUsage } from '../llm/usage.js';
+import type { LlmClient } from '../llm/types.js';
+import { readAgentNotes } from '../agent/index.js';
+import { assertValidSpecs, loadSpecs } from '../specs/load.js';
+import { projectCommandsToRun } from '../validate/index.js';
+import { limitsFromConfig } from './limits.js';
+import { acquireRunLock, type RunLock } from './lock.js';
+import { configFlags, type ImproveOptions } from './options.js';
+import { newRunId, runPaths, type RunPaths } from './paths.js';
+import { checkSpecIds, planSpecs } from './plan.js';
+import {
+  assertLockFree,
+  hasSpecFiles,
+  limitWarnings,
+  loadWorkSpecs,
+  openClient,
+  openTools,
+} from './services.js';
+import { checkpoint, type RunSession } from './session.js';
+import { STATE_VERSION, saveState, type RunState } from './state.js';
+import type { RunStopper } from './stop.js';
+import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
+
+/**
+ * Starting a new run. The preconditions are checked in this order, and a failing one
+ * changes nothing: a git repository with a commit (exit 2), a valid configuration (2),
+ * valid specs unless the run reviews (2), a clean checkout for --in-place (2), no live
+ * run holding the lock (2), model credentials (4). Then the run gets its id, lock,
+ * branch and worktree, its plan and its first checkpoint.
+ */
+export async function openRepoWithCommits(cwd: string): Promise<RepoInfo & { head: string }> {
+  const repo = await openRepo(cwd);
+  if (repo.head === null) {
+    throw new InputError(`the repository at ${repo.root} has no commits yet`, {
+      hint: 'mmm starts its work from a commit: run `git add -A && git commit -m "initial commit"` first',
+    });
+  }
+  return { ...repo, head: repo.head };
+}
+
+interface Checked {
+  repo: RepoInfo & { head: string };
+  config: Config;
+  configWarnings: string[];
+  workflow: 'specs' | 'review';
+}
+
+async function checkInputs(options: ImproveOptions): Promise<Checked> {
+  const repo = await openRepoWithCommits(options.cwd);
+  const loaded = await loadConfig({
+    cwd: options.cwd,
+    flags: configFlags(options),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const { config } = loaded;
+  if (options.focus !== undefined && options.specIds?.length) {
+    throw new InputError('--focus and --spec cannot be used together', {
+      hint: '--spec works on existing specs; --focus asks Claude to review the code and write a new one',
+    });
+  }
+  let workflow: 'specs' | 'review' = 'specs';
+  if (options.focus !== undefined || !(await hasSpecFiles(repo.root, config.spec_dir))) {
+    workflow = 'review';
+    if (options.specIds?.length) {
+      throw new InputError(
+        `no spec files in ${config.spec_dir}/, so --spec has nothing to select`,
+        {
+          hint: 'write one with `mmm spec new "<title>"`, or run without --spec to let Claude propose work',
+        },
+      );
+    }
+  } else {
+    const specs = await loadSpecs(repo.root, config.spec_dir);
+    assertValidSpecs(specs);
+    if (options.specIds?.length) checkSpecIds(specs.specs, options.specIds);
+  }
+  if ((options.inPlace || !config.git.worktree) && repo.dirty.length > 0) {
+    throw new InputError(
+      `${options.inPlace ? '--in-place' : 'working in place (git.worktree = false)'} needs a clean checkout, and ${repo.dirty.length} file${repo.dirty.length === 1 ? ' has' : 's have'} uncommitted changes (${repo.dirty.slice(0, 3).join(', ')}${repo.dirty.length > 3 ? ', …' : ''})`,
+      {
+        hint: 'commit or stash them, or work in a worktree (no --in-place, git.worktree = true): it leaves them alone',
+      },
+    );
+  }
+  return { repo, config, configWarnings: loaded.warnings, workflow };
+}
+
+export async function prepareNewRun(
+  options: ImproveOptions,
+  stopper: RunStopper,
+): Promise<RunSession> {
+  const { repo, config, configWarnings, workflow } = await checkInputs(options);
+  const repoRoot = repo.mainRoot;
+  await assertLockFree(repoRoot);
+  const runId = newRunId();
+  const paths = runPaths(repoRoot, runId);
+  // Credentials are checked before anything is created (exit 4).
+  const client = openClient(config, options, paths);
+  const lock = await acquireRunLock(repoRoot, { runId });
+  try {
+    return await createRun({
+      options,
+      repo,
+      config,
+      workflow,
+      runId,
+      paths,
+      client,
+      lock,
+      stopper,
+      configWarnings,
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function createRun(args: {
+  options: ImproveOptions;
+  repo: RepoInfo & { head: string };
+  config: Config;
+  workflow: 'specs' | 'review';
+  runId: string;
+  paths: RunPaths;
+  client: LlmClient;
+  lock: RunLock;
+  stopper: RunStopper;
+  configWarnings: string[];
+}): Promise<RunSession> {
+  const { options, repo, config, workflow, runId, paths, client, lock } = args;
+  const repoRoot = repo.mainRoot;
+  const branch = `${config.git.branch_prefix}${runId}`;
+  const inPlace = options.inPlace === true || !config.git.worktree;
+  const workDir = inPlace ? repo.root : paths.worktree;
+  const warnings = [...args.configWarnings, ...(lock.warning ? [lock.warning] : [])];
+
+  const now = new Date().toISOString();
+  const state: RunState = {
+    version: STATE_VERSION,
+    runId,
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    repoRoot,
+    worktree: workDir,
+    branch,
+    baseBranch: repo.branch,
+    baseCommit: repo.head,
+    inPlace,
+    workflow,
+    config: config as unknown as Record<string, unknown>,
+    specOrder: [],
+    specs: {},
+    iterations: [],
+    totals: { usage: emptyUsage(), cost: 0, iterations: 0, commits: 0, elapsedMs: 0 },
+    current: null,
+    limits: limitsFromConfig(config),
+    plan: {
+      ...(options.specIds?.length ? { specIds: options.specIds } : {}),
+      ...(options.focus !== undefined ? { focus: options.focus } : {}),
+      ...(options.merge ? { merge: true } : {}),
+    },
+    ...(workflow === 'review' ? { review: { rounds: 0, empty: 0, finished: false } } : {}),
+  };
+  // The first checkpoint, before the branch exists: from here on the run is resumable
+  // (resume creates the branch and worktree if the process died before it did).
+  await saveState(paths.state, state);
+  try {
+    await createWorkTree(state, paths, repo.root);
+  } catch (error) {
+    // Nothing was done: leave no trace of the run.
+    await rm(paths.dir, { recursive: true, force: true });
+    throw error;
+  }
+  if (!inPlace && repo.dirty.length > 0) {
+    warnings.push(
+      `your checkout has uncommitted changes (${repo.dirty.length} file${repo.dirty.length === 1 ? '' : 's'}); ` +
+        `they were left alone: this run starts from HEAD ${repo.head.slice(0, 12)} in ${paths.worktree}`,
+    );
+  }
+  const session: RunSession = {
+    state,
+    paths,
+    repoRoot,
+    workDir,
+    config,
+    client,
+    tools: openTools(workDir, repoRoot, config),
+    specDir: config.spec_dir,
+    specs: [],
+    commands: [],
+    agentNotes: undefined,
+    stopper: args.stopper,
+    lock,
+    resumed: false,
+    warnings,
+    sessionStart: Date.now(),
+    elapsedBase: 0,
+  };
+  try {
+    await completeSetup(session, repo.root);
+  } catch (error) {
+    await session.tools.dispose();
+    throw error;
+  }
+  session.warnings.push(...limitWarnings(config, client));
+  return session;
+}
+
+/** The run branch and its work tree: a worktree at HEAD, or the checkout on a new branch. */
+export async function createWorkTree(
+  state: RunState,
+  paths: RunPaths,
+  checkoutRoot: string,
+): Promise<void> {
+  await mkdir(paths.attempts, { recursive: true });
+  if (state.inPlace) {
+    await excludeMmmFiles(state.repoRoot);
+    await createInPlaceBranch(checkoutRoot, state.branch);
+  } else {
+    await createRunWorktree(state.repoRoot, paths.worktree, state.branch, state.baseCommit);
+  }
+}
+
+/**
+ * What a run decides once, in its work tree, before the first attempt: the uncommitted
+ * spec files of the checkout brought in, the project analysed (commands, prompt summary),
+ * the specs selected and ordered. Recorded in the state (plan.commands marks it done), so
+ * a resume after a crash here simply does it again.
+ */
+export async function completeSetup(session: RunSession, checkoutRoot: string): Promise<void> {
+  const { state, config, workDir } = session;
+  if (!state.inPlace && state.workflow === 'specs' && checkoutRoot !== workDir) {
+    const copied = await importUncommittedSpecs(checkoutRoot, workDir, config.spec_dir, {
+      'Mmm-Run': state.runId,
+    });
+    if (copied.length > 0) {
+      session.warnings.push(
+        `copied ${copied.length} uncommitted spec file${copied.length === 1 ? '' : 's'} into the run (${copied.join(', ')}); your checkout is unchanged`,
+      );
+    }
+  }
+  const analysis = await analyzeProject(workDir, { cache: false });
+  const commands = projectCommandsToRun(config, analysis.commands);
+  const format = (config.commands.format ?? analysis.commands.format ?? '').trim();
+  const { specs, problems } = await loadWorkSpecs(workDir, config.spec_dir);
+  if (state.workflow === 'specs') {
+    if (problems.length > 0) {
+      throw new InputError('the spec files of the run do not parse', { problems });
+    }
+    const plan = planSpecs(specs, state.plan?.specIds);
+    state.specOrder = plan.order;
+    state.specs = plan.specs;
+    session.warnings.push(...plan.notes);
+  } else {
+    await mkdir(resolve(workDir, config.spec_dir), { recursive: true });
+  }
+  state.plan = {
+    ...state.plan,
+    analysisSummary: summarizeAnalysis(analysis),
+    commands,
+    ...(format ? { formatCommand: format } : {}),
+  };
+  session.specs = specs;
+  session.commands = commands;
+  session.agentNotes = await readAgentNotes(workDir);
+  await checkpoint(session);
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import type { Usage } from '../llm/usage.js';
+import type {
+  AttemptOutcome,
+  CheckResult,
+  Limits,
+  RunStep,
+  SpecRunStatus,
+  Totals,
+} from './events.js';
+
+/**
+ * The zod schema of a run's state (`.mmm/runs/<id>/state.json` + its iteration log).
+ * Version 1. Adding an optional field is compatible; anything else bumps the version.
+ * Documented in docs/state.md.
+ */
+export const STATE_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+
+export const usageSchema = z.object({
+  input: count,
+  output: count,
+  cacheWrite: count,
+  cacheRead: count,
+});
+
+/** USD, or null when the price is unknown. */
+export const costSchema = z.number().nonnegative().nullable();
+
+export const specRunStatusSchema = z.enum([
+  'pending',
+  'in-progress',
+  'done',
+  'failed',
+  'blocked',
+  'skipped',
+]);
+export const attemptOutcomeSchema = z.enum([
+  'passed',
+  'failed',
+  'no_changes',
+  'agent_error',
+  'stopped',
+]);
+export const runStepSchema = z.enum(['review', 'agent', 'validate', 'commit', 'rollback', 'fix']);
+export const runStatusSchema = z.enum([
+  'running',
+  'completed',
+  'failed',
+  'limit',
+  'interrupted',
+  'provider_error',
+]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const checkResultSchema = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  summary: z.string(),
+  exitCode: z.number().int().optional(),
+  failedTests: z.array(z.string()).optional(),
+  output: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+export const iterationSchema = z.object({
+  index: count,
+  specId: z.string(),
+  attempt: z.number().int().positive(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  outcome: attemptOutcomeSchema.optional(),
+  usage: usageSchema,
+  cost: costSchema,
+  validation: z.array(checkResultSchema).optional(),
+  /** The commit the attempt started from (what a rollback resets to). */
+  checkpoint: z.string(),
+  commit: z.string().optional(),
+  /** Path of the saved patch of a rolled-back attempt. */
+  patch: z.string().optional(),
+  feedback: z.string().optional(),
+  summary: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
+export type Iteration = z.infer<typeof iterationSchema>;
+
+export const specStateSchema = z.object({
+  title: z.string(),
+  file: z.string(),
+  status: specRunStatusSchema,
+  attempts: count,
+  commit: z.string().optional(),
+  failure: z.string().optional(),
+});
+export type SpecState = z.infer<typeof specStateSchema>;
+
+export const limitsSchema = z.object({
+  maxIterations: z.number().int().positive(),
+  usd: z.number().positive().optional(),
+  tokens: z.number().int().positive().optional(),
+  time: z.number().positive().optional(),
+});
+
+export const totalsSchema = z.object({
+  usage: usageSchema,
+  cost: costSchema,
+  iterations: count,
+  commits: count,
+  /** Accumulated across sessions (resume adds to it). */
+  elapsedMs: z.number().nonnegative(),
+});
+
+export const currentStepSchema = z.object({
+  specId: z.string(),
+  attempt: z.number().int().positive(),
+  step: runStepSchema,
+  checkpoint: z.string(),
+});
+
+/**
+ * What the run was asked to do and what it decided once at the start (kept so that a
+ * resumed run prompts and validates exactly like an uninterrupted one). Owned by the
+ * improve loop (src/core/run/improve.ts).
+ */
+export const runPlanSchema = z.object({
+  /** `--spec` ids, when the run was limited to them. */
+  specIds: z.array(z.string()).optional(),
+  /** `--focus`: the area the review step looks at. */
+  focus: z.string().optional(),
+  /** `--merge`: fast-forward the base branch when everything passed. */
+  merge: z.boolean().optional(),
+  /** The analyzer's summary, as put into every system prompt. */
+  analysisSummary: z.string().optional(),
+  /** Project commands every attempt is validated with, in order. */
+  commands: z
+    .array(z.object({ name: z.enum(['build', 'test', 'lint', 'typecheck']), command: z.string() }))
+    .optional(),
+  /** The formatter the review workflow runs after each accepted spec. */
+  formatCommand: z.string().optional(),
+});
+export type RunPlan = z.infer<typeof runPlanSchema>;
+
+/** Review workflow progress: rounds run, and whether the last one proposed nothing. */
+export const reviewStateSchema = z.object({
+  rounds: count,
+  /** Review rounds in a row that produced no usable spec. */
+  empty: count,
+  finished: z.boolean(),
+});
+
+export const runStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  runId: z.string().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: runStatusSchema,
+  repoRoot: z.string(),
+  worktree: z.string(),
+  branch: z.string(),
+  baseBranch: z.string().nullable(),
+  baseCommit: z.string(),
+  inPlace: z.boolean(),
+  workflow: z.enum(['specs', 'review']),
+  /** The Config snapshot the run started with. */
+  config: z.record(z.string(), z.unknown()),
+  specOrder: z.array(z.string()),
+  specs: z.record(z.string(), specStateSchema),
+  iterations: z.array(iterationSchema),
+  totals: totalsSchema,
+  current: currentStepSchema.nullable().optional(),
+  stopReason: z.string().optional(),
+  limits: limitsSchema,
+  plan: runPlanSchema.optional(),
+  review: reviewStateSchema.optional(),
+});
+export type RunState = z.infer<typeof runStateSchema>;
+
+/** state.json on disk: the snapshot without iterations, which live in the iteration log. */
+export const iterationLogRefSchema = z.object({
+  /** File name in the run directory, e.g. `iterations-0.jsonl`. */
+  file: z.string().regex(/^iterations-\d+\.jsonl$/),
+  /** Number of iterations of the snapshot. */
+  count,
+  /** Bytes of the file that belong to the snapshot; anything after is ignored. */
+  bytes: count,
+});
+export const stateFileSchema = runStateSchema
+  .omit({ iterations: true })
+  .extend({ iterationLog: iterationLogRefSchema });
+export type StateFile = z.infer<typeof stateFileSchema>;
+export type RunStateHeader = Omit<RunState, 'iterations'>;
+
+// The schema and the event contracts must describe the same shapes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShapes: [
+  Same<z.infer<typeof usageSchema>, Usage>,
+  Same<z.infer<typeof specRunStatusSchema>, SpecRunStatus>,
+  Same<z.infer<typeof attemptOutcomeSchema>, AttemptOutcome>,
+  Same<z.infer<typeof runStepSchema>, RunStep>,
+  Same<z.infer<typeof checkResultSchema>, CheckResult>,
+  Same<z.infer<typeof limitsSchema>, Limits>,
+  Same<z.infer<typeof totalsSchema>, Totals>,
+] = [true, true, true, true, true, true, true];
+void sameShapes;

@@ -1,0 +1,267 @@
+/**
+ * `str_replace_based_edit_tool`, with exactly the input shape of Anthropic's text editor
+ * tool (text_editor_20250728). Every failure is an is_error result telling the model
+ * what to do next; nothing here throws to the caller.
+ */
+
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AgentTool, ToolContext, ToolOutcome } from './types.js';
+import {
+  EDIT_CUSTOM_SCHEMA,
+  EDIT_DESCRIPTION,
+  EDIT_TOOL_NAME,
+  describeInputError,
+  editInputSchema,
+  type EditInput,
+} from './edit-schema.js';
+import { guardPath } from './path-guard.js';
+import { viewDirectory, viewFile } from './edit-view.js';
+import { findAll, matchLines, nearMatchHint } from './near-match.js';
+import {
+  lineAt,
+  numbered,
+  readTextFile,
+  splitLines,
+  toEol,
+  writeTextFile,
+  type TextFile,
+} from './text-file.js';
+
+function ok(content: string, display: string): ToolOutcome {
+  return { content, isError: false, display };
+}
+function fail(content: string, display: string): ToolOutcome {
+  return { content, isError: true, display };
+}
+
+function snippetAround(text: string, firstLine: number, lastLine: number): string {
+  const lines = splitLines(text);
+  const from = Math.max(1, firstLine - 3);
+  const to = Math.min(lines.length, lastLine + 3);
+  return numbered(lines.slice(from - 1, to), from);
+}
+
+async function loadExisting(
+  path: string,
+  rel: string,
+  command: string,
+): Promise<TextFile | ToolOutcome> {
+  const info = await stat(path);
+  if (info.isDirectory()) {
+    return fail(
+      `${rel} is a directory; ${command} works on files. View it to see the files inside.`,
+      `${command} ${rel}: directory`,
+    );
+  }
+  const read = await readTextFile(path, rel);
+  return read.ok ? read.file : fail(read.message, `${command} ${rel}: unreadable`);
+}
+
+async function strReplace(path: string, rel: string, input: EditInput): Promise<ToolOutcome> {
+  if (input.old_str === undefined) {
+    return fail(
+      'str_replace needs old_str: the exact text to replace (copy it from a view of the file).',
+      `edit ${rel}: no old_str`,
+    );
+  }
+  if (input.old_str === '') {
+    return fail(
+      'old_str is empty. To add text use the insert command; to replace the whole file use create.',
+      `edit ${rel}: empty old_str`,
+    );
+  }
+  const loaded = await loadExisting(path, rel, 'str_replace');
+  if ('isError' in loaded) return loaded;
+  const file = loaded;
+  let oldStr = toEol(input.old_str, file.eol);
+  let newStr = toEol(input.new_str ?? '', file.eol);
+  let offsets = findAll(file.text, oldStr);
+  if (offsets.length === 0 && oldStr !== input.old_str) {
+    // Mixed line endings: try the model's text as given.
+    offsets = findAll(file.text, input.old_str);
+    if (offsets.length) {
+      oldStr = input.old_str;
+      newStr = input.new_str ?? '';
+    }
+  }
+  if (offsets.length === 0) {
+    return fail(
+      `No replacement was performed: old_str was not found verbatim in ${rel}.\n${nearMatchHint(file.text, input.old_str)}`,
+      `edit ${rel}: old_str not found`,
+    );
+  }
+  if (offsets.length > 1) {
+    const lines = matchLines(file.text, offsets);
+    return fail(
+      `No replacement was performed: old_str occurs ${offsets.length} times in ${rel} (at lines ${lines.join(', ')}). It must be unique: add surrounding lines to old_str so that it matches only the one you mean.`,
+      `edit ${rel}: ${offsets.length} matches`,
+    );
+  }
+  const at = offsets[0] ?? 0;
+  const text = file.text.slice(0, at) + newStr + file.text.slice(at + oldStr.length);
+  await writeTextFile(path, { ...file, text });
+  const first = lineAt(text, at);
+  const last = lineAt(text, at + Math.max(0, newStr.length - 1));
+  const removed = oldStr.split('\n').length;
+  const added = newStr === '' ? 0 : newStr.split('\n').length;
+  return ok(
+    `The file ${rel} has been edited. Here's the result of running \`cat -n\` on a snippet of ${rel}:\n${snippetAround(text, first, last)}\nReview the changes and make sure they are as expected. Edit the file again if necessary.`,
+    `edit ${rel} (+${added} −${removed})`,
+  );
+}
+
+async function insert(path: string, rel: string, input: EditInput): Promise<ToolOutcome> {
+  if (input.insert_line === undefined) {
+    return fail(
+      'insert needs insert_line: the line number after which to insert (0 = at the top).',
+      `insert ${rel}: no insert_line`,
+    );
+  }
+  if (input.new_str === undefined) {
+    return fail('insert needs new_str: the text to insert.', `insert ${rel}: no new_str`);
+  }
+  const loaded = await loadExisting(path, rel, 'insert');
+  if ('isError' in loaded) return loaded;
+  const file = loaded;
+  const count = splitLines(file.text).length;
+  const n = input.insert_line;
+  if (n < 0 || n > count) {
+    return fail(
+      `Invalid insert_line ${n}: it must be between 0 (top of the file) and ${count} (after the last line); ${rel} has ${count} lines.`,
+      `insert ${rel}: bad line`,
+    );
+  }
+  // Offset just after line n (0 = start of file).
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const nl = file.text.indexOf('\n', offset);
+    offset = nl === -1 ? file.text.length : nl + 1;
+  }
+  let piece = toEol(input.new_str, file.eol);
+  let before = file.text.slice(0, offset);
+  const after = file.text.slice(offset);
+  if (before !== '' && !before.endsWith('\n')) before += file.eol;
+  if (!piece.endsWith('\n') && (after !== '' || before.endsWith('\n') || file.text === ''))
+    piece += file.eol;
+  const text = before + piece + after;
+  await writeTextFile(path, { ...file, text });
+  const added = splitLines(piece).length;
+  return ok(
+    `The file ${rel} has been edited. Here's the result of running \`cat -n\` on a snippet of the edited file:\n${snippetAround(text, n + 1, n + added)}\nReview the changes and make sure they are as expected (correct indentation, no duplicate lines). Edit the file again if necessary.`,
+    `insert ${rel} after line ${n} (+${added})`,
+  );
+}
+
+async function create(
+  path: string,
+  rel: string,
+  exists: boolean,
+  input: EditInput,
+): Promise<ToolOutcome> {
+  if (input.file_text === undefined) {
+    return fail(
+      'create needs file_text: the full content of the new file.',
+      `create ${rel}: no file_text`,
+    );
+  }
+  let file: TextFile = { text: input.file_text, bom: false, eol: '\n' };
+  if (exists) {
+    const info = await stat(path);
+    if (info.isDirectory())
+      return fail(`${rel} is a directory; give a file path to create.`, `create ${rel}: directory`);
+    const read = await readTextFile(path, rel);
+    // An existing text file keeps its BOM and line ending; a non-UTF-8 one is simply replaced.
+    if (read.ok) file = { ...read.file, text: toEol(input.file_text, read.file.eol) };
+  } else {
+    await mkdir(dirname(path), { recursive: true });
+  }
+  await writeTextFile(path, file);
+  const lines = splitLines(file.text).length;
+  return ok(
+    exists
+      ? `File overwritten: ${rel} (${lines} lines).`
+      : `File created successfully at: ${rel} (${lines} lines).`,
+    `${exists ? 'overwrite' : 'create'} ${rel} (${lines} lines)`,
+  );
+}
+
+async function view(
+  path: string,
+  rel: string,
+  input: EditInput,
+  ctx: ToolContext,
+): Promise<ToolOutcome> {
+  const info = await stat(path);
+  if (info.isDirectory()) {
+    if (input.view_range)
+      return fail(
+        `view_range only applies to files; ${rel} is a directory.`,
+        `view ${rel}: range on dir`,
+      );
+    return viewDirectory(path, rel, ctx.root, ctx.protectedPaths);
+  }
+  const read = await readTextFile(path, rel);
+  if (!read.ok) return fail(read.message, `view ${rel}: unreadable`);
+  const range = input.view_range
+    ? ([input.view_range[0], input.view_range[1]] as const)
+    : undefined;
+  return viewFile(read.file, rel, range, ctx.config.output_limit);
+}
+
+async function runEdit(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {
+  const parsed = editInputSchema.safeParse(raw);
+  if (!parsed.success) return fail(describeInputError(parsed.error, raw), 'edit: invalid input');
+  const input = parsed.data;
+  const guarded = guardPath(input.path, ctx);
+  if (!guarded.ok) return fail(guarded.message, `${input.command} ${input.path}: refused`);
+  const { path, rel, exists } = guarded;
+  if (!exists && input.command !== 'create') {
+    return fail(
+      `${rel} does not exist. Check the path (view the parent directory to see what is there), or use the create command to make a new file.`,
+      `${input.command} ${rel}: not found`,
+    );
+  }
+  switch (input.command) {
+    case 'view':
+      return view(path, rel, input, ctx);
+    case 'create':
+      return create(path, rel, exists, input);
+    case 'str_replace':
+      return strReplace(path, rel, input);
+    case 'insert':
+      return insert(path, rel, input);
+  }
+}
+
+function summarize(input: unknown): string {
+  const parsed = editInputSchema.safeParse(input);
+  if (!parsed.success) return 'edit (invalid input)';
+  const { command, path } = parsed.data;
+  return command === 'view' ? `view ${path}` : `edit ${path} (${command})`;
+}
+
+export function createEditTool(): AgentTool {
+  return {
+    name: EDIT_TOOL_NAME,
+    declaration: {
+      anthropic: { type: 'text_editor_20250728', name: EDIT_TOOL_NAME },
+      custom: {
+        name: EDIT_TOOL_NAME,
+        description: EDIT_DESCRIPTION,
+        input_schema: EDIT_CUSTOM_SCHEMA,
+      },
+    },
+    summarize,
+    async run(input, ctx) {
+      try {
+        return await runEdit(input, ctx);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return fail(`The editor failed: ${message}. Check the path and try again.`, 'edit: failed');
+      }
+    },
+  };
+}
+
+export { EDIT_TOOL_NAME };

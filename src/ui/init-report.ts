@@ -1,0 +1,43 @@
+import { COMMAND_NAMES } from '../core/analyze/types.js';
+import type { InitResult } from '../core/init/init.js';
+import { color } from './colors.js';
+import { table } from './table.js';
+
+/** What `mmm init` did, one line per file, then the detected commands and next steps. */
+export function formatInitResult(r: InitResult): string {
+  const out: string[] = [];
+  if (r.unchanged) {
+    out.push(`${color.green('✓')} mmm is already set up in ${r.root}: nothing changed.`);
+  } else {
+    out.push(`${color.green('✓')} mmm set up in ${r.root}`);
+  }
+  const mark = {
+    created: color.green('created'),
+    overwritten: color.yellow('overwritten'),
+    updated: color.green('updated'),
+    kept: color.dim('kept'),
+  };
+  out.push(table(r.steps.map((s) => [`  ${mark[s.action]}`, s.path, color.dim(s.detail ?? '')])));
+  if (!r.unchanged) {
+    out.push('', 'Detected commands (edit .mmm/config.toml to change them):');
+    out.push(
+      table(
+        COMMAND_NAMES.map((name) => {
+          const src = r.analysis.commandSources[name];
+          const cmd = r.analysis.commands[name];
+          if (!cmd) return [`  ${name}`, color.dim('not detected')];
+          return [
+            `  ${name}`,
+            src && !src.sure ? `${cmd} ${color.yellow('(guess, commented out)')}` : cmd,
+          ];
+        }),
+      ),
+    );
+    // Manifest problems change what was detected; git-history gaps do not matter here.
+    const relevant = r.analysis.warnings.filter((w) => !w.includes('no commits yet'));
+    if (relevant.length) out.push('');
+    for (const w of relevant) out.push(`${color.yellow('warning:')} ${w}`);
+    out.push('', `Next: edit the example spec in specs/, then run ${color.cyan('mmm improve')}.`);
+  }
+  return out.join('\n') + '\n';
+}

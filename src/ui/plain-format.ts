@@ -1,0 +1,169 @@
+import type { Colors } from './colors.js';
+import type { RunEvent } from '../core/run/events.js';
+import { totalTokens } from '../core/llm/usage.js';
+import {
+  OUTCOME_WORDS,
+  firstLine,
+  formatClock,
+  formatCost,
+  formatDuration,
+  formatTimeOfDay,
+  formatTokens,
+  formatUsageTokens,
+  oneLine,
+  shortCommit,
+} from './format.js';
+import { toolCallText } from './tui/tool-names.js';
+
+/** The longest assistant text printed per turn; the rest is in events.jsonl. */
+export const MAX_TEXT_LINES = 20;
+
+/**
+ * Turns RunEvents into log lines for a CI log or a pipe: one line per meaningful
+ * event, prefixed by the event's local time, no cursor movement. Stateful only to
+ * remember tool-call summaries and attempt counts between events.
+ */
+export class PlainFormatter {
+  private readonly calls = new Map<string, string>();
+  private readonly maxAttempts = new Map<string, number>();
+  /** The engine sends totals after every request; print them once per attempt. */
+  private totalsDue = false;
+
+  constructor(private readonly c: Colors) {}
+
+  format(event: RunEvent): string[] {
+    const body = this.body(event);
+    const time = this.c.dim(formatTimeOfDay(event.t));
+    return body.map((line) => `${time} ${line}`);
+  }
+
+  private body(e: RunEvent): string[] {
+    const c = this.c;
+    switch (e.type) {
+      case 'run_start': {
+        const limits = [
+          `${e.limits.maxIterations} iterations`,
+          e.limits.usd !== undefined ? formatCost(e.limits.usd) : '',
+          e.limits.tokens !== undefined ? `${formatTokens(e.limits.tokens)} tokens` : '',
+          e.limits.time !== undefined ? formatClock(e.limits.time * 1000) : '',
+        ].filter(Boolean);
+        return [
+          `${c.bold(e.resumed ? 'run resumed' : 'run started')} ${e.runId} on ${e.branch} · model ${e.model} · workflow ${e.workflow}`,
+          `limits: ${limits.join(' · ')} · ${e.specs.length} spec${e.specs.length === 1 ? '' : 's'}: ${e.specs.map((s) => `${s.id} (${s.status})`).join(', ')}`,
+        ];
+      }
+      case 'attempt_start':
+        this.maxAttempts.set(e.specId, e.maxAttempts);
+        return [
+          `${c.cyan('spec')} ${c.bold(e.specId)} attempt ${e.attempt}/${e.maxAttempts} · iteration ${e.iteration} · ${e.title}`,
+        ];
+      case 'step':
+        return e.step === 'agent' ? [] : [`  step ${e.step}`];
+      case 'agent':
+        return this.agent(e.event);
+      case 'validation': {
+        const failed = e.checks.filter((x) => !x.passed).length;
+        const head = e.passed
+          ? c.green(`  checks passed (${e.checks.length})`)
+          : c.red(`  checks failed: ${failed} of ${e.checks.length}`);
+        const lines = [head];
+        for (const check of e.checks) {
+          const mark = check.passed ? c.green('✔') : c.red('✘');
+          lines.push(
+            `    ${mark} ${check.name}: ${oneLine(check.summary)} (${formatDuration(check.durationMs)})`,
+          );
+          if (check.failedTests?.length) {
+            lines.push(`      failing: ${check.failedTests.join(', ')}`);
+          }
+        }
+        return lines;
+      }
+      case 'attempt_end': {
+        this.totalsDue = true;
+        const max = this.maxAttempts.get(e.specId);
+        const what = `${c.bold(e.specId)} attempt ${e.attempt}${max ? `/${max}` : ''} ${OUTCOME_WORDS[e.outcome]}`;
+        if (e.outcome === 'passed') {
+          return [`${c.green('✔')} ${what}${e.commit ? ` → commit ${shortCommit(e.commit)}` : ''}`];
+        }
+        const feedback = firstLine(e.feedback);
+        return [`${c.red('✘')} ${what}${feedback ? `: ${feedback}` : ''}`];
+      }
+      case 'spec_status':
+        // "in-progress" is the attempt_start line that follows.
+        if (e.status === 'in-progress') return [];
+        return [
+          `spec ${c.bold(e.specId)} → ${e.status}${e.reason ? `: ${oneLine(e.reason)}` : ''}`,
+        ];
+      case 'totals': {
+        if (!this.totalsDue) return [];
+        this.totalsDue = false;
+        const t = e.totals;
+        return [
+          c.dim(
+            `totals: cost ${formatCost(t.cost)} · ${formatUsageTokens(t.usage)} tokens · ${t.iterations} iteration${t.iterations === 1 ? '' : 's'} · ${t.commits} commit${t.commits === 1 ? '' : 's'} · ${formatDuration(t.elapsedMs)}`,
+          ),
+        ];
+      }
+      case 'warning':
+        return [c.yellow(`warning: ${oneLine(e.message)}`)];
+      case 'run_end': {
+        const t = e.totals;
+        const count = (s: string): number => e.specs.filter((x) => x.status === s).length;
+        const color = e.status === 'completed' ? c.green : e.status === 'failed' ? c.red : c.yellow;
+        return [
+          color(`run ${e.status}: ${e.reason}`),
+          `${count('done')} done · ${count('failed')} failed · ${t.commits} commit${t.commits === 1 ? '' : 's'} · cost ${formatCost(t.cost)} · ${formatTokens(totalTokens(t.usage))} tokens · ${formatDuration(t.elapsedMs)} · branch ${e.branch} · exit ${e.exitCode}`,
+          ...e.next.map((cmd) => `next: ${cmd}`),
+        ];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private agent(e: Extract<RunEvent, { type: 'agent' }>['event']): string[] {
+    const c = this.c;
+    switch (e.type) {
+      case 'text': {
+        const lines = e.text.trimEnd().split('\n');
+        while (lines.length && !lines[0]?.trim()) lines.shift();
+        if (!lines.length) return [];
+        const shown = lines.slice(0, MAX_TEXT_LINES);
+        const out = shown.map((l, i) => `  ${i === 0 ? 'assistant:' : '          '} ${l}`);
+        if (lines.length > shown.length) {
+          out.push(c.dim(`             … ${lines.length - shown.length} more lines`));
+        }
+        return out;
+      }
+      case 'tool_call':
+        this.calls.set(e.id, oneLine(e.summary));
+        return [];
+      case 'tool_result': {
+        const summary = this.calls.get(e.id) ?? '';
+        this.calls.delete(e.id);
+        const mark = e.ok ? c.green('✔') : c.red('✘');
+        return [
+          `  ${mark} ${toolCallText(e.name, summary, oneLine(e.display))} (${formatDuration(e.durationMs)})`,
+        ];
+      }
+      case 'retry':
+        return [
+          c.yellow(
+            `  retry ${e.retry} in ${formatDuration(e.delayMs)}: ${oneLine(e.reason)}${e.status ? ` (HTTP ${e.status})` : ''}`,
+          ),
+        ];
+      case 'compaction':
+        return [
+          c.dim(
+            `  context compacted: ${formatTokens(e.beforeTokens)} → ${formatTokens(e.afterTokens)} tokens (${e.compacted} tool results)`,
+          ),
+        ];
+      case 'attempt_end': {
+        const line = `  agent finished: ${e.reason} after ${e.turns} turn${e.turns === 1 ? '' : 's'} · cost ${formatCost(e.cost)}`;
+        return [e.error ? c.red(`${line} · ${oneLine(e.error)}`) : line];
+      }
+      default:
+        return [];
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { addCost, addUsage } from '../core/llm/usage.js';
+import type { RunEvent } from '../core/run/events.js';
+import type { AttemptView, RunViewState } from './run-view.js';
+
+/** The part of `reduceRunView` for `agent` events: text, tool calls, usage, retries. */
+
+/** How many tool lines the state keeps for the live view. */
+export const MAX_TOOL_LINES = 12;
+
+/** Apply a patch to the current attempt, if the event is about it. */
+export function patchCurrent(
+  state: RunViewState,
+  specId: string,
+  attempt: number,
+  patch: (a: AttemptView) => Partial<AttemptView>,
+): RunViewState {
+  const cur = state.current;
+  if (!cur || cur.specId !== specId || cur.attempt !== attempt) return state;
+  return { ...state, current: { ...cur, ...patch(cur) } };
+}
+
+export function reduceAgent(
+  state: RunViewState,
+  event: Extract<RunEvent, { type: 'agent' }>,
+): RunViewState {
+  const e = event.event;
+  switch (e.type) {
+    case 'request_start':
+      return patchCurrent(state, event.specId, event.attempt, () => ({
+        turn: e.turn,
+        notice: undefined,
+      }));
+    case 'text_delta':
+      return patchCurrent(state, event.specId, event.attempt, (a) => ({
+        text: a.turn === e.turn && !a.textFinal ? a.text + e.text : e.text,
+        turn: e.turn,
+        textFinal: false,
+      }));
+    case 'text':
+      return patchCurrent(state, event.specId, event.attempt, () => ({
+        text: e.text,
+        turn: e.turn,
+        textFinal: true,
+      }));
+    case 'tool_call':
+      return patchCurrent(state, event.specId, event.attempt, (a) => ({
+        tools: [
+          ...a.tools,
+          { id: e.id, name: e.name, summary: e.summary, status: 'running' as const },
+        ].slice(-MAX_TOOL_LINES),
+        toolCount: a.toolCount + 1,
+      }));
+    case 'tool_result':
+      return patchCurrent(state, event.specId, event.attempt, (a) => ({
+        tools: a.tools.map((t) =>
+          t.id === e.id
+            ? {
+                ...t,
+                status: e.ok ? ('ok' as const) : ('error' as const),
+                display: e.display,
+                durationMs: e.durationMs,
+              }
+            : t,
+        ),
+        toolErrors: a.toolErrors + (e.ok ? 0 : 1),
+      }));
+    case 'usage':
+      return {
+        ...state,
+        sinceTotals: {
+          usage: addUsage(state.sinceTotals.usage, e.usage),
+          cost: addCost(state.sinceTotals.cost, e.cost),
+        },
+      };
+    case 'retry':
+      return patchCurrent(state, event.specId, event.attempt, () => ({
+        notice: `retry ${e.retry} in ${Math.ceil(e.delayMs / 1000)}s: ${e.reason}`,
+      }));
+    case 'attempt_end':
+      return patchCurrent(state, event.specId, event.attempt, () => ({
+        agentEnd: { reason: e.reason, turns: e.turns, error: e.error },
+        notice: undefined,
+      }));
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,277 @@
+import type { AgentStopReason } from '../core/agent/events.js';
+import type { Cost, Usage } from '../core/llm/usage.js';
+import { addCost, addUsage, emptyUsage } from '../core/llm/usage.js';
+import { patchCurrent, reduceAgent } from './run-view-agent.js';
+import type {
+  AttemptOutcome,
+  CheckResult,
+  Limits,
+  RunEvent,
+  RunEventBody,
+  RunStep,
+  SpecSummary,
+  Totals,
+} from '../core/run/events.js';
+
+/**
+ * What the live UI shows, reduced from the RunEvent stream by a pure function.
+ * Times are epoch milliseconds taken from the events' `t`, so a replayed stream
+ * reduces to the same state.
+ */
+export interface ToolView {
+  id: string;
+  name: string;
+  summary: string;
+  status: 'running' | 'ok' | 'error';
+  display?: string;
+  durationMs?: number;
+}
+
+export interface ValidationView {
+  passed: boolean;
+  checks: CheckResult[];
+}
+
+export interface AttemptView {
+  specId: string;
+  title: string;
+  iteration: number;
+  attempt: number;
+  maxAttempts: number;
+  startedAt: number;
+  step: RunStep;
+  stepStartedAt: number;
+  turn: number;
+  /** The assistant's text of the latest turn (streamed, then final). */
+  text: string;
+  /** The `text` event of that turn came (the next delta starts a new text). */
+  textFinal: boolean;
+  /** The most recent tool calls (bounded), oldest first. */
+  tools: ToolView[];
+  toolCount: number;
+  toolErrors: number;
+  validation?: ValidationView;
+  /** "retry 2 in 4s: overloaded" while the provider is retried. */
+  notice?: string;
+  agentEnd?: { reason: AgentStopReason; turns: number; error?: string };
+}
+
+/** A line in the scrollback (Ink `<Static>`): append-only. */
+export type LogItem =
+  | {
+      kind: 'attempt';
+      key: string;
+      specId: string;
+      title: string;
+      iteration: number;
+      attempt: number;
+      maxAttempts: number;
+      outcome: AttemptOutcome;
+      commit?: string;
+      feedback?: string;
+      durationMs: number;
+      toolCount: number;
+      validation?: ValidationView;
+      agentError?: string;
+    }
+  | { kind: 'warning'; key: string; message: string }
+  | { kind: 'spec'; key: string; specId: string; status: string; reason?: string };
+
+export type RunEnd = Extract<RunEventBody, { type: 'run_end' }>;
+
+export interface RunViewState {
+  runId: string;
+  branch: string;
+  model: string;
+  workflow: string;
+  worktree: string;
+  resumed: boolean;
+  started: boolean;
+  startedAt: number;
+  specs: SpecSummary[];
+  limits: Limits;
+  /** The latest `totals` event, and when it came. */
+  totals: Totals;
+  totalsAt: number;
+  /** Usage reported by the agent since that `totals` event (added for live gauges). */
+  sinceTotals: { usage: Usage; cost: Cost };
+  current?: AttemptView;
+  lastValidation?: ValidationView;
+  log: LogItem[];
+  end?: RunEnd;
+  /** The time of the last event. */
+  lastEventAt: number;
+  events: number;
+}
+
+export { MAX_TOOL_LINES } from './run-view-agent.js';
+
+export function initialRunView(): RunViewState {
+  return {
+    runId: '',
+    branch: '',
+    model: '',
+    workflow: '',
+    worktree: '',
+    resumed: false,
+    started: false,
+    startedAt: 0,
+    specs: [],
+    limits: { maxIterations: 0 },
+    totals: { usage: emptyUsage(), cost: 0, iterations: 0, commits: 0, elapsedMs: 0 },
+    totalsAt: 0,
+    sinceTotals: { usage: emptyUsage(), cost: 0 },
+    log: [],
+    lastEventAt: 0,
+    events: 0,
+  };
+}
+
+function at(event: RunEvent, fallback: number): number {
+  const ms = Date.parse(event.t);
+  return Number.isNaN(ms) ? fallback : ms;
+}
+
+function setSpec(specs: SpecSummary[], specId: string, patch: Partial<SpecSummary>): SpecSummary[] {
+  return specs.map((s) => (s.id === specId ? { ...s, ...patch } : s));
+}
+
+/** Pure: the next view state after one event. Unknown event types are ignored. */
+export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState {
+  const now = at(event, prev.lastEventAt);
+  const state: RunViewState = { ...prev, lastEventAt: now, events: prev.events + 1 };
+  switch (event.type) {
+    case 'run_start':
+      return {
+        ...state,
+        runId: event.runId,
+        branch: event.branch,
+        model: event.model,
+        workflow: event.workflow,
+        worktree: event.worktree,
+        resumed: event.resumed,
+        started: true,
+        startedAt: now,
+        totalsAt: now,
+        specs: event.specs,
+        limits: event.limits,
+      };
+    case 'attempt_start':
+      return {
+        ...state,
+        specs: setSpec(state.specs, event.specId, { status: 'in-progress' }),
+        current: {
+          specId: event.specId,
+          title: event.title,
+          iteration: event.iteration,
+          attempt: event.attempt,
+          maxAttempts: event.maxAttempts,
+          startedAt: now,
+          step: 'agent',
+          stepStartedAt: now,
+          turn: 0,
+          text: '',
+          textFinal: false,
+          tools: [],
+          toolCount: 0,
+          toolErrors: 0,
+        },
+      };
+    case 'step':
+      return patchCurrent(state, event.specId, event.attempt, () => ({
+        step: event.step,
+        stepStartedAt: now,
+      }));
+    case 'agent':
+      return reduceAgent(state, event);
+    case 'validation': {
+      const validation = { passed: event.passed, checks: event.checks };
+      return {
+        ...patchCurrent(state, event.specId, event.attempt, () => ({ validation })),
+        lastValidation: validation,
+      };
+    }
+    case 'attempt_end': {
+      const cur = state.current;
+      const same = cur && cur.specId === event.specId && cur.attempt === event.attempt;
+      const spec = state.specs.find((s) => s.id === event.specId);
+      const item: LogItem = {
+        kind: 'attempt',
+        key: `a${state.log.length}`,
+        specId: event.specId,
+        title: same ? cur.title : (spec?.title ?? event.specId),
+        iteration: same ? cur.iteration : 0,
+        attempt: event.attempt,
+        maxAttempts: same ? cur.maxAttempts : 0,
+        outcome: event.outcome,
+        commit: event.commit,
+        feedback: event.feedback,
+        durationMs: same ? now - cur.startedAt : 0,
+        toolCount: same ? cur.toolCount : 0,
+        validation: same ? cur.validation : undefined,
+        agentError: same ? cur.agentEnd?.error : undefined,
+      };
+      return { ...state, current: same ? undefined : cur, log: [...state.log, item] };
+    }
+    case 'spec_status': {
+      const next = {
+        ...state,
+        specs: setSpec(state.specs, event.specId, { status: event.status }),
+      };
+      if (event.status === 'blocked' || event.status === 'skipped') {
+        const item: LogItem = {
+          kind: 'spec',
+          key: `s${state.log.length}`,
+          specId: event.specId,
+          status: event.status,
+          reason: event.reason,
+        };
+        return { ...next, log: [...state.log, item] };
+      }
+      return next;
+    }
+    case 'totals':
+      return {
+        ...state,
+        totals: event.totals,
+        limits: event.limits,
+        totalsAt: now,
+        sinceTotals: { usage: emptyUsage(), cost: 0 },
+      };
+    case 'warning':
+      return {
+        ...state,
+        log: [
+          ...state.log,
+          { kind: 'warning', key: `w${state.log.length}`, message: event.message },
+        ],
+      };
+    case 'run_end':
+      return {
+        ...state,
+        end: event,
+        specs: event.specs,
+        totals: event.totals,
+        totalsAt: now,
+        sinceTotals: { usage: emptyUsage(), cost: 0 },
+        current: undefined,
+      };
+    default:
+      return state;
+  }
+}
+
+/** Live totals: the last `totals` plus what the agent reported since. */
+export function liveUsage(state: RunViewState): { usage: Usage; cost: Cost } {
+  return {
+    usage: addUsage(state.totals.usage, state.sinceTotals.usage),
+    cost: addCost(state.totals.cost, state.sinceTotals.cost),
+  };
+}
+
+/** Run time at `now`: the last reported elapsed time plus the time since it was reported. */
+export function liveElapsed(state: RunViewState, now: number): number {
+  if (state.end) return state.totals.elapsedMs;
+  if (!state.started) return 0;
+  return state.totals.elapsedMs + Math.max(0, now - state.totalsAt);
+}

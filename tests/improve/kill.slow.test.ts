@@ -1,0 +1,201 @@
+/**
+ * The crash test: `kill -9` at random moments, then `mmm improve --resume` (killed again
+ * at random in some trials) until the run completes. Every trial must end with a branch
+ * whose tree and commit messages equal those of an uninterrupted run.
+ *
+ * MMM_KILL_TRIALS (default 20) and MMM_KILL_SEED (default: random, printed) control it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import type { CliResult } from '../support/cli.js';
+import { git } from '../support/tmp.js';
+import {
+  branchMessages,
+  fileWritingModel,
+  improve,
+  improveRepo,
+  modelEnv,
+  runEnd,
+  runIdOf,
+  spawnImprove,
+} from './helpers.js';
+
+const TRIALS = Number(process.env.MMM_KILL_TRIALS ?? 20);
+const SEED = Number(process.env.MMM_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CONCURRENCY = 2;
+
+/** Three specs; the second fails its first attempt (the check script finds a "bug"). */
+const SPECS = [
+  { id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] },
+  { id: 'second', title: 'Write b', dependsOn: ['first'], checks: ['file_exists: b.txt'] },
+  { id: 'third', title: 'Write c', checks: ['file_exists: c.txt'] },
+];
+const MODEL = fileWritingModel({
+  first: { path: 'a.txt', text: 'alpha\n' },
+  second: {
+    path: 'b.txt',
+    text: (t) => (t.system.includes('Validation failed') ? 'beta\n' : 'bug\n'),
+  },
+  third: { path: 'c.txt', text: 'gamma\n' },
+});
+
+/** mulberry32: a small seeded generator, so a failing trial can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Outcome {
+  tree: string;
+  messages: string[];
+}
+
+function outcome(repo: string, branch: string): Outcome {
+  const runId = runIdOf(branch);
+  return {
+    tree: git(repo, 'rev-parse', `${branch}^{tree}`),
+    messages: branchMessages(repo, branch).map((m) => m.split(runId).join('<run>')),
+  };
+}
+
+let fake: FakeAnthropic;
+let env: Record<string, string>;
+let reference: Outcome;
+let referenceMs = 0;
+/** From spawn to the run's first event: process start-up, preconditions, setup. */
+let startupMs = 0;
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic({ script: MODEL });
+  env = modelEnv(fake.url);
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+/** Start a run (or resume one) and SIGKILL it after `killAfterMs` unless it ends first. */
+async function killedRun(repo: string, args: string[], killAfterMs: number): Promise<CliResult> {
+  const run = spawnImprove(repo, args, env);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), killAfterMs);
+  const result = await run.done;
+  clearTimeout(timer);
+  return result;
+}
+
+/** Where kills landed: the step recorded in the state (or before the first checkpoint). */
+const killPoints = new Map<string, number>();
+
+function killedAt(repo: string): string {
+  const runs = join(repo, '.mmm', 'runs');
+  const ids = existsSync(runs) ? readdirSync(runs).sort() : [];
+  const id = ids.at(-1);
+  if (!id || !existsSync(join(runs, id, 'state.json'))) return 'before the first checkpoint';
+  const state = JSON.parse(readFileSync(join(runs, id, 'state.json'), 'utf8')) as {
+    current?: { step: string } | null;
+    plan?: { commands?: unknown };
+  };
+  if (!state.plan?.commands) return 'setup';
+  return state.current ? `step ${state.current.step}` : 'between steps';
+}
+
+/** `--resume`, or a new run when the last one died before its first checkpoint. */
+async function resumeOrStart(repo: string, killAfterMs?: number): Promise<CliResult> {
+  const run = (args: string[]) =>
+    killAfterMs === undefined ? improve(repo, args, env) : killedRun(repo, args, killAfterMs);
+  const r = await run(['--resume']);
+  if (r.exitCode === 2 && r.stderr.includes('no resumable run')) return run([]);
+  return r;
+}
+
+async function trial(index: number, seed: number): Promise<{ kills: number; log: string[] }> {
+  const next = random(seed);
+  const repo = improveRepo(SPECS);
+  const log: string[] = [];
+  let kills = 0;
+  // The first run, then up to three resumes, each killed at a random moment (a resume
+  // with probability 1/2); then a last resume that must complete the run.
+  for (let round = 0; round < 4; round++) {
+    const kill = round === 0 || next() < 0.5;
+    // Aim mostly past the process start-up, where the run does its work (1 in 5 anywhere).
+    const from = next() < 0.2 ? 0 : startupMs * 0.8;
+    const killAt = Math.floor(from + (referenceMs - from) * next());
+    const r =
+      round === 0
+        ? await killedRun(repo, [], killAt)
+        : await resumeOrStart(repo, kill ? killAt : undefined);
+    log.push(
+      `trial ${index} round ${round}: ${kill ? `kill@${killAt}ms` : 'no kill'} → ${r.signal ?? r.exitCode}`,
+    );
+    if (r.signal === 'SIGKILL') {
+      kills++;
+      const where = killedAt(repo);
+      killPoints.set(where, (killPoints.get(where) ?? 0) + 1);
+      continue;
+    }
+    expect(r.exitCode, `${log.join('\n')}\n${r.stderr}`).toBe(0);
+    return check(repo, r, log, kills);
+  }
+  const last = await resumeOrStart(repo);
+  log.push(`trial ${index} final → ${last.exitCode}`);
+  expect(last.exitCode, `${log.join('\n')}\n${last.stderr}`).toBe(0);
+  return check(repo, last, log, kills);
+}
+
+function check(
+  repo: string,
+  r: CliResult,
+  log: string[],
+  kills: number,
+): { kills: number; log: string[] } {
+  const why = log.join('\n');
+  expect(outcome(repo, runEnd(r.stdout).branch), why).toEqual(reference);
+  expect(git(repo, 'status', '--porcelain'), why).toBe('');
+  expect(existsSync(join(repo, '.mmm', 'run.lock')), why).toBe(false);
+  return { kills, log };
+}
+
+describe(`kill -9 at random moments, then resume (seed ${SEED})`, () => {
+  it(
+    `${TRIALS} trials end with the tree and commit messages of an uninterrupted run`,
+    async () => {
+      const repo = improveRepo(SPECS);
+      const started = Date.now();
+      const run = spawnImprove(repo, [], env);
+      await run.waitFor((e) => e.type === 'run_start');
+      startupMs = Date.now() - started;
+      const r = await run.done;
+      referenceMs = Date.now() - started;
+      expect(r.exitCode).toBe(0);
+      reference = outcome(repo, runEnd(r.stdout).branch);
+      expect(reference.messages.map((m) => m.split('\n')[0])).toEqual([
+        'mmm: Write a',
+        'mmm: Write b',
+        'mmm: Write c',
+      ]);
+
+      const seeds = random(SEED);
+      let kills = 0;
+      for (let i = 0; i < TRIALS; i += CONCURRENCY) {
+        const batch = Array.from({ length: Math.min(CONCURRENCY, TRIALS - i) }, (_, k) =>
+          trial(i + k, Math.floor(seeds() * 2 ** 31)),
+        );
+        for (const result of await Promise.all(batch)) kills += result.kills;
+      }
+      const tally = [...killPoints].map(([where, n]) => `${where}: ${n}`).join(', ');
+      process.stdout.write(
+        `kill test: ${kills} kills in ${TRIALS} trials (seed ${SEED}); ${tally}\n`,
+      );
+      // Most trials must really have been killed mid-run (a few finish before their kill).
+      expect(kills).toBeGreaterThanOrEqual(Math.ceil(TRIALS * 0.75));
+    },
+    TRIALS * 60_000,
+  );
+});
