@@ -214,10 +214,11 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
       return { ...state, current: same ? undefined : cur, log: [...state.log, item] };
     }
     case 'spec_status': {
-      const next = {
-        ...state,
-        specs: setSpec(state.specs, event.specId, { status: event.status }),
-      };
+      // A spec is done only once its file has every criterion ticked (the engine's rule).
+      const patch: Partial<SpecSummary> = { status: event.status };
+      const spec = state.specs.find((s) => s.id === event.specId);
+      if (event.status === 'done' && spec) patch.criteriaDone = spec.criteriaTotal;
+      const next = { ...state, specs: setSpec(state.specs, event.specId, patch) };
       if (event.status === 'blocked' || event.status === 'skipped') {
         const item: LogItem = {
           kind: 'spec',

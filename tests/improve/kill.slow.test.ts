@@ -13,6 +13,7 @@ import type { CliResult } from '../support/cli.js';
 import { git } from '../support/tmp.js';
 import {
   branchMessages,
+  events,
   fileWritingModel,
   improve,
   improveRepo,
@@ -69,7 +70,8 @@ function outcome(repo: string, branch: string): Outcome {
 let fake: FakeAnthropic;
 let env: Record<string, string>;
 let reference: Outcome;
-let referenceMs = 0;
+/** Events of an uninterrupted run's JSON stream. */
+let referenceEvents = 0;
 /** From spawn to the run's first event: process start-up, preconditions, setup. */
 let startupMs = 0;
 
@@ -81,10 +83,28 @@ afterAll(async () => {
   await fake.close();
 });
 
-/** Start a run (or resume one) and SIGKILL it after `killAfterMs` unless it ends first. */
-async function killedRun(repo: string, args: string[], killAfterMs: number): Promise<CliResult> {
+/**
+ * When to kill: `afterEvent` events into the run's JSON stream plus `delayMs` (so kills
+ * spread over the run's phases whatever the machine's load), or `delayMs` after the
+ * start when `afterEvent` is 0 (start-up, preconditions, setup).
+ */
+interface KillPlan {
+  afterEvent: number;
+  delayMs: number;
+}
+
+/** Start a run (or resume one) and SIGKILL it as planned, unless it ends first. */
+async function killedRun(repo: string, args: string[], plan: KillPlan): Promise<CliResult> {
   const run = spawnImprove(repo, args, env);
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), killAfterMs);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => run.child.kill('SIGKILL'), plan.delayMs);
+  };
+  if (plan.afterEvent === 0) arm();
+  else {
+    let seen = 0;
+    run.waitFor(() => ++seen >= plan.afterEvent).then(arm, () => undefined);
+  }
   const result = await run.done;
   clearTimeout(timer);
   return result;
@@ -107,9 +127,9 @@ function killedAt(repo: string): string {
 }
 
 /** `--resume`, or a new run when the last one died before its first checkpoint. */
-async function resumeOrStart(repo: string, killAfterMs?: number): Promise<CliResult> {
+async function resumeOrStart(repo: string, plan?: KillPlan): Promise<CliResult> {
   const run = (args: string[]) =>
-    killAfterMs === undefined ? improve(repo, args, env) : killedRun(repo, args, killAfterMs);
+    plan === undefined ? improve(repo, args, env) : killedRun(repo, args, plan);
   const r = await run(['--resume']);
   if (r.exitCode === 2 && r.stderr.includes('no resumable run')) return run([]);
   return r;
@@ -124,15 +144,23 @@ async function trial(index: number, seed: number): Promise<{ kills: number; log:
   // with probability 1/2); then a last resume that must complete the run.
   for (let round = 0; round < 4; round++) {
     const kill = round === 0 || next() < 0.5;
-    // Aim mostly past the process start-up, where the run does its work (1 in 5 anywhere).
-    const from = next() < 0.2 ? 0 : startupMs * 0.8;
-    const killAt = Math.floor(from + (referenceMs - from) * next());
+    // One kill in five during start-up and setup; the others past a random event.
+    const plan: KillPlan =
+      next() < 0.2
+        ? { afterEvent: 0, delayMs: Math.floor(next() * startupMs * 1.2) }
+        : {
+            afterEvent: 1 + Math.floor(next() * referenceEvents),
+            delayMs: Math.floor(next() * 150),
+          };
     const r =
       round === 0
-        ? await killedRun(repo, [], killAt)
-        : await resumeOrStart(repo, kill ? killAt : undefined);
+        ? await killedRun(repo, [], plan)
+        : await resumeOrStart(repo, kill ? plan : undefined);
+    const when = plan.afterEvent
+      ? `event ${plan.afterEvent} + ${plan.delayMs}ms`
+      : `${plan.delayMs}ms`;
     log.push(
-      `trial ${index} round ${round}: ${kill ? `kill@${killAt}ms` : 'no kill'} → ${r.signal ?? r.exitCode}`,
+      `trial ${index} round ${round}: ${kill ? `kill at ${when}` : 'no kill'} → ${r.signal ?? r.exitCode}`,
     );
     if (r.signal === 'SIGKILL') {
       kills++;
@@ -172,7 +200,7 @@ describe(`kill -9 at random moments, then resume (seed ${SEED})`, () => {
       await run.waitFor((e) => e.type === 'run_start');
       startupMs = Date.now() - started;
       const r = await run.done;
-      referenceMs = Date.now() - started;
+      referenceEvents = events(r.stdout).length;
       expect(r.exitCode).toBe(0);
       reference = outcome(repo, runEnd(r.stdout).branch);
       expect(reference.messages.map((m) => m.split('\n')[0])).toEqual([

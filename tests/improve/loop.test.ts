@@ -154,6 +154,21 @@ describe('mmm improve: the spec loop', () => {
     expect(git(worktree, 'status', '--porcelain')).toBe('');
   });
 
+  it('stops a spec on stagnation: the same failure three attempts in a row', async () => {
+    const repo = improveRepo([
+      { id: 'stuck', title: 'Always the same bug', checks: ['file_exists: s.txt'], maxAttempts: 5 },
+    ]);
+    fake = await startFakeAnthropic({
+      script: fileWritingModel({ stuck: { path: 's.txt', text: 'bug\n' } }),
+    });
+    const r = await improve(repo, [], modelEnv(fake.url));
+    expect(r.exitCode).toBe(1);
+    const ends = events(r.stdout).filter((e) => e.type === 'attempt_end');
+    expect(ends).toHaveLength(3);
+    const status = events(r.stdout).find((e) => e.type === 'spec_status' && e.status === 'failed');
+    expect(status?.reason).toBe('stagnation: the same failure 3 attempts in a row');
+  });
+
   it('does not accept an attempt that changed nothing', async () => {
     const repo = improveRepo([{ id: 'lazy', title: 'Do nothing', maxAttempts: 2 }]);
     fake = await startFakeAnthropic({

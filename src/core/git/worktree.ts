@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { git, gitTest } from './exec.js';
 import { excludeMmmFiles } from './repo.js';
+import { linkDependencyDirs } from './dependency-links.js';
 
 /** One entry of `git worktree list`. */
 export interface WorktreeEntry {
@@ -64,6 +65,8 @@ async function addWorktree(repoRoot: string, worktreePath: string, args: string[
   await mkdir(dirname(worktreePath), { recursive: true });
   // No post-checkout hooks: the user's hooks are not part of mmm's isolated work.
   await git(repoRoot, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', ...args]);
+  // Installed dependencies are ignored, so the new tree has none: link the checkout's.
+  await linkDependencyDirs(repoRoot, worktreePath);
 }
 
 /**
