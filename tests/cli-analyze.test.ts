@@ -30,6 +30,7 @@ describe('mmm analyze', () => {
     expect(r.stdout).toMatch(/^ {2}lint +pnpm lint/m);
     expect(r.stdout).toMatch(/^ {2}build +— +not detected$/m);
     expect(r.stdout).toMatch(/^ {2}primary +TypeScript$/m);
+    expect(r.stdout).toMatch(/^ {2}TypeScript +1 file +1 line +\d/m);
     expect(r.stdout).not.toContain('\x1b[');
   });
 
@@ -121,7 +122,7 @@ describe('mmm analyze', () => {
     expect(r.stdout).toMatch(/warning: pyproject\.toml:1:\d+: invalid TOML/);
     expect(r.stdout).toContain('warning: 1 file(s) over 2 MB not line-counted');
     expect(r.stdout).toContain('warning: the git repository has no commits yet');
-    expect(r.stdout).toMatch(/^ {2}Python +1 files +1 lines/m);
+    expect(r.stdout).toMatch(/^ {2}Python +1 file +1 line /m);
   });
 
   it('outside git: .gitignore rules and a warning', async () => {

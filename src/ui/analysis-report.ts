@@ -5,6 +5,8 @@ import { table } from './table.js';
 /** The human report of `mmm analyze`: compact, aligned, colored only on a TTY. */
 const n = (x: number) => x.toLocaleString('en-US');
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+/** `1 file`, `2 files`, `1,204 lines`. */
+const count = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
 
 export function formatAnalysisReport(a: Analysis): string {
   const out: string[] = [];
@@ -15,14 +17,14 @@ export function formatAnalysisReport(a: Analysis): string {
     ['managers', a.packageManagers.join(', ') || color.dim('none detected')],
     ['frameworks', a.frameworks.join(', ') || color.dim('none detected')],
     ['ci', a.ci.join(', ') || color.dim('none')],
-    ['tests', `${n(a.tests.files)} test files · ${a.tests.ratio} per source file`],
+    ['tests', `${count(a.tests.files, 'test file')} · ${a.tests.ratio} per source file`],
     ['todos', `${n(a.todos)} TODO/FIXME/HACK`],
   ];
   if (a.git) {
     const g = a.git;
     overview.push([
       'git',
-      `${g.branch ?? 'detached'}${g.head ? ` @ ${g.head.slice(0, 7)}` : ''} · ${n(g.commits)} commits · ${n(g.dirtyFiles)} uncommitted`,
+      `${g.branch ?? 'detached'}${g.head ? ` @ ${g.head.slice(0, 7)}` : ''} · ${count(g.commits, 'commit')} · ${n(g.dirtyFiles)} uncommitted`,
     ]);
   } else {
     overview.push(['git', color.dim('not a git repository')]);
@@ -44,19 +46,21 @@ export function formatAnalysisReport(a: Analysis): string {
     out.push('', color.bold('Languages'));
     const rows = a.languages
       .slice(0, 8)
-      .map((l) => [l.name, `${n(l.files)} files`, `${n(l.lines)} lines`, pct(l.share)]);
+      .map((l) => [l.name, count(l.files, 'file'), count(l.lines, 'line'), pct(l.share)]);
     if (a.languages.length > 8)
       rows.push([color.dim(`+${a.languages.length - 8} more`), '', '', '']);
     out.push(indent(table(rows)));
   }
   if (a.largestFiles.length) {
     out.push('', color.bold('Largest files'));
-    out.push(indent(table(a.largestFiles.slice(0, 5).map((f) => [f.path, `${n(f.lines)} lines`]))));
+    out.push(
+      indent(table(a.largestFiles.slice(0, 5).map((f) => [f.path, count(f.lines, 'line')]))),
+    );
   }
   if (a.git?.hotspots.length) {
     out.push('', color.bold('Churn hotspots') + color.dim(' (last 500 commits)'));
     out.push(
-      indent(table(a.git.hotspots.slice(0, 5).map((h) => [h.path, `${h.changes} changes`]))),
+      indent(table(a.git.hotspots.slice(0, 5).map((h) => [h.path, count(h.changes, 'change')]))),
     );
   }
   if (a.warnings.length) {

@@ -8,6 +8,8 @@ import type { AttemptOutcome, SpecRunStatus } from '../core/run/events.js';
 export function formatCost(cost: Cost | undefined): string {
   if (cost === null || cost === undefined) return 'unknown';
   if (cost === 0) return '$0.00';
+  // A tiny but real cost must not read as zero.
+  if (cost < 0.0001) return '<$0.0001';
   if (cost < 0.01) return `$${cost.toFixed(4)}`;
   return `$${cost.toFixed(2)}`;
 }

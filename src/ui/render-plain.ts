@@ -1,5 +1,6 @@
 import type { RunHandle } from '../core/run/events.js';
 import { colorsFor } from './colors.js';
+import { formatTimeOfDay } from './format.js';
 import { PlainFormatter } from './plain-format.js';
 import { handleSignals, StopControl } from './stop-control.js';
 import { writeOut } from './write.js';
@@ -20,7 +21,8 @@ export async function renderPlain(handle: RunHandle, options: PlainOptions): Pro
       s === 'stopping'
         ? 'stopping after the current tool call… (Ctrl-C again to abort)'
         : 'aborting…';
-    options.stdout.write(`${c.yellow(msg)}\n`);
+    const time = c.dim(formatTimeOfDay(new Date().toISOString()));
+    options.stdout.write(`${time} ${c.yellow(msg)}\n`);
   });
   const unsignal = options.signals === false ? () => {} : handleSignals(control);
   try {

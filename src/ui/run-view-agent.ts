@@ -73,8 +73,10 @@ export function reduceAgent(
         },
       };
     case 'retry':
-      return patchCurrent(state, event.specId, event.attempt, () => ({
+      // The request is sent again and its text streamed from the start: drop the partial text.
+      return patchCurrent(state, event.specId, event.attempt, (a) => ({
         notice: `retry ${e.retry} in ${Math.ceil(e.delayMs / 1000)}s: ${e.reason}`,
+        ...(a.turn === e.turn && !a.textFinal ? { text: '' } : {}),
       }));
     case 'attempt_end':
       return patchCurrent(state, event.specId, event.attempt, () => ({

@@ -40,20 +40,17 @@ export class StopControl {
 }
 
 /**
- * Route SIGINT (press) and SIGTERM (graceful stop) to the control while a run
- * is rendered. Returns the function that removes the handlers.
+ * Route SIGINT and SIGTERM to the control while a run is rendered: the first asks for
+ * a graceful stop, the second aborts. Returns the function that removes the handlers.
  */
 export function handleSignals(control: StopControl): () => void {
-  const onInt = (): void => {
+  const onSignal = (): void => {
     control.press();
   };
-  const onTerm = (): void => {
-    if (control.state === 'running') control.press();
-  };
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
 }

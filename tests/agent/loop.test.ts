@@ -269,6 +269,23 @@ describe('runAgent stop reasons', () => {
     expect(second?.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
   });
 
+  it('keeps empty and whitespace-only text blocks out of the history it sends back', async () => {
+    const { result, fake } = await attempt([
+      {
+        content: [
+          { type: 'text', text: '' },
+          { type: 'text', text: ' \n' },
+          { type: 'tool_use', name: 'write_file', input: { path: 'a.txt', content: 'a' } },
+        ],
+      },
+      done,
+    ]);
+    expect(result).toMatchObject({ reason: 'end_turn', turns: 2 });
+    const assistant = fake.messageRequests()[1]?.body.messages[1];
+    expect(assistant?.role).toBe('assistant');
+    expect((assistant?.content as { type: string }[]).map((b) => b.type)).toEqual(['tool_use']);
+  });
+
   it('ends with refusal', async () => {
     const { result } = await attempt([
       { content: [{ type: 'text', text: 'I cannot help.' }], stop_reason: 'refusal' },
@@ -446,5 +463,37 @@ describe('compaction', () => {
     expect(contents?.[1]).toContain('compacted');
     expect(contents?.slice(2).every((c) => c.startsWith('xxxx'))).toBe(true);
     expect(contents).toHaveLength(5);
+  });
+
+  it('on model_context_window_exceeded compacts, answers the cut-off tool call and goes on', async () => {
+    const call = (id: string, stop?: 'model_context_window_exceeded'): ScriptItem => ({
+      content: [
+        {
+          type: 'tool_use',
+          id,
+          name: 'shell',
+          input: { command: `printf 'y%.0s' $(seq 1 300); echo ${id}` },
+        },
+      ],
+      ...(stop ? { stop_reason: stop } : {}),
+    });
+    const { events, fake, result } = await attempt([
+      call('toolu_a'),
+      call('toolu_b'),
+      call('toolu_cut', 'model_context_window_exceeded'),
+      done,
+    ]);
+    expect(result).toMatchObject({ reason: 'end_turn', turns: 4 });
+    expect(events.filter((e) => e.type === 'compaction')).toEqual([
+      expect.objectContaining({ turn: 3, compacted: 1 }),
+    ]);
+    // The cut-off call was not run, but answered so that the next request is valid.
+    expect(events.filter((e) => e.type === 'tool_call').map((e) => e.id)).toEqual([
+      'toolu_a',
+      'toolu_b',
+    ]);
+    expect(lastUserContent(fake.messageRequests()[3]?.body)).toEqual([
+      expect.objectContaining({ type: 'tool_result', tool_use_id: 'toolu_cut', is_error: true }),
+    ]);
   });
 });

@@ -41,6 +41,13 @@ describe('buildSystemPrompt', () => {
     expect(prompt).toContain('<task id="007" file="specs/007-json.md">');
   });
 
+  it('does not repeat the title when the spec body starts with its own heading', () => {
+    const body = '# Add a --json flag\n\n## Objective\n\nPrint JSON.';
+    const prompt = buildSystemPrompt({ spec: { ...spec, body }, checks: [], previousAttempts: [] });
+    expect(prompt).toContain(`<task id="007" file="specs/007-json.md">\n${body}\n</task>`);
+    expect(prompt.split('# Add a --json flag').length).toBe(2);
+  });
+
   it('leaves out empty sections', () => {
     const prompt = buildSystemPrompt({ spec, checks: [], previousAttempts: [] });
     expect(prompt).not.toContain('<project>');

@@ -55,6 +55,18 @@ describe('loadConfig', () => {
     expect(loaded.sources['budget.tokens']).toBe('flag');
   });
 
+  it('does not credit an empty table (as scaffolded by mmm init) with its defaults', async () => {
+    const { project, env } = setup({
+      project: '[budget]\n# usd = 5\n\n[validate]\n# timeout = 600\n\n[git]\nworktree = false\n',
+    });
+    const loaded = await loadConfig({ cwd: project, env });
+    expect(loaded.config.validate.timeout).toBe(600);
+    expect(loaded.sources['validate.timeout']).toBe('default');
+    expect(loaded.sources['validate.run']).toBe('default');
+    expect(loaded.sources['git.branch_prefix']).toBe('default');
+    expect(loaded.sources['git.worktree']).toBe(join(project, '.mmm/config.toml'));
+  });
+
   it('finds the project config from a subdirectory', async () => {
     const { project, env } = setup({ project: 'spec_dir = "docs/specs"\n' });
     writeTree(project, { 'src/deep/x.txt': '' });

@@ -103,9 +103,7 @@ describe.skipIf(!hasTmux)(TITLE, () => {
       deadline,
     );
     const header = mid.split('\n').find((l) => l.startsWith('mmm · run '));
-    expect(header, mid).toMatch(
-      /^mmm · run (\S+) · mmm\/\1 · claude-sonnet-5-5 · workflow specs$/,
-    );
+    expect(header, mid).toMatch(/^mmm · run (\S+) · mmm\/\1 · claude-sonnet-5-5 · workflow specs$/);
     expect(mid).toMatch(/^▶ (slugify-separator|validate-input|truncate-words) +\d\/3 {2}\S/m);
     expect(mid).toMatch(/^[·▶] truncate-words +0\/3 {2}Truncate at a word boundary$/m);
     expect(mid).toMatch(/^cost \$\d+\.\d\d\S* +tokens \S+ +time \d+:\d\d\S*$/m);

@@ -35,12 +35,19 @@ function env(name: string): Record<string, string | undefined> {
     XDG_CACHE_HOME: join(home, 'cache'),
     GIT_CONFIG_NOSYSTEM: '1',
     CI: '1',
+    // the user's settings must not derail the recorded run
+    ...(name === 'plain'
+      ? { MMM_BUDGET__USD: '0.01', MMM_MAX_ITERATIONS: '1', MMM_MODEL: 'claude-other-1' }
+      : {}),
   };
 }
 
+/** The plain run starts inside another repository, which must stay as it was. */
+const userRepo = join(root, 'user-repo');
+
 function demo(name: string, ...flags: string[]): Promise<CliResult> {
   return runMmm(['demo', '--dir', join(root, name), ...flags], {
-    cwd: root,
+    cwd: name === 'plain' ? userRepo : root,
     env: env(name),
     timeoutMs: 150_000,
   });
@@ -50,6 +57,11 @@ let plain: CliResult;
 let json: CliResult;
 
 beforeAll(async () => {
+  mkdirSync(userRepo);
+  writeFileSync(join(userRepo, 'README.md'), 'my project\n');
+  git(userRepo, 'init', '-q', '-b', 'trunk');
+  git(userRepo, 'add', '-A');
+  git(userRepo, '-c', 'user.name=T', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'mine');
   [plain, json] = await Promise.all([
     demo('plain', '--no-tui', '--delay', '0'),
     demo('json', '--json', '--delay', '0'),
@@ -74,7 +86,7 @@ describe('mmm demo --no-tui (in a pipe)', () => {
     expect(plain.stdout).toContain(`The demo repository is ${dir}; to look around:`);
     expect(plain.stdout).toContain(`git log --stat main..${demoBranch(dir)}`);
     // plain progress: no cursor movement or colors in a pipe
-    expect(plain.stdout).not.toMatch(/\x1b\[/);
+    expect(plain.stdout).not.toContain('\u001b[');
   });
 
   it('leaves a branch with one commit per spec, in dependency order, with trailers', () => {
@@ -126,7 +138,13 @@ describe('mmm demo --no-tui (in a pipe)', () => {
     expect(out).toMatch(/^# pass 9$/m);
   });
 
-  it("leaves the user's checkout on main, clean", () => {
+  it('leaves the repository it was started from alone', () => {
+    expect(git(userRepo, 'status', '--porcelain', '--ignored')).toBe('');
+    expect(git(userRepo, 'branch', '--format=%(refname:short)')).toBe('trunk');
+    expect(readdirSync(userRepo).sort()).toEqual(['.git', 'README.md']);
+  });
+
+  it("leaves the demo repository's checkout on main, clean", () => {
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'status', '--porcelain')).toBe('');
     expect(git(dir, 'rev-list', '--count', 'main')).toBe('1');

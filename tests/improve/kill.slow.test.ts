@@ -6,7 +6,7 @@
  * MMM_KILL_TRIALS (default 20) and MMM_KILL_SEED (default: random, printed) control it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import type { CliResult } from '../support/cli.js';
@@ -21,18 +21,28 @@ import {
   runEnd,
   runIdOf,
   spawnImprove,
+  specFile,
 } from './helpers.js';
 
 const TRIALS = Number(process.env.MMM_KILL_TRIALS ?? 20);
 const SEED = Number(process.env.MMM_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONCURRENCY = 2;
 
-/** Three specs; the second fails its first attempt (the check script finds a "bug"). */
+/**
+ * Three specs; the second fails its first attempt (the check script finds a "bug"); the
+ * third is written but not committed, so the run starts by bringing it in.
+ */
 const SPECS = [
   { id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] },
   { id: 'second', title: 'Write b', dependsOn: ['first'], checks: ['file_exists: b.txt'] },
-  { id: 'third', title: 'Write c', checks: ['file_exists: c.txt'] },
 ];
+const UNCOMMITTED = { id: 'third', title: 'Write c', checks: ['file_exists: c.txt'] };
+
+function fixture(): string {
+  const repo = improveRepo(SPECS);
+  writeFileSync(join(repo, 'specs', '03-third.md'), specFile(UNCOMMITTED));
+  return repo;
+}
 const MODEL = fileWritingModel({
   first: { path: 'a.txt', text: 'alpha\n' },
   second: {
@@ -137,7 +147,7 @@ async function resumeOrStart(repo: string, plan?: KillPlan): Promise<CliResult> 
 
 async function trial(index: number, seed: number): Promise<{ kills: number; log: string[] }> {
   const next = random(seed);
-  const repo = improveRepo(SPECS);
+  const repo = fixture();
   const log: string[] = [];
   let kills = 0;
   // The first run, then up to three resumes, each killed at a random moment (a resume
@@ -185,7 +195,7 @@ function check(
 ): { kills: number; log: string[] } {
   const why = log.join('\n');
   expect(outcome(repo, runEnd(r.stdout).branch), why).toEqual(reference);
-  expect(git(repo, 'status', '--porcelain'), why).toBe('');
+  expect(git(repo, 'status', '--porcelain'), why).toBe('?? specs/03-third.md');
   expect(existsSync(join(repo, '.mmm', 'run.lock')), why).toBe(false);
   return { kills, log };
 }
@@ -194,7 +204,7 @@ describe(`kill -9 at random moments, then resume (seed ${SEED})`, () => {
   it(
     `${TRIALS} trials end with the tree and commit messages of an uninterrupted run`,
     async () => {
-      const repo = improveRepo(SPECS);
+      const repo = fixture();
       const started = Date.now();
       const run = spawnImprove(repo, [], env);
       await run.waitFor((e) => e.type === 'run_start');
@@ -204,6 +214,7 @@ describe(`kill -9 at random moments, then resume (seed ${SEED})`, () => {
       expect(r.exitCode).toBe(0);
       reference = outcome(repo, runEnd(r.stdout).branch);
       expect(reference.messages.map((m) => m.split('\n')[0])).toEqual([
+        'mmm: use the uncommitted spec files of the checkout',
         'mmm: Write a',
         'mmm: Write b',
         'mmm: Write c',

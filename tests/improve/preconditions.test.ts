@@ -56,6 +56,18 @@ describe('mmm improve: preconditions change nothing when they fail', () => {
     expect(existsSync(join(repo, '.mmm'))).toBe(false);
   });
 
+  it('with no ready spec says there is nothing to do (exit 0) and makes no run', async () => {
+    const repo = improveRepo([
+      { id: 'old', title: 'Done already', status: 'done' },
+      { id: 'idea', title: 'Not yet', status: 'draft' },
+    ]);
+    const r = await improve(repo, [], modelEnv((await model()).url));
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('nothing to do: no spec is ready (2 specs: 1 done, 1 draft)');
+    expect(git(repo, 'branch', '--list', 'mmm/*')).toBe('');
+    expect(existsSync(join(repo, '.mmm', 'runs'))).toBe(false);
+  });
+
   it('exits 4 without credentials, before anything is created', async () => {
     const repo = improveRepo(ONE_SPEC);
     const env = { ...modelEnv('http://127.0.0.1:9'), ANTHROPIC_API_KEY: undefined };

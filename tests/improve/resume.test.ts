@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { git } from '../support/tmp.js';
@@ -181,6 +181,25 @@ describe('mmm improve --resume', () => {
     expect(resumed.exitCode).toBe(0);
     expect(runEnd(resumed.stdout).branch).toBe(end.branch);
     expect(branchMessages(repo, end.branch)).toHaveLength(2);
+  });
+
+  it('re-creates a deleted worktree on resume and finishes on the same branch', async () => {
+    const repo = improveRepo(SPECS);
+    fake = await startFakeAnthropic({ script: fileWritingModel(MODEL) });
+    const env = modelEnv(fake.url);
+    const first = await improve(repo, ['--max-iterations', '1'], env);
+    expect(first.exitCode).toBe(3);
+    const end = runEnd(first.stdout);
+    expect(String(end.reason)).toContain('iteration limit (1)');
+    const worktree = join(repo, '.mmm', 'worktrees', runIdOf(end.branch));
+    rmSync(worktree, { recursive: true, force: true });
+    const resumed = await improve(repo, ['--resume', '--max-iterations', '5'], env);
+    expect(resumed.exitCode).toBe(0);
+    expect(branchMessages(repo, end.branch).map((m) => m.split('\n')[0])).toEqual([
+      'mmm: Write a',
+      'mmm: Write b',
+    ]);
+    expect(git(worktree, 'status', '--porcelain')).toBe('');
   });
 
   it('refuses to resume a completed run, and says when there is none', async () => {

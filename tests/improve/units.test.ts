@@ -146,7 +146,11 @@ describe('limits', () => {
     expect(reachedLimit(state, 0)).toBeUndefined();
     state.totals = { ...state.totals, cost: 1.5 };
     expect(reachedLimit(state, 0)).toMatch(/cost limit \(\$1\.00; spent \$1\.50\)/);
-    state.totals = { ...state.totals, cost: null, usage: { input: 100, output: 0, cacheWrite: 0, cacheRead: 0 } };
+    state.totals = {
+      ...state.totals,
+      cost: null,
+      usage: { input: 100, output: 0, cacheWrite: 0, cacheRead: 0 },
+    };
     expect(reachedLimit(state, 0)).toMatch(/token limit/);
     state.totals = { ...state.totals, usage: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 } };
     expect(reachedLimit(state, 61_000)).toMatch(/time limit \(1m\)/);

@@ -77,6 +77,20 @@ describe('createLlmClient', () => {
     expect(client.toolSchema).toBe('custom');
   });
 
+  it('uses the API key when ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN are both set', async () => {
+    fake = await startFakeAnthropic({ script: [hello] });
+    const client = createLlmClient({
+      config: testConfig(),
+      env: {
+        ANTHROPIC_API_KEY: 'sk-both',
+        ANTHROPIC_AUTH_TOKEN: 'tok-both',
+        ANTHROPIC_BASE_URL: fake.url,
+      },
+    });
+    await drain(client.stream(request));
+    expect(fake.messageRequests()[0]?.headers.authorization).toBe('Bearer sk-both');
+  });
+
   it('declares typed tools only for api.anthropic.com in auto mode', () => {
     const env = { ANTHROPIC_API_KEY: 'k' };
     expect(createLlmClient({ config: testConfig(), env }).toolSchema).toBe('anthropic');
@@ -177,6 +191,21 @@ describe('createLlmClient', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as Error).message).toMatch(/giving up after 3 tries: 529/);
     expect(retries(events).map((r) => r.retry)).toEqual([1, 2]);
+    expect(fake.messageRequests()).toHaveLength(3);
+  });
+
+  it('follows the x-should-retry header over the status table', async () => {
+    const { fake, client } = await setup([
+      { fault: { type: 'status', status: 400, headers: { 'x-should-retry': 'true' } } },
+      hello,
+    ]);
+    const { events } = await drain(client.stream(request));
+    expect(retries(events)).toEqual([expect.objectContaining({ retry: 1, status: 400 })]);
+    fake.push({ fault: { type: 'status', status: 500, headers: { 'x-should-retry': 'false' } } });
+    const error = await drain(client.stream(request)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as Error).message).toMatch(/request rejected .*500/);
+    expect((error as ProviderError).hint).toContain('--resume');
     expect(fake.messageRequests()).toHaveLength(3);
   });
 

@@ -111,6 +111,43 @@ describe('record and replay', () => {
     });
   });
 
+  it('redacts the key and token wherever they appear in what is recorded', async () => {
+    fake = await startFakeAnthropic({
+      script: [{ content: [{ type: 'text', text: 'Your profile sets sk-ant-leaky-key-123.' }] }],
+    });
+    const transcript = join(tempDir(), 'transcript.jsonl');
+    const client = createLlmClient({
+      config: testConfig(),
+      env: {
+        ANTHROPIC_API_KEY: 'sk-ant-leaky-key-123',
+        ANTHROPIC_AUTH_TOKEN: 'tok"en-with-quote',
+        ANTHROPIC_BASE_URL: fake.url,
+      },
+      transcriptPath: transcript,
+    });
+    await drain(
+      client.stream({
+        system: [{ type: 'text', text: 'test' }],
+        messages: [
+          {
+            role: 'user',
+            content: 'cat ~/.profile: export K=sk-ant-leaky-key-123 T=tok"en-with-quote',
+          },
+        ],
+        tools: [],
+        max_tokens: 100,
+      }),
+    );
+    const text = readFileSync(transcript, 'utf8');
+    expect(text).not.toContain('sk-ant-leaky-key-123');
+    expect(text).not.toContain('en-with-quote');
+    const entry = JSON.parse(text) as TranscriptEntry;
+    expect(entry.request.messages[0]?.content).toBe(
+      'cat ~/.profile: export K=[redacted] T=[redacted]',
+    );
+    expect(entry.response.content[0]).toMatchObject({ text: 'Your profile sets [redacted].' });
+  });
+
   it('replays the recorded run offline with the same events and the same files', async () => {
     const recorded = await record();
     await fake?.close();

@@ -152,6 +152,9 @@ describe('mmm specs show and graph', () => {
     expect(spec.dependents).toEqual(['retry-policy', 'crlf']);
     const byFile = await mmm(['specs', 'show', '03-metrics.md'], { cwd });
     expect(byFile.stdout).toContain('metrics — Feature: Request metrics');
+    const byStem = await mmm(['specs', 'show', '03-metrics'], { cwd });
+    expect(byStem.exitCode).toBe(0);
+    expect(byStem.stdout).toContain('metrics — Feature: Request metrics');
   });
 
   it('exits 2 with a did-you-mean for an unknown id', async () => {
@@ -240,7 +243,14 @@ describe('mmm spec new', () => {
     );
     const e = await mmm(['spec', 'new', '  '], { cwd });
     expect(e.exitCode).toBe(2);
-    expect(readdirSync(join(cwd, 'specs'))).toHaveLength(5);
+    const first = await mmm(['spec', 'new', 'Rate limits'], { cwd });
+    expect(first.exitCode).toBe(0);
+    const again = await mmm(['spec', 'new', 'Rate limits'], { cwd });
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(
+      'a spec with id "rate-limits" already exists: specs/05-rate-limits.md',
+    );
+    expect(readdirSync(join(cwd, 'specs'))).toHaveLength(6);
   });
 });
 
@@ -259,5 +269,16 @@ describe('spec_dir from the configuration', () => {
     expect(out.specs.map((s) => s.file)).toEqual(['docs/work/01-only.md']);
     const created = await mmm(['spec', 'new', 'Second'], { cwd, env });
     expect(created.stdout).toContain('created docs/work/02-second.md');
+  });
+
+  it('exits 2, not 1, when spec_dir is a file', async () => {
+    const cwd = gitRepo({ '.mmm/config.toml': 'spec_dir = "README"\n', README: 'hi\n' });
+    const env = { XDG_CONFIG_HOME: join(cwd, '.xdg') };
+    for (const args of [['specs'], ['spec', 'new', 'X']]) {
+      const r = await mmm(args, { cwd, env });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('mmm: README is not a directory');
+      expect(r.stderr).not.toContain('internal error');
+    }
   });
 });

@@ -59,7 +59,7 @@ describe('loadSpecs', () => {
       assertValidSpecs(result);
     } catch (error) {
       expect((error as InputError).exitCode).toBe(2);
-      expect((error as InputError).message).toBe('3 problems in spec files');
+      expect((error as InputError).message).toBe('3 problems in spec files (and 1 warning)');
       expect((error as InputError).problems).toHaveLength(4);
     }
   });

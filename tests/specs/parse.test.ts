@@ -138,6 +138,9 @@ const CORPUS: Record<string, string> = {
     '4:1: invalid YAML: Flow sequence in block collection must be sufficiently indented',
   'both-dependency-keys.md': '4:1: use either depends_on or dependencies, not both',
   'budget-scalar.md': '3:9: budget must be a mapping such as { usd: 2, tokens: 500000 } (got 5)',
+  'cel-not-boolean.md':
+    '4:12: CEL expression does not type-check: the expression must be true or false, but it is of type int',
+  'cel-type-error.md': '4:11: CEL expression does not type-check: no such overload: int == string',
   'check-entry-string.md':
     '4:5: checks entry must be a mapping such as "- run: npm test" (got "npm test")',
   'checks-not-a-list.md': '3:9: checks must be a list',

@@ -28,6 +28,8 @@ export type Fault =
       /** `retry-after` header (seconds or HTTP date). */
       retryAfter?: number | string;
       retryAfterMs?: number;
+      /** More response headers, e.g. `x-should-retry`. */
+      headers?: Record<string, string>;
       errorType?: string;
       message?: string;
     }
@@ -40,7 +42,14 @@ export type Fault =
 
 export interface ScriptedReply {
   content?: ScriptedBlock[];
-  stop_reason?: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
+  stop_reason?:
+    | 'end_turn'
+    | 'max_tokens'
+    | 'stop_sequence'
+    | 'tool_use'
+    | 'pause_turn'
+    | 'refusal'
+    | 'model_context_window_exceeded';
   usage?: ScriptedUsage;
   model?: string;
   fault?: Fault;

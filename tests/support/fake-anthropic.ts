@@ -140,7 +140,7 @@ export async function startFakeAnthropic(
       if (res.destroyed) return;
       const fault = reply.fault;
       if (fault?.type === 'status') {
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string> = { ...fault.headers };
         if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
         if (fault.retryAfterMs !== undefined)
           headers['retry-after-ms'] = String(fault.retryAfterMs);

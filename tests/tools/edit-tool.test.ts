@@ -89,6 +89,7 @@ describe('str_replace_based_edit_tool create / str_replace / insert', () => {
       file_text: 'export {};\n',
     });
     expect(out.isError).toBe(false);
+    expect(out.display).toBe('create new/dir/f.ts (1 line)');
     expect(read(root, 'new/dir/f.ts')).toBe('export {};\n');
     const again = await edit(set, { command: 'create', path: 'new/dir/f.ts', file_text: 'x\n' });
     expect(again.content).toMatch(/overwritten/);
@@ -190,7 +191,8 @@ describe('str_replace_based_edit_tool create / str_replace / insert', () => {
       ).isError,
     ).toBe(false);
     expect(read(root, 'a.txt')).toBe('one\none-and-a-half\ntwo');
-    await edit(set, { command: 'insert', path: 'a.txt', insert_line: 0, new_str: 'zero\n' });
+    // Claude sends insert_text with text_editor_20250728; new_str is accepted too.
+    await edit(set, { command: 'insert', path: 'a.txt', insert_line: 0, insert_text: 'zero\n' });
     await edit(set, { command: 'insert', path: 'a.txt', insert_line: 4, new_str: 'three' });
     expect(read(root, 'a.txt')).toBe('zero\none\none-and-a-half\ntwo\nthree\n');
     const bad = await edit(set, {
@@ -201,6 +203,10 @@ describe('str_replace_based_edit_tool create / str_replace / insert', () => {
     });
     expect(bad.isError).toBe(true);
     expect(bad.content).toMatch(/between 0 .* and 5/);
+    const missing = await edit(set, { command: 'insert', path: 'a.txt', insert_line: 1 });
+    expect(missing).toMatchObject({ isError: true });
+    expect(missing.content).toContain('insert needs insert_text');
+    expect(read(root, 'a.txt')).toBe('zero\none\none-and-a-half\ntwo\nthree\n');
   });
 
   it('keeps CRLF line endings and a UTF-8 BOM', async () => {

@@ -21,7 +21,16 @@ describe('tool registry', () => {
     ]);
     expect(
       editor && 'input_schema' in editor && Object.keys(editor.input_schema.properties),
-    ).toEqual(['command', 'path', 'view_range', 'file_text', 'old_str', 'new_str', 'insert_line']);
+    ).toEqual([
+      'command',
+      'path',
+      'view_range',
+      'file_text',
+      'old_str',
+      'new_str',
+      'insert_line',
+      'insert_text',
+    ]);
   });
 
   it('turns an unknown tool name or a thrown exception into an error outcome', async () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chooseMode, renderRun } from '../../src/ui/render-run.js';
-import { listHandle, scenario } from './fixtures.js';
+import { listHandle, manualHandle, scenario } from './fixtures.js';
 
 /** A stream object that records what was written (not a TTY: no colors). */
 class Capture extends EventEmitter {
@@ -76,6 +76,28 @@ describe('plain renderer', () => {
       'next: git log --oneline main..mmm/20261122-0147-ab12',
       'next: git merge mmm/20261122-0147-ab12',
     ]);
+  });
+
+  it('timestamps the stop notices of a first and second Ctrl-C, and stops then aborts', async () => {
+    const { stdout, opts } = streams();
+    const handle = manualHandle();
+    const [first] = scenario();
+    if (first) handle.push(first);
+    // renderPlain installs its signal handlers synchronously, before its first await.
+    const done = renderRun(handle, { mode: 'plain', ...opts, signals: true });
+    process.emit('SIGINT');
+    process.emit('SIGINT');
+    handle.end();
+    await done;
+    expect(handle.calls).toEqual(['requestStop', 'abort']);
+    const lines = stdout.text.trimEnd().split('\n');
+    expect(lines.filter((l) => /stopping|aborting/.test(l))).toEqual([
+      expect.stringMatching(
+        /^\d\d:\d\d:\d\d stopping after the current tool call… \(Ctrl-C again to abort\)$/,
+      ),
+      expect.stringMatching(/^\d\d:\d\d:\d\d aborting…$/),
+    ]);
+    for (const line of lines) expect(line).toMatch(TIME);
   });
 
   it('does not print the totals sent after every request inside an attempt', async () => {

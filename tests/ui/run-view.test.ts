@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../../src/core/agent/events.js';
 import { initialRunView, liveElapsed, liveUsage, reduceRunView } from '../../src/ui/run-view.js';
 import { MID_ATTEMPT, T0, VALIDATION_FAILED, ev, scenario } from './fixtures.js';
 
@@ -47,6 +48,22 @@ describe('reduceRunView', () => {
       }),
     );
     expect(s1.current?.text).toBe('Now');
+  });
+
+  it('drops the partial streamed text when the request is retried', () => {
+    const s = reduce(6);
+    expect(s.current?.textFinal).toBe(false);
+    const agent = (event: AgentEvent) =>
+      ev(7, { type: 'agent', specId: 'add-slugify', attempt: 1, event });
+    const turn = s.current?.turn ?? 1;
+    const retried = reduceRunView(
+      s,
+      agent({ type: 'retry', turn, retry: 1, delayMs: 500, reason: 'stream broken: terminated' }),
+    );
+    expect(retried.current?.text).toBe('');
+    expect(retried.current?.notice).toMatch(/^retry 1 in 1s: stream broken/);
+    const again = reduceRunView(retried, agent({ type: 'text_delta', turn, text: 'I will' }));
+    expect(again.current?.text).toBe('I will');
   });
 
   it('adds agent usage since the last totals to the live gauges, and resets on totals', () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mountRun, tick } from './ink-harness.js';
 import { MID_ATTEMPT, VALIDATION_FAILED, ev, scenario } from './fixtures.js';
 
@@ -34,6 +34,7 @@ describe('RunApp', () => {
     expect(frame).toContain('· add-slugify      0/3  Add a slugify option');
     expect(frame).toContain('· validate-input   0/2  Validate input');
     expect(frame).toMatch(/cost \$0\.00\/\$2\.00 ░+ +tokens 0\/1M ░+ +time 0:00\/30:00/);
+    expect(frame).toContain('· preparing the first attempt…');
     expect(l.at(-1)).toBe('q stop · d more details');
   });
 
@@ -175,33 +176,39 @@ describe('RunApp', () => {
   it('q asks for a stop, a second q aborts; d toggles details', async () => {
     const app = start();
     await app.feed(events.slice(0, MID_ATTEMPT));
+    // Keys are handled asynchronously; wait for their effect rather than a fixed delay.
+    const settle = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 10 });
     app.stdin.write('q');
-    await tick();
-    expect(calls).toEqual(['requestStop']);
-    expect(app.lastFrame()).toContain('stopping after the current tool call… q again to abort');
+    await settle(() => {
+      expect(calls).toEqual(['requestStop']);
+      expect(app.lastFrame()).toContain('stopping after the current tool call… q again to abort');
+    });
     app.stdin.write('d');
-    await tick();
-    expect(app.lastFrame()).toContain('✔ edit view src/slug.js → 24 lines (3ms)');
-    expect(app.lastFrame()).toContain(
-      'tokens in 1.2k · out 300 · cache write 0 / read 800 · iteration 0/10 · 0 commits',
-    );
+    await settle(() => {
+      expect(app.lastFrame()).toContain('✔ edit view src/slug.js → 24 lines (3ms)');
+      expect(app.lastFrame()).toContain(
+        'tokens in 1.2k · out 300 · cache write 0 / read 800 · iteration 0/10 · 0 commits',
+      );
+    });
     app.stdin.write('d');
-    await tick();
-    expect(app.lastFrame()).not.toContain('tokens in');
+    await settle(() => expect(app.lastFrame()).not.toContain('tokens in'));
     app.stdin.write('q');
-    await tick();
-    expect(calls).toEqual(['requestStop', 'abort']);
-    expect(app.lastFrame()).toContain('aborting…');
+    await settle(() => {
+      expect(calls).toEqual(['requestStop', 'abort']);
+      expect(app.lastFrame()).toContain('aborting…');
+    });
   });
 
   it('Ctrl-C counts like q', async () => {
     const app = start();
     await app.feed(events.slice(0, 1));
     app.stdin.write('\x03');
-    await tick();
+    await vi.waitFor(() => expect(calls).toEqual(['requestStop']), { timeout: 5000, interval: 10 });
     app.stdin.write('\x03');
-    await tick();
-    expect(calls).toEqual(['requestStop', 'abort']);
+    await vi.waitFor(() => expect(calls).toEqual(['requestStop', 'abort']), {
+      timeout: 5000,
+      interval: 10,
+    });
   });
 
   it('does not crash and ignores keys when stdin is not raw-capable', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { action } from '../run-command.js';
 
 interface DemoFlags {
@@ -38,9 +39,19 @@ shell commands, the project's tests, the validation and the commits are real.`,
         const mode = chooseMode({ json: flags.json, tui: flags.tui }, process.env, process.stdout);
         const info = mode === 'json' ? process.stderr : process.stdout;
         info.write(`mmm demo: sample project created in ${demo.dir}\n`);
+        // The demo replays a fixed recording: the user's settings (a budget, a model,
+        // max_iterations… from MMM_* or the global config file) would only derail it.
+        // MMM_DEBUG and MMM_LOG_FILE are not settings; the global file is hidden by pointing
+        // XDG_CONFIG_HOME at a directory that does not exist.
+        const env: NodeJS.ProcessEnv = Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => !name.startsWith('MMM_') || name === 'MMM_DEBUG' || name === 'MMM_LOG_FILE',
+          ),
+        );
+        env.XDG_CONFIG_HOME = join(demo.dir, '.mmm', 'no-global-config');
         const run = startImprove({
           cwd: demo.dir,
-          env: { ...process.env, MMM_MODEL: undefined },
+          env,
           replayPath: demo.transcript,
           replayDelayMs: delay,
         });

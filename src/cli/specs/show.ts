@@ -5,7 +5,7 @@ import type { Spec } from '../../core/specs/model.js';
 import { renderSpecDetail } from '../../ui/specs-render.js';
 import { loadValidSpecs } from './load-valid.js';
 
-/** A spec by id, by number (`3`, `03`) or by file name (`03-retry.md`, `specs/03-retry.md`). */
+/** A spec by id, by number (`3`, `03`) or by file name (`03-retry`, `03-retry.md`, `specs/03-retry.md`). */
 export function findSpec(specs: Spec[], query: string): Spec {
   const byId = specs.find((s) => s.id === query);
   if (byId) return byId;
@@ -13,7 +13,10 @@ export function findSpec(specs: Spec[], query: string): Spec {
     const byNumber = specs.filter((s) => s.number === Number(query));
     if (byNumber.length === 1 && byNumber[0]) return byNumber[0];
   }
-  const byFile = specs.find((s) => s.file === query || s.file.split('/').pop() === query);
+  const base = (file: string) => file.split('/').pop() ?? file;
+  const byFile = specs.find(
+    (s) => s.file === query || base(s.file) === query || base(s.file) === `${query}.md`,
+  );
   if (byFile) return byFile;
   const guess = didYouMean(
     query,

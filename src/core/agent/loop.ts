@@ -176,24 +176,30 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         yield { type: 'text', turn, text: block.text };
       }
     }
-    if (message.content.length > 0) {
-      messages.push({ role: 'assistant', content: message.content as ContentBlockParam[] });
+    // The API rejects empty or whitespace-only text blocks in a request, and a response can
+    // carry one (e.g. right before a tool call): keep them out of the history.
+    const history = message.content.filter((b) => b.type !== 'text' || b.text.trim() !== '');
+    if (history.length > 0) {
+      messages.push({ role: 'assistant', content: history as ContentBlockParam[] });
     }
     const stopReason = message.stop_reason ?? 'end_turn';
     const toolUses = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
 
+    // A response cut off while writing a tool call: answer each call with an error (the API
+    // needs a result for every tool_use) instead of running an input that may be partial.
+    const continueAfterCutOff = (): MessageParam => ({
+      role: 'user',
+      content: toolUses.length
+        ? toolUses.map((b) => ({
+            type: 'tool_result' as const,
+            tool_use_id: b.id,
+            content: CUT_OFF_TOOL_CALL,
+            is_error: true,
+          }))
+        : CONTINUE_AFTER_MAX_TOKENS,
+    });
     if (stopReason === 'max_tokens') {
-      messages.push({
-        role: 'user',
-        content: toolUses.length
-          ? toolUses.map((b) => ({
-              type: 'tool_result' as const,
-              tool_use_id: b.id,
-              content: CUT_OFF_TOOL_CALL,
-              is_error: true,
-            }))
-          : CONTINUE_AFTER_MAX_TOKENS,
-      });
+      messages.push(continueAfterCutOff());
       yield { type: 'turn_end', turn, stopReason };
       continue;
     }
@@ -218,7 +224,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       const afterTokens = Math.max(0, promptTokens - estimateTokens(removedChars));
       yield { type: 'compaction', turn, beforeTokens: promptTokens, afterTokens, compacted };
       promptTokens = afterTokens;
-      messages.push({ role: 'user', content: CONTINUE_AFTER_MAX_TOKENS });
+      messages.push(continueAfterCutOff());
       continue;
     }
     if (stopReason !== 'tool_use' || toolUses.length === 0) {

@@ -45,9 +45,10 @@ export function buildSystemPrompt(parts: PromptParts): string {
     );
   }
   const { spec } = parts;
-  sections.push(
-    `<task id="${spec.id}" file="${spec.file}">\n# ${spec.title}\n\n${spec.body.trim()}\n</task>`,
-  );
+  const body = spec.body.trim();
+  // Spec bodies usually start with their own `# Title`; do not repeat it.
+  const heading = /^#\s/.test(body) ? '' : `# ${spec.title}\n\n`;
+  sections.push(`<task id="${spec.id}" file="${spec.file}">\n${heading}${body}\n</task>`);
   if (parts.checks.length) {
     sections.push(
       `mmm accepts the work only if all of these pass after your turn:\n${parts.checks

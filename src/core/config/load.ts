@@ -87,6 +87,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   for (const layer of layers) {
     mergeInto(merged, layer.values);
     for (const key of leafKeys(layer.values)) {
+      // An empty table (`[validate]` with every line commented out) sets nothing.
+      if (isEmptyTable(valueAt(layer.values, key))) continue;
       sources[key] =
         layer.label === 'env' ? `env ${envLayer.origins[key] ?? ''}`.trim() : layer.label;
     }
@@ -165,6 +167,16 @@ export function leafKeys(obj: Record<string, unknown>, prefix = ''): string[] {
     } else keys.push(path);
   }
   return keys;
+}
+
+function valueAt(obj: Record<string, unknown>, key: string): unknown {
+  let value: unknown = obj;
+  for (const part of key.split('.')) value = isPlainObject(value) ? value[part] : undefined;
+  return value;
+}
+
+function isEmptyTable(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).length === 0;
 }
 
 function matchSource(sources: Record<string, string>, key: string): string | undefined {

@@ -82,12 +82,17 @@ export const configSchema = z
       .object({
         base_url: z.string().url().optional().describe('Anthropic-compatible server'),
         tool_schema: z.enum(['auto', 'anthropic', 'custom']).default('auto'),
-        max_retries: z.number().int().nonnegative().default(4),
+        max_retries: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(8)
+          .describe('Retries of a failed request (about 2 minutes of backoff)'),
         retry_max_wait: seconds.default(60).describe('Cap on any single retry wait'),
         timeout: seconds.default(600).describe('Per request'),
       })
       .strict()
-      .default({ tool_schema: 'auto', max_retries: 4, retry_max_wait: 60, timeout: 600 }),
+      .default({ tool_schema: 'auto', max_retries: 8, retry_max_wait: 60, timeout: 600 }),
     context: z
       .object({
         compact_threshold: z.number().gt(0).lte(1).default(0.6).describe('Share of the window'),

@@ -69,8 +69,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     });
   }
   const sdk = new Anthropic({
+    // The SDK refuses both at once (TypeError); like its own env lookup, the API key wins.
     apiKey,
-    authToken,
+    authToken: apiKey ? null : authToken,
     baseURL,
     maxRetries: 0,
     timeout: options.config.provider.timeout * 1000,
@@ -82,7 +83,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       debug: (message: string, ...rest: unknown[]) => log.debug(message, rest),
     },
   });
-  const writer = options.transcriptPath ? new TranscriptWriter(options.transcriptPath) : undefined;
+  const writer = options.transcriptPath
+    ? new TranscriptWriter(options.transcriptPath, [apiKey, authToken])
+    : undefined;
   return new LiveClient(sdk, options.config, baseURL, toolSchema, writer);
 }
 
@@ -131,7 +134,7 @@ class LiveClient implements LlmClient {
         if (failure.kind === 'auth') throw authError(failure.status, failure.message, this.baseURL);
         if (failure.kind === 'fatal') {
           throw new ProviderError(`request rejected by ${this.baseURL}: ${failure.message}`, {
-            hint: 'check the model id (config `model` or --model) and provider.base_url',
+            hint: fatalHint(failure.status),
             cause: error,
           });
         }
@@ -161,5 +164,19 @@ class LiveClient implements LlmClient {
         }
       }
     }
+  }
+}
+
+/** What to check after a request the server refused for good. */
+function fatalHint(status: number | undefined): string {
+  switch (status) {
+    case 404:
+      return 'check the model id (config `model` or --model) and provider.base_url';
+    case 413:
+      return 'the request is too large; lower context.compact_threshold or tools.output_limit';
+    case 400:
+      return 'check the model id (config `model` or --model) and max_output_tokens for this model';
+    default:
+      return 'the server refused the request and asked not to retry it; try again later with `mmm improve --resume`';
   }
 }

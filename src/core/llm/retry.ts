@@ -49,7 +49,12 @@ export function classifyFailure(error: unknown): FailureKind {
       return { kind: 'retry', reason: `stream error: ${message}` };
     }
     if (status === 401 || status === 403) return { kind: 'auth', status, message };
-    if (RETRYABLE_STATUS.has(status) || status >= 500) {
+    // The API's own verdict, when it gives one, beats the status table (as in the SDK).
+    const verdict = headerValue(error.headers, 'x-should-retry');
+    const retryable =
+      verdict === 'true' ||
+      (verdict !== 'false' && (RETRYABLE_STATUS.has(status) || status >= 500));
+    if (retryable) {
       const after = retryAfterMs(error.headers);
       return {
         kind: 'retry',

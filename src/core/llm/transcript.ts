@@ -26,12 +26,23 @@ export interface TranscriptEntry {
   retries?: TranscriptRetry[];
 }
 
-/** Appends transcript lines; each write is one `appendFileSync` so lines never interleave. */
+/** What a secret is replaced with when it shows up in a request or response. */
+export const REDACTED = '[redacted]';
+
+/**
+ * Appends transcript lines; each write is one `appendFileSync` so lines never interleave.
+ * Headers are never part of an entry; `secrets` (the API key, the auth token) are also
+ * replaced by REDACTED wherever they appear in the content — e.g. a tool result of a
+ * command that printed a shell profile — because transcripts get shared in bug reports.
+ */
 export class TranscriptWriter {
   private seq = 0;
   private readonly path: string;
-  constructor(path: string) {
+  private readonly secrets: string[];
+  constructor(path: string, secrets: readonly (string | null | undefined)[] = []) {
     this.path = path;
+    // Short values would redact ordinary text; real keys and tokens are long.
+    this.secrets = secrets.filter((v): v is string => typeof v === 'string' && v.length >= 8);
     mkdirSync(dirname(path), { recursive: true });
     this.seq = countLines(path);
   }
@@ -45,7 +56,12 @@ export class TranscriptWriter {
       response,
       ...(retries.length ? { retries } : {}),
     };
-    appendFileSync(this.path, JSON.stringify(entry) + '\n');
+    let line = JSON.stringify(entry);
+    for (const secret of this.secrets) {
+      // Match the secret as it appears inside a JSON string.
+      line = line.split(JSON.stringify(secret).slice(1, -1)).join(REDACTED);
+    }
+    appendFileSync(this.path, line + '\n');
   }
 }
 

@@ -36,10 +36,7 @@ export async function recoverWorkTree(session: RunSession, recreated: boolean): 
   if (!current) {
     if (state.inPlace && (await hasChanges(workDir))) {
       // Between steps an in-place run leaves the checkout clean: these changes are yours.
-      throw new InputError(
-        `this in-place run works in your checkout, which has uncommitted changes that are not the run's`,
-        { hint: 'commit or stash them, then resume again' },
-      );
+      throw notTheRunsChanges();
     }
     await keepInterrupted('between-steps');
     await resetTo(workDir, await headCommit(workDir));
@@ -110,6 +107,28 @@ export async function recoverWorkTree(session: RunSession, recreated: boolean): 
   refreshTotals(state);
   await checkpoint(session);
   return notes;
+}
+
+/**
+ * A run that died during its setup (worktree creation, copying the specs, analysis): its
+ * tree may be half checked out or hold uncopied files. Back to the branch head; the setup
+ * is then simply done again.
+ */
+export async function resetForSetup(session: RunSession): Promise<void> {
+  if (session.state.inPlace) {
+    // In place, setup changes nothing in the checkout: changes there are the user's.
+    if (await hasChanges(session.workDir)) throw notTheRunsChanges();
+    return;
+  }
+  await removeStaleIndexLock(session.workDir, []);
+  await resetTo(session.workDir, await headCommit(session.workDir));
+}
+
+function notTheRunsChanges(): InputError {
+  return new InputError(
+    `this in-place run works in your checkout, which has uncommitted changes that are not the run's`,
+    { hint: 'commit or stash them, then resume again' },
+  );
 }
 
 function openIteration(

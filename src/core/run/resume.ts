@@ -8,11 +8,19 @@ import type { Limits } from './events.js';
 import { acquireRunLock } from './lock.js';
 import { configFlags, type ImproveOptions } from './options.js';
 import { listRunIds, runPaths } from './paths.js';
-import { recoverWorkTree } from './recover.js';
-import { assertLockFree, limitWarnings, loadWorkSpecs, openClient, openTools } from './services.js';
+import { recoverWorkTree, resetForSetup } from './recover.js';
+import {
+  RESUMABLE,
+  assertLockFree,
+  latestResumableRun,
+  limitWarnings,
+  loadWorkSpecs,
+  openClient,
+  openTools,
+} from './services.js';
 import { checkpoint, type RunSession } from './session.js';
 import { completeSetup, createWorkTree } from './setup.js';
-import { loadState, readStateHeader, type RunState, type RunStatus } from './state.js';
+import { loadState, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { ensureOnBranch } from './workspace.js';
 
@@ -22,13 +30,6 @@ import { ensureOnBranch } from './workspace.js';
  * last checkpoint (see recover.ts). A run whose process died (status still `running`,
  * its lock stale) is resumable like an interrupted one.
  */
-export const RESUMABLE: readonly RunStatus[] = [
-  'running',
-  'interrupted',
-  'limit',
-  'provider_error',
-];
-
 async function pickRun(repoRoot: string, wanted: string | true): Promise<string> {
   const ids = await listRunIds(repoRoot);
   if (wanted !== true) {
@@ -41,14 +42,8 @@ async function pickRun(repoRoot: string, wanted: string | true): Promise<string>
     }
     return wanted;
   }
-  for (const id of [...ids].reverse()) {
-    try {
-      const header = await readStateHeader(runPaths(repoRoot, id).state);
-      if (RESUMABLE.includes(header.status)) return id;
-    } catch {
-      // An unreadable run is skipped here; naming it explicitly reports why.
-    }
-  }
+  const latest = await latestResumableRun(repoRoot);
+  if (latest) return latest;
   throw new InputError('no resumable run in this repository', {
     hint: 'runs that completed or failed cannot be resumed; start a new one with `mmm improve`',
   });
@@ -170,7 +165,8 @@ export async function prepareResume(
     };
     try {
       if (state.plan?.commands === undefined) {
-        // Died during setup: do it again (it is idempotent).
+        // Died during setup: start the tree afresh from the branch head and do it again.
+        await resetForSetup(session);
         await completeSetup(session, repo.root);
       } else {
         session.warnings.push(...(await recoverWorkTree(session, recreated)));

@@ -9,7 +9,8 @@ import { formatProblem, type Spec } from '../specs/model.js';
 import { createTools, type ToolSet } from '../tools/index.js';
 import { holderState, readRunLock } from './lock.js';
 import type { ImproveOptions } from './options.js';
-import { lockPath, runsDir, type RunPaths } from './paths.js';
+import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from './paths.js';
+import { readStateHeader, type RunStatus } from './state.js';
 
 /**
  * The pieces a new and a resumed run both need: the lock pre-check, the model client,
@@ -95,4 +96,25 @@ export function limitWarnings(config: Config, client: LlmClient): string[] {
     `the price of model ${client.model} is unknown, so the cost limit ($${config.budget.usd}) cannot be enforced; ` +
       `set [pricing."${client.model}"] in .mmm/config.toml or use --max-tokens`,
   ];
+}
+
+/** Statuses a run can be resumed from (`running`: its process died). */
+export const RESUMABLE: readonly RunStatus[] = [
+  'running',
+  'interrupted',
+  'limit',
+  'provider_error',
+];
+
+/** The most recent resumable run of the repository, if any (unreadable runs are skipped). */
+export async function latestResumableRun(repoRoot: string): Promise<string | undefined> {
+  for (const id of (await listRunIds(repoRoot)).reverse()) {
+    try {
+      const header = await readStateHeader(runPaths(repoRoot, id).state);
+      if (RESUMABLE.includes(header.status)) return id;
+    } catch {
+      // An unreadable run is skipped here; naming it explicitly reports why.
+    }
+  }
+  return undefined;
 }

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { analyzeProject, summarizeAnalysis } from '../analyze/index.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { InputError } from '../errors.js';
+import { ExitCode, InputError, MmmError } from '../errors.js';
 import { createRunWorktree, excludeMmmFiles, openRepo, type RepoInfo } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
 import type { LlmClient } from '../llm/types.js';
 import { readAgentNotes } from '../agent/index.js';
 import { assertValidSpecs, loadSpecs } from '../specs/load.js';
+import type { Spec } from '../specs/model.js';
 import { projectCommandsToRun } from '../validate/index.js';
 import { limitsFromConfig } from './limits.js';
 import { acquireRunLock, type RunLock } from './lock.js';
@@ -17,6 +18,7 @@ import { newRunId, runPaths, type RunPaths } from './paths.js';
 import { checkSpecIds, planSpecs } from './plan.js';
 import {
   assertLockFree,
+  latestResumableRun,
   hasSpecFiles,
   limitWarnings,
   loadWorkSpecs,
@@ -80,6 +82,7 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
     const specs = await loadSpecs(repo.root, config.spec_dir);
     assertValidSpecs(specs);
     if (options.specIds?.length) checkSpecIds(specs.specs, options.specIds);
+    assertWorkToDo(specs.specs, options.specIds);
   }
   if ((options.inPlace || !config.git.worktree) && repo.dirty.length > 0) {
     throw new InputError(
@@ -90,6 +93,25 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
     );
   }
   return { repo, config, configWarnings: loaded.warnings, workflow };
+}
+
+/**
+ * No spec to work on (all done, or drafts): say so and change nothing, rather than make
+ * an empty run branch. Exit 0: there is no error, only nothing to do.
+ */
+function assertWorkToDo(specs: Spec[], ids: string[] | undefined): void {
+  if (planSpecs(specs, ids).order.length > 0) return;
+  const count = (status: string) => specs.filter((s) => s.status === status).length;
+  const parts = [`${count('done')} done`, `${count('draft')} draft`];
+  const other = specs.length - count('done') - count('draft');
+  if (other > 0) parts.push(`${other} failed or blocked`);
+  throw new MmmError(
+    `nothing to do: no spec is ready (${specs.length} specs: ${parts.join(', ')})`,
+    ExitCode.Ok,
+    {
+      hint: 'write a new spec (mmm spec new "<title>"), set a spec\'s status to ready, or let Claude propose work: mmm improve --focus "<area>"',
+    },
+  );
 }
 
 export async function prepareNewRun(
@@ -103,7 +125,14 @@ export async function prepareNewRun(
   const paths = runPaths(repoRoot, runId);
   // Credentials are checked before anything is created (exit 4).
   const client = openClient(config, options, paths);
-  const lock = await acquireRunLock(repoRoot, { runId });
+  let lock: RunLock;
+  try {
+    lock = await acquireRunLock(repoRoot, { runId });
+  } catch (error) {
+    // Another run took the lock meanwhile: leave no trace of this one.
+    await rm(paths.dir, { recursive: true, force: true });
+    throw error;
+  }
   try {
     return await createRun({
       options,
@@ -141,6 +170,12 @@ async function createRun(args: {
   const inPlace = options.inPlace === true || !config.git.worktree;
   const workDir = inPlace ? repo.root : paths.worktree;
   const warnings = [...args.configWarnings, ...(lock.warning ? [lock.warning] : [])];
+  const earlier = await latestResumableRun(repoRoot);
+  if (earlier) {
+    warnings.push(
+      `run ${earlier} stopped before it finished; this is a new run (continue that one with: mmm improve --resume ${earlier})`,
+    );
+  }
 
   const now = new Date().toISOString();
   const state: RunState = {

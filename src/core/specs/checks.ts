@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean } from '../config/did-you-mean.js';
+import { checkExpression } from '../validate/cel.js';
 import { CEL_FIELDS, checkCelSyntax } from './cel.js';
 import type { SpecCheck } from './model.js';
 import { describeNode, scalarValue, type ProblemSink } from './yaml-context.js';
@@ -119,6 +120,15 @@ function parseCheck(map: YAMLMap, sink: ProblemSink): SpecCheck | undefined {
         shift(f.offset),
         `${f.variable} has no field "${f.field}"${f.suggestion ? ` (did you mean "${f.suggestion}"?)` : ''}; its fields: ${fields.join(', ')}`,
       );
+    }
+    // Names are known: type-check with the environment the validation engine evaluates in,
+    // so `tests.failed == "0"` or a non-boolean result is caught before a run.
+    if (result.unknownVariables.length === 0 && result.unknownFields.length === 0) {
+      const typeError = checkExpression(text);
+      if (typeError) {
+        sink.error(shift(0), `CEL expression does not type-check: ${typeError}`);
+        return undefined;
+      }
     }
     return { kind, expr: text, line };
   }

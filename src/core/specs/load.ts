@@ -116,8 +116,10 @@ export function assertValidSpecs(
     ? result.problems.map((p) => ({ ...p, severity: 'error' as const }))
     : result.problems;
   const errors = failing.length;
+  const warnings = result.problems.length - errors;
+  const also = warnings > 0 ? ` (and ${warnings} warning${warnings === 1 ? '' : 's'})` : '';
   throw new InputError(
-    `${errors} problem${errors === 1 ? '' : 's'} in spec files${options.strict ? ' (--strict: warnings count)' : ''}`,
+    `${errors} problem${errors === 1 ? '' : 's'} in spec files${options.strict ? ' (--strict: warnings count)' : also}`,
     {
       problems: shown.map(formatProblem),
       hint: 'fix each file:line:column above; the format is described in docs/specs.md',

@@ -118,11 +118,13 @@ export async function createSpec(options: NewSpecOptions): Promise<Spec> {
     : resolve(options.root, options.specDir);
   const dependsOn = options.dependsOn ?? [];
   let entries: string[] = [];
+  let existing: readonly Spec[] = [];
   if (existsSync(dir)) {
+    // listSpecFiles (in loadSpecs) reports a spec_dir that is a file as an InputError.
+    existing = (await loadSpecs(options.root, dir)).specs;
     entries = await readdir(dir);
     if (dependsOn.length > 0) {
-      const { specs } = await loadSpecs(options.root, dir);
-      const ids = specs.map((s) => s.id);
+      const ids = existing.map((s) => s.id);
       for (const dep of dependsOn) {
         if (ids.includes(dep)) continue;
         const guess = didYouMean(dep, ids);
@@ -156,6 +158,12 @@ export async function createSpec(options: NewSpecOptions): Promise<Spec> {
         hint: first ? 'fix the template file' : undefined,
       },
     );
+  }
+  const clash = existing.find((s) => s.id === spec.id);
+  if (clash) {
+    throw new InputError(`a spec with id "${spec.id}" already exists: ${clash.file}`, {
+      hint: 'give the new spec a different title, or edit the existing spec',
+    });
   }
   await mkdir(dir, { recursive: true });
   try {

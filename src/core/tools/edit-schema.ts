@@ -28,7 +28,11 @@ export const editInputSchema = z.object({
   new_str: z
     .string()
     .optional()
-    .describe('str_replace: replacement text (omit to delete); insert: the text to insert'),
+    .describe('str_replace: replacement text (omit to delete); insert: accepted for insert_text'),
+  insert_text: z
+    .string()
+    .optional()
+    .describe('insert only: the text to insert (Claude sends this with text_editor_20250728)'),
   insert_line: intLike
     .optional()
     .describe('insert only: insert after this line number (0 inserts at the top)'),
@@ -40,7 +44,7 @@ export const EDIT_DESCRIPTION = `View, create and edit text files in the project
 - view: a file with line numbers (cat -n), optionally only view_range [start, end] (end -1 = end of file); big files are cut with a note. A directory is listed two levels deep, without git-ignored files.
 - create: write file_text to path (parents are created; an existing file is overwritten).
 - str_replace: replace old_str with new_str. old_str must match the file exactly (whitespace and indentation included) and occur exactly once; include enough surrounding lines to make it unique.
-- insert: insert new_str after line insert_line (0 = at the top).
+- insert: insert insert_text after line insert_line (0 = at the top).
 Paths are relative to the project root (or absolute inside it). .git and mmm's run data are off limits. Line endings and a UTF-8 BOM of existing files are kept.`;
 
 export function describeInputError(error: z.ZodError, input: unknown): string {
@@ -84,13 +88,16 @@ const EDIT_CUSTOM_SCHEMA: CustomToolDeclaration['input_schema'] = {
     },
     new_str: {
       type: 'string',
-      description:
-        'str_replace: the replacement (omit to delete old_str). insert: the text to insert.',
+      description: 'str_replace only: the replacement (omit to delete old_str).',
     },
     insert_line: {
       type: 'integer',
       minimum: 0,
       description: 'insert only: insert after this line (0 = at the top of the file).',
+    },
+    insert_text: {
+      type: 'string',
+      description: 'insert only: the text to insert.',
     },
   },
   required: ['command', 'path'],

@@ -118,8 +118,10 @@ async function insert(path: string, rel: string, input: EditInput): Promise<Tool
       `insert ${rel}: no insert_line`,
     );
   }
-  if (input.new_str === undefined) {
-    return fail('insert needs new_str: the text to insert.', `insert ${rel}: no new_str`);
+  // Claude sends `insert_text` with text_editor_20250728 (the docs once said `new_str`).
+  const inserted = input.insert_text ?? input.new_str;
+  if (inserted === undefined) {
+    return fail('insert needs insert_text: the text to insert.', `insert ${rel}: no insert_text`);
   }
   const loaded = await loadExisting(path, rel, 'insert');
   if ('isError' in loaded) return loaded;
@@ -138,7 +140,7 @@ async function insert(path: string, rel: string, input: EditInput): Promise<Tool
     const nl = file.text.indexOf('\n', offset);
     offset = nl === -1 ? file.text.length : nl + 1;
   }
-  let piece = toEol(input.new_str, file.eol);
+  let piece = toEol(inserted, file.eol);
   let before = file.text.slice(0, offset);
   const after = file.text.slice(offset);
   if (before !== '' && !before.endsWith('\n')) before += file.eol;
@@ -177,12 +179,13 @@ async function create(
     await mkdir(dirname(path), { recursive: true });
   }
   await writeTextFile(path, file);
-  const lines = splitLines(file.text).length;
+  const count = splitLines(file.text).length;
+  const lines = `${count} line${count === 1 ? '' : 's'}`;
   return ok(
     exists
-      ? `File overwritten: ${rel} (${lines} lines).`
-      : `File created successfully at: ${rel} (${lines} lines).`,
-    `${exists ? 'overwrite' : 'create'} ${rel} (${lines} lines)`,
+      ? `File overwritten: ${rel} (${lines}).`
+      : `File created successfully at: ${rel} (${lines}).`,
+    `${exists ? 'overwrite' : 'create'} ${rel} (${lines})`,
   );
 }
 

@@ -106,7 +106,11 @@ export function RunApp(props: RunAppProps) {
                 details={details}
               />
             ) : state.started ? (
-              <Text color={theme.muted}>· between attempts</Text>
+              <Text color={theme.muted}>
+                {state.log.some((item) => item.kind === 'attempt')
+                  ? '· between attempts'
+                  : '· preparing the first attempt…'}
+              </Text>
             ) : null}
             <Gauges gauges={gauges} width={columns} />
             {details ? (
