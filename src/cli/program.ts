@@ -50,8 +50,8 @@ export async function buildProgram(): Promise<Command> {
     )
     .version(mmmVersion(), '-V, --version', 'print the version')
     .option('--debug', 'show internal details and stack traces (or MMM_DEBUG=1)')
-    .showHelpAfterError('(run mmm --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) })
+    .showHelpAfterError('hint: run `mmm --help` or `mmm <command> --help` for usage')
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'mmm: ')) })
     .addHelpText('after', EXAMPLES)
     .exitOverride()
     .hook('preAction', (cmd) => {
