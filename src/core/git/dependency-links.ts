@@ -1,6 +1,7 @@
-import { appendFile, lstat, mkdir, readFile, readdir, symlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { git, gitLine } from './exec.js';
+import { lstat, readdir, symlink } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { git } from './exec.js';
+import { addInfoExcludes } from './repo.js';
 
 /**
  * Installed dependencies are git-ignored, so a fresh worktree has none and the project's
@@ -72,29 +73,6 @@ async function ignoredPaths(root: string, paths: string[]): Promise<Set<string>>
   );
 }
 
-async function addExcludes(root: string, patterns: string[]): Promise<void> {
-  const commonRaw = await gitLine(root, ['rev-parse', '--git-common-dir']);
-  const file = join(
-    isAbsolute(commonRaw) ? commonRaw : resolve(root, commonRaw),
-    'info',
-    'exclude',
-  );
-  let current = '';
-  try {
-    current = await readFile(file, 'utf8');
-  } catch {
-    await mkdir(dirname(file), { recursive: true });
-  }
-  const have = new Set(current.split(/\r?\n/).map((l) => l.trim()));
-  const missing = patterns.filter((p) => !have.has(p));
-  if (missing.length === 0) return;
-  const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
-  await appendFile(
-    file,
-    `${prefix}# dependency links in mmm worktrees (added by mmm)\n${missing.join('\n')}\n`,
-  );
-}
-
 /**
  * Links the main checkout's ignored dependency directories into `worktree`.
  * Returns the relative paths linked. Never replaces anything that exists in the worktree.
@@ -111,10 +89,9 @@ export async function linkDependencyDirs(mainRoot: string, worktree: string): Pr
     await symlink(join(mainRoot, rel), target, 'dir');
     linked.push(rel);
   }
-  if (linked.length > 0)
-    await addExcludes(
-      mainRoot,
-      linked.map((rel) => `/${rel}`),
-    );
+  if (linked.length > 0) {
+    const patterns = linked.map((rel) => `/${rel}`);
+    await addInfoExcludes(mainRoot, patterns, 'dependency links in mmm worktrees (added by mmm)');
+  }
   return linked;
 }

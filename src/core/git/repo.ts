@@ -147,6 +147,18 @@ const EXCLUDES = ['/.mmm/runs/', '/.mmm/worktrees/', '/.mmm/run.lock', '/.mmm/ru
  * touching the user's .gitignore: they are added to the repository's `info/exclude`.
  */
 export async function excludeMmmFiles(repoRoot: string): Promise<void> {
+  await addInfoExcludes(repoRoot, EXCLUDES, 'mmm run state (added by mmm)');
+}
+
+/**
+ * Appends the `patterns` missing from the repository's `info/exclude` (shared by all its
+ * worktrees) under a `# comment` line. Idempotent.
+ */
+export async function addInfoExcludes(
+  repoRoot: string,
+  patterns: readonly string[],
+  comment: string,
+): Promise<void> {
   const commonRaw = await gitLine(repoRoot, ['rev-parse', '--git-common-dir']);
   const commonDir = isAbsolute(commonRaw) ? commonRaw : resolve(repoRoot, commonRaw);
   const file = join(commonDir, 'info', 'exclude');
@@ -157,8 +169,8 @@ export async function excludeMmmFiles(repoRoot: string): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
   }
   const have = new Set(current.split(/\r?\n/).map((l) => l.trim()));
-  const missing = EXCLUDES.filter((e) => !have.has(e));
+  const missing = patterns.filter((e) => !have.has(e));
   if (missing.length === 0) return;
   const prefix = current === '' || current.endsWith('\n') ? '' : '\n';
-  await appendFile(file, `${prefix}# mmm run state (added by mmm)\n${missing.join('\n')}\n`);
+  await appendFile(file, `${prefix}# ${comment}\n${missing.join('\n')}\n`);
 }
