@@ -140,6 +140,25 @@ describe('runAgent end to end against the fake server', () => {
     expect(usages.at(-1)).toMatchObject({ total: result.usage, totalCost: result.cost });
   });
 
+  it('splits a system prompt with a task into a cached stable block and the task', async () => {
+    const { buildSystemPrompt } = await import('../../src/core/agent/prompt.js');
+    const { systemBlocks } = await import('../../src/core/agent/request.js');
+    const system = buildSystemPrompt({
+      analysisSummary: 'TypeScript, npm',
+      spec: { id: 'x', title: 'Do x', body: '## Objective\nDo x.', file: 'specs/x.md' },
+      checks: ['test'],
+      previousAttempts: [],
+    });
+    const blocks = systemBlocks(system);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(blocks[0]?.text).toContain('<project>');
+    expect(blocks[0]?.text).not.toContain('<task');
+    expect(blocks[1]?.cache_control).toBeUndefined();
+    expect(blocks[1]?.text.startsWith('<task id="x"')).toBe(true);
+    expect(blocks.map((b) => b.text).join('\n\n')).toBe(system);
+  });
+
   it('puts cache breakpoints on the last tool, the system block and the latest message only', async () => {
     const { fake } = await attempt([
       { content: [{ type: 'tool_use', id: 'toolu_1', name: 'shell', input: { command: 'true' } }] },

@@ -16,6 +16,9 @@ export interface PromptParts {
   extraRules?: string[];
 }
 
+/** Where the task part of a system prompt starts: everything before it is stable. */
+export const TASK_SECTION_START = '\n\n<task ';
+
 const ROLE = `You are mmm, an autonomous software engineer working in a git repository on one task at a time. Nobody is watching: do not ask questions, make reasonable decisions and keep going until the task is done.
 
 Rules:

@@ -6,6 +6,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { toolDeclarations } from '../tools/index.js';
 import type { AgentTool } from '../tools/types.js';
+import { TASK_SECTION_START } from './prompt.js';
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
@@ -20,9 +21,21 @@ export function declareTools(tools: AgentTool[], schema: 'anthropic' | 'custom')
   );
 }
 
-/** The system prompt as one cached block (the end of the stable prefix). */
+/**
+ * The system prompt as blocks. When it holds a task (buildSystemPrompt puts the stable
+ * part — role, rules, project, agent notes — first), the stable part is its own block with
+ * the cache breakpoint, so every attempt and every spec of a run reuses it; the task and
+ * earlier attempts follow unmarked (the latest message's breakpoint covers them within an
+ * attempt). Breakpoints in all: last tool, stable system, latest message — 3 of the 4 the
+ * API allows.
+ */
 export function systemBlocks(system: string): TextBlockParam[] {
-  return [{ type: 'text', text: system, cache_control: EPHEMERAL }];
+  const at = system.indexOf(TASK_SECTION_START);
+  if (at <= 0) return [{ type: 'text', text: system, cache_control: EPHEMERAL }];
+  return [
+    { type: 'text', text: system.slice(0, at), cache_control: EPHEMERAL },
+    { type: 'text', text: system.slice(at + 2) },
+  ];
 }
 
 /**
