@@ -42,3 +42,17 @@ describe('linkDependencyDirs', () => {
     expect(await linkDependencyDirs(repo, worktree)).toEqual([]);
   });
 });
+
+describe('removing a worktree with dependency links', () => {
+  it('removes the links, never what they point at', async () => {
+    const { removeWorktree } = await import('../../src/core/git/worktree.js');
+    const repo = gitRepo({ '.gitignore': 'node_modules/\n', 'a.txt': 'a' });
+    writeTree(repo, { 'node_modules/dep/index.js': 'module.exports = 1;\n' });
+    const worktree = join(repo, '.mmm', 'worktrees', 'run');
+    git(repo, 'worktree', 'add', '-q', '-b', 'run', worktree);
+    await linkDependencyDirs(repo, worktree);
+    await removeWorktree(repo, worktree);
+    expect(existsSync(worktree)).toBe(false);
+    expect(existsSync(join(repo, 'node_modules/dep/index.js'))).toBe(true);
+  });
+});

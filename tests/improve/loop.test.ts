@@ -149,9 +149,10 @@ describe('mmm improve: the spec loop', () => {
     const attempts = join(repo, '.mmm', 'runs', runIdOf(end.branch), 'attempts');
     expect(readFileSync(join(attempts, 'bad-1.patch'), 'utf8')).toContain('+bug 1');
     expect(readFileSync(join(attempts, 'bad-2.patch'), 'utf8')).toContain('+bug 2');
-    // The worktree is clean at the branch head.
+    // A finished run's worktree is removed: the branch holds the work.
     const worktree = join(repo, '.mmm', 'worktrees', runIdOf(end.branch));
-    expect(git(worktree, 'status', '--porcelain')).toBe('');
+    expect(existsSync(worktree)).toBe(false);
+    expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain(worktree);
   });
 
   it('stops a spec on stagnation: the same failure three attempts in a row', async () => {

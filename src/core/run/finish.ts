@@ -1,4 +1,4 @@
-import { commitsSince, fastForward, headCommit } from '../git/index.js';
+import { commitsSince, fastForward, headCommit, removeWorktree } from '../git/index.js';
 import { logger } from '../log.js';
 import { recordProjectRun } from '../projects/registry.js';
 import type { RunEndStatus, RunEventBody } from './events.js';
@@ -99,6 +99,8 @@ export async function finishRun(
     log.warn('could not record the run in the project registry', { error: String(error) });
   }
   const exitCode = EXIT_CODES[end.status];
+  const next = await nextSteps(session, end, merged);
+  await removeFinishedWorktree(session, end);
   events.push({
     type: 'run_end',
     status: end.status,
@@ -107,7 +109,23 @@ export async function finishRun(
     branch: state.branch,
     specs: specSummaries(state, session.specs),
     totals: state.totals,
-    next: await nextSteps(session, end, merged),
+    next,
   });
   return { events, exitCode };
+}
+
+/**
+ * A run that cannot be resumed (completed or failed) no longer needs its worktree: the
+ * branch holds the work and the run directory the rejected attempts. Removing it keeps
+ * test runners of the checkout (vitest, jest) from finding a second copy of the project's
+ * tests under .mmm/worktrees. Resumable runs keep theirs.
+ */
+async function removeFinishedWorktree(session: RunSession, end: LoopEnd): Promise<void> {
+  const { state } = session;
+  if (state.inPlace || (end.status !== 'completed' && end.status !== 'failed')) return;
+  try {
+    await removeWorktree(state.repoRoot, state.worktree);
+  } catch (error) {
+    log.warn('could not remove the finished worktree', { error: String(error) });
+  }
 }
