@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import { runMmm } from '../support/cli.js';
 import { git, gitRepo, tempDir } from '../support/tmp.js';
 import {
   branchMessages,
@@ -163,6 +164,33 @@ describe('mmm improve: preconditions change nothing when they fail', () => {
     expect(readFileSync(join(repo, 'one.txt'), 'utf8')).toBe('one\n');
     expect(git(repo, 'rev-parse', 'main')).toBe(git(repo, 'rev-parse', end.branch));
     expect(existsSync(join(repo, '.mmm', 'worktrees'))).toBe(false);
+  });
+
+  it('status advises the merge until the branch is merged (by --merge or by hand), then not', async () => {
+    let repo = improveRepo(ONE_SPEC);
+    const env = modelEnv((await model()).url);
+    const nextOf = async (): Promise<string[]> => {
+      const status = await runMmm(['status', '--json'], { cwd: repo, env });
+      expect(status.exitCode).toBe(0);
+      const runs = await runMmm(['runs', '--json'], { cwd: repo, env });
+      const last = (JSON.parse(runs.stdout) as { next: string[] }[]).at(-1);
+      const next = (JSON.parse(status.stdout) as { next: string[] }).next;
+      expect(last?.next).toEqual(next);
+      return next;
+    };
+    const first = runEnd((await improve(repo, [], env)).stdout);
+    expect(await nextOf()).toEqual([`git switch main && git merge --ff-only ${first.branch}`]);
+    git(repo, 'merge', '-q', '--ff-only', first.branch);
+    expect(await nextOf()).toEqual([]);
+
+    // A fresh repository, merged by --merge.
+    repo = improveRepo(ONE_SPEC);
+    const merged = await improve(repo, ['--merge'], env);
+    expect(merged.exitCode).toBe(0);
+    expect(git(repo, 'rev-parse', 'main')).toBe(
+      git(repo, 'rev-parse', runEnd(merged.stdout).branch),
+    );
+    expect(await nextOf()).toEqual([]);
   });
 
   it('--spec runs only the named specs; an unknown id is exit 2 with a suggestion', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { git } from '../support/tmp.js';
@@ -217,5 +217,22 @@ describe('mmm improve --resume', () => {
     const again = await improve(repo, ['--resume', runId], env);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('nothing to resume');
+  });
+
+  it('a bare --resume names a latest run whose state is corrupt, and leaves the file alone', async () => {
+    const repo = improveRepo(SPECS);
+    fake = await startFakeAnthropic({ script: fileWritingModel(MODEL) });
+    const env = modelEnv(fake.url);
+    const stopped = await improve(repo, ['--max-iterations', '1'], env);
+    expect(stopped.exitCode).toBe(3);
+    const runId = runIdOf(runEnd(stopped.stdout).branch);
+    const file = join(repo, '.mmm', 'runs', runId, 'state.json');
+    const broken = readFileSync(file, 'utf8').slice(0, 100);
+    writeFileSync(file, broken);
+    const r = await improve(repo, ['--resume'], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${runId}/state.json is unreadable`);
+    expect(r.stderr).toContain('mmm never overwrites it');
+    expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 });

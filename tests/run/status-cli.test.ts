@@ -72,6 +72,8 @@ describe('mmm status / runs / runs clean', () => {
       },
       3,
     );
+    // The run's work: its branch is ahead of main, so merging it is worth advising.
+    git(wtDone, 'commit', '-q', '--allow-empty', '-m', 'mmm: work');
     const wtLimit = await addRun(
       repo,
       limitRun,

@@ -20,7 +20,7 @@ import {
 } from './services.js';
 import { checkpoint, type RunSession } from './session.js';
 import { completeSetup, createWorkTree } from './setup.js';
-import { loadState, type RunState } from './state.js';
+import { loadState, readStateHeader, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { ensureOnBranch } from './workspace.js';
 
@@ -44,6 +44,18 @@ async function pickRun(repoRoot: string, wanted: string | true): Promise<string>
   }
   const latest = await latestResumableRun(repoRoot);
   if (latest) return latest;
+  // The latest run's state cannot be read: it may be the one meant, so name it, not "none".
+  const newest = ids.at(-1);
+  if (newest !== undefined) {
+    try {
+      await readStateHeader(runPaths(repoRoot, newest).state);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`no readable resumable run in this repository: ${error.message}`, {
+        hint: error.hint ?? `see \`mmm improve --resume ${newest}\``,
+      });
+    }
+  }
   throw new InputError('no resumable run in this repository', {
     hint: 'runs that completed or failed cannot be resumed; start a new one with `mmm improve`',
   });

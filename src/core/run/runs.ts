@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { totalTokens, type Cost, type Usage } from '../llm/usage.js';
-import { removeWorktree } from '../git/worktree.js';
+import { branchExists, isAncestor, removeWorktree } from '../git/worktree.js';
 import type { SpecRunStatus } from './events.js';
 import { holderState, readRunLock, type LockInfo } from './lock.js';
 import { isRunId, listRunIds, runPaths } from './paths.js';
@@ -124,13 +124,33 @@ export function summarizeRun(
   };
 }
 
+/**
+ * Drop the merge advice of a run whose branch is gone or already in its base branch
+ * (merged with --merge or by hand): running it again would do nothing or fail.
+ */
+async function withoutDoneMerge(repoRoot: string, summary: RunSummary): Promise<RunSummary> {
+  const advice = summary.next.findIndex((n) => n.includes('git merge --ff-only'));
+  if (advice === -1) return summary;
+  let done = !(await branchExists(repoRoot, summary.branch));
+  if (!done && summary.baseBranch && (await branchExists(repoRoot, summary.baseBranch))) {
+    done = await isAncestor(
+      repoRoot,
+      `refs/heads/${summary.branch}`,
+      `refs/heads/${summary.baseBranch}`,
+    );
+  }
+  if (done) summary.next.splice(advice, 1);
+  return summary;
+}
+
 async function entryFor(
   repoRoot: string,
   runId: string,
   lock: LockInfo | undefined,
 ): Promise<RunListEntry> {
   try {
-    return summarizeRun(repoRoot, await readStateHeader(runPaths(repoRoot, runId).state), lock);
+    const header = await readStateHeader(runPaths(repoRoot, runId).state);
+    return await withoutDoneMerge(repoRoot, summarizeRun(repoRoot, header, lock));
   } catch (error) {
     if (error instanceof InputError) return { runId, error: error.message };
     throw error;
@@ -161,7 +181,8 @@ export async function findRun(repoRoot: string, runId?: string): Promise<RunSumm
     id = lock && ids.includes(lock.runId) && liveHolder(lock, lock.runId) ? lock.runId : ids.at(-1);
   }
   if (id === undefined) return undefined;
-  return summarizeRun(repoRoot, await readStateHeader(runPaths(repoRoot, id).state), lock);
+  const header = await readStateHeader(runPaths(repoRoot, id).state);
+  return withoutDoneMerge(repoRoot, summarizeRun(repoRoot, header, lock));
 }
 
 export interface CleanResult {
