@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../agent/events.js';
 import type { Cost, Usage } from '../llm/usage.js';
+import type { DiagnosticReport, TestReport } from '../validate/test-report.js';
 
 /**
  * The event stream of `mmm improve`. Appended to `.mmm/runs/<id>/events.jsonl`,
@@ -49,6 +50,10 @@ export interface CheckResult {
   /** Tail of the output, for feedback; bounded. */
   output?: string;
   durationMs: number;
+  /** Per-test results of a test command (see validate/test-report.ts). */
+  tests?: TestReport;
+  /** Per-finding results of a lint or typecheck command. */
+  diagnostics?: DiagnosticReport;
 }
 
 export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';

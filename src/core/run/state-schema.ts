@@ -62,6 +62,42 @@ export const checkResultSchema = z.object({
   failedTests: z.array(z.string()).optional(),
   output: z.string().optional(),
   durationMs: z.number().nonnegative(),
+  tests: z
+    .object({
+      runner: z.string(),
+      source: z.enum(['report', 'console', 'counts']),
+      identity: z.enum(['names', 'counts']),
+      tests: z.array(
+        z.object({
+          id: z.string(),
+          file: z.string().optional(),
+          name: z.string(),
+          status: z.enum(['passed', 'failed', 'skipped']),
+        }),
+      ),
+      passed: count,
+      failed: count,
+      skipped: count,
+    })
+    .optional(),
+  diagnostics: z
+    .object({
+      tool: z.string(),
+      identity: z.enum(['names', 'counts']),
+      diagnostics: z.array(
+        z.object({
+          id: z.string(),
+          file: z.string().optional(),
+          line: z.number().int().optional(),
+          rule: z.string().optional(),
+          severity: z.enum(['error', 'warning']),
+          message: z.string(),
+        }),
+      ),
+      errors: count,
+      warnings: count,
+    })
+    .optional(),
 });
 
 export const iterationSchema = z.object({
