@@ -75,9 +75,24 @@ export const configSchema = z
         output_limit: z.number().int().positive().default(30000).describe('Characters'),
         allow: z.array(z.string()).default([]).describe('Command patterns always allowed'),
         deny: z.array(z.string()).default([]).describe('Extra command patterns refused'),
+        sandbox: z
+          .enum(['auto', 'bwrap', 'off'])
+          .default('auto')
+          .describe('Sandbox for the agent shell and validation commands (docs/tools.md)'),
+        network: z
+          .boolean()
+          .default(true)
+          .describe('Network access inside the sandbox (false: none, loopback included)'),
       })
       .strict()
-      .default({ bash_timeout: 120, output_limit: 30000, allow: [], deny: [] }),
+      .default({
+        bash_timeout: 120,
+        output_limit: 30000,
+        allow: [],
+        deny: [],
+        sandbox: 'auto',
+        network: true,
+      }),
     provider: z
       .object({
         base_url: z.string().url().optional().describe('Anthropic-compatible server'),

@@ -62,6 +62,8 @@ export function renderProjectConfig(analysis: Analysis): string {
     `# output_limit = ${d.tools.output_limit} # characters of command output shown to the model`,
     '# allow = ["make *"]   # command patterns always allowed',
     '# deny = ["curl *"]    # extra command patterns refused',
+    `# sandbox = ${toml(d.tools.sandbox)}   # auto | bwrap | off: the shell and checks run in bubblewrap`,
+    `# network = ${d.tools.network}     # false: no network inside the sandbox`,
     '',
     '[provider]',
     '# base_url = "http://localhost:4000"   # any Anthropic-compatible server',

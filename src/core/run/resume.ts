@@ -4,6 +4,7 @@ import { configSchema, type Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { attachWorktree, branchExists, openRepo, removeWorktree } from '../git/index.js';
 import { readAgentNotes } from '../agent/index.js';
+import { chooseSandbox } from '../tools/index.js';
 import type { Limits } from './events.js';
 import { acquireRunLock } from './lock.js';
 import { configFlags, type ImproveOptions } from './options.js';
@@ -127,6 +128,7 @@ export async function prepareResume(
     });
   }
   const config = runConfig(state, flags, options);
+  chooseSandbox(config.tools); // tools.sandbox = "bwrap" without a working bwrap: exit 2
   await assertLockFree(repoRoot);
   const client = openClient(config, options, paths);
   const lock = await acquireRunLock(repoRoot, { runId });
@@ -191,7 +193,7 @@ export async function prepareResume(
         session.specs = specs;
         session.agentNotes = await readAgentNotes(session.workDir);
       }
-      session.warnings.push(...limitWarnings(config, client));
+      session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
       await checkpoint(session);
     } catch (error) {
       await session.tools.dispose();

@@ -178,6 +178,7 @@ export async function* formatStep(
       cwd: session.workDir,
       timeoutSec: session.config.validate.timeout,
       signal: scope.signal,
+      ...(session.tools.sandbox ? { sandbox: session.tools.sandbox } : {}),
     });
     if (stopper.stopping)
       return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
@@ -193,6 +194,7 @@ export async function* formatStep(
         checks: [],
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
+        sandbox: session.tools.sandbox,
       });
       yield {
         type: 'validation',

@@ -6,7 +6,7 @@ import type { LlmClient } from '../llm/types.js';
 import { priceOf } from '../llm/pricing.js';
 import { listSpecFiles, loadSpecs } from '../specs/load.js';
 import { formatProblem, type Spec } from '../specs/model.js';
-import { createTools, type ToolSet } from '../tools/index.js';
+import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../tools/index.js';
 import { holderState, readRunLock } from './lock.js';
 import type { ImproveOptions } from './options.js';
 import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from './paths.js';
@@ -50,15 +50,25 @@ export function openClient(config: Config, options: ImproveOptions, paths: RunPa
   });
 }
 
-/** The agent's tools, rooted in the work tree; mmm's run data is off limits. */
+/**
+ * The agent's tools, rooted in the work tree; mmm's run data is off limits. The shell
+ * (and, through the tool set, the validation commands) run in the sandbox that
+ * tools.sandbox chooses; "no sandbox available" comes back as a warning.
+ */
 export function openTools(workDir: string, repoRoot: string, config: Config): ToolSet {
   const worktrees = join(repoRoot, '.mmm', 'worktrees');
   // The run's own worktree lives under .mmm/worktrees: only an in-place run protects it.
   const inWorktree = workDir.startsWith(worktrees);
+  const choice = chooseSandbox(config.tools);
+  const sandbox = choice.bwrap
+    ? createSandbox({ bwrap: choice.bwrap, workDir, repoRoot, network: config.tools.network })
+    : undefined;
   return createTools({
     root: workDir,
     protectedPaths: [runsDir(repoRoot), lockPath(repoRoot), ...(inWorktree ? [] : [worktrees])],
     config: config.tools,
+    ...(sandbox ? { sandbox } : {}),
+    warnings: choice.warning ? [choice.warning] : [],
   });
 }
 

@@ -10,6 +10,7 @@ import type { LlmClient } from '../llm/types.js';
 import { readAgentNotes } from '../agent/index.js';
 import { assertValidSpecs, loadSpecs } from '../specs/load.js';
 import type { Spec } from '../specs/model.js';
+import { chooseSandbox } from '../tools/index.js';
 import { projectCommandsToRun } from '../validate/index.js';
 import { limitsFromConfig } from './limits.js';
 import { acquireRunLock, type RunLock } from './lock.js';
@@ -62,6 +63,7 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
     ...(options.env ? { env: options.env } : {}),
   });
   const { config } = loaded;
+  chooseSandbox(config.tools); // tools.sandbox = "bwrap" without a working bwrap: exit 2
   if (options.focus !== undefined && options.specIds?.length) {
     throw new InputError('--focus and --spec cannot be used together', {
       hint: '--spec works on existing specs; --focus asks Claude to review the code and write a new one',
@@ -246,7 +248,7 @@ async function createRun(args: {
     await session.tools.dispose();
     throw error;
   }
-  session.warnings.push(...limitWarnings(config, client));
+  session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
   return session;
 }
 

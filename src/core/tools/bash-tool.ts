@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentTool, ToolContext, ToolOutcome } from './types.js';
 import { CommandPolicy } from './command-policy.js';
+import type { Sandbox } from './sandbox.js';
 import { ShellSession } from './shell-session.js';
 
 /**
@@ -40,8 +41,12 @@ function firstLine(command: string): string {
   return command.trim().includes('\n') ? `${short} …` : short;
 }
 
-export function createBashTool(root: string, config: ToolContext['config']): AgentTool {
-  const shell = new ShellSession(root);
+export function createBashTool(
+  root: string,
+  config: ToolContext['config'],
+  sandbox?: Sandbox,
+): AgentTool {
+  const shell = new ShellSession(root, sandbox);
   const policy = new CommandPolicy(config);
 
   async function run(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {

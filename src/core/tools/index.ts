@@ -10,11 +10,16 @@ import type {
 } from './types.js';
 import { createBashTool } from './bash-tool.js';
 import { createEditTool } from './edit-tool.js';
+import type { Sandbox } from './sandbox.js';
 
 /** The agent's tool set: the editor and the shell, sharing one context. */
 export interface ToolSet {
   tools: AgentTool[];
   context: ToolContext;
+  /** The sandbox the shell runs in; validation commands use it too. Undefined: none. */
+  sandbox: Sandbox | undefined;
+  /** To announce at run start (e.g. no sandbox available). */
+  warnings: string[];
   dispose(): Promise<void>;
 }
 
@@ -22,6 +27,8 @@ export function createTools(options: {
   root: string;
   protectedPaths: string[];
   config: Config['tools'];
+  sandbox?: Sandbox;
+  warnings?: string[];
 }): ToolSet {
   let root: string;
   try {
@@ -34,10 +41,12 @@ export function createTools(options: {
     protectedPaths: options.protectedPaths.map((p) => resolve(root, p)),
     config: options.config,
   };
-  const tools = [createEditTool(), createBashTool(root, options.config)];
+  const tools = [createEditTool(), createBashTool(root, options.config, options.sandbox)];
   return {
     tools,
     context,
+    sandbox: options.sandbox,
+    warnings: options.warnings ?? [],
     async dispose() {
       await Promise.all(tools.map((t) => t.dispose?.()));
     },
@@ -86,3 +95,5 @@ export { guardPath } from './path-guard.js';
 export { CommandPolicy } from './command-policy.js';
 export { EDIT_TOOL_NAME } from './edit-tool.js';
 export { BASH_TOOL_NAME } from './bash-tool.js';
+export { createSandbox, type Sandbox } from './sandbox.js';
+export { chooseSandbox } from './sandbox-probe.js';

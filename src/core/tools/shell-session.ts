@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadTailBuffer } from './output-buffer.js';
+import type { Sandbox } from './sandbox.js';
 import { agentEnv } from './shell-env.js';
 
 /**
@@ -20,6 +21,10 @@ import { agentEnv } from './shell-env.js';
  * the new exit code, cwd and environment to a state file for the next command.
  * This keeps every command isolated: a hang, a kill or a broken shell state cannot
  * poison the next one, and killing the process group takes background children too.
+ *
+ * With a sandbox, each command runs inside it (src/core/tools/sandbox.ts): the state
+ * directory is bound writable, and a directory of the session serves as /tmp, so files
+ * the agent puts in /tmp are there for its next command but nowhere else.
  */
 export interface ShellResult {
   output: string;
@@ -97,7 +102,10 @@ export class ShellSession {
   private running = new Set<number>();
   private counter = 0;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly sandbox?: Sandbox,
+  ) {
     this.cwd = root;
     this.env = agentEnv();
   }
@@ -118,21 +126,31 @@ export class ShellSession {
 
   async run(command: string, options: RunOptions): Promise<ShellResult> {
     let note: string | undefined;
-    if (!existsSync(this.cwd) || !statSync(this.cwd).isDirectory()) {
+    this.stateDir ??= mkdtempSync(join(tmpdir(), 'mmm-shell-'));
+    const stateDir = join(this.stateDir, 'state');
+    const privateTmp = join(this.stateDir, 'tmp');
+    mkdirSync(stateDir, { recursive: true });
+    if (this.sandbox) mkdirSync(privateTmp, { recursive: true });
+    const hostCwd = this.sandbox
+      ? this.sandbox.hostPath(this.cwd, { writable: [stateDir], tmp: privateTmp })
+      : this.cwd;
+    if (!existsSync(hostCwd) || !statSync(hostCwd).isDirectory()) {
       note = `The previous working directory ${this.cwd} no longer exists; the command ran in the project root ${this.root}.`;
       this.cwd = this.root;
     }
-    this.stateDir ??= mkdtempSync(join(tmpdir(), 'mmm-shell-'));
-    mkdirSync(this.stateDir, { recursive: true });
-    const stateFile = join(this.stateDir, `state-${++this.counter}`);
+    const stateFile = join(stateDir, `state-${++this.counter}`);
     rmSync(stateFile, { force: true });
-    const initFile = join(this.stateDir, `init-${this.counter}.sh`);
+    const initFile = join(stateDir, `init-${this.counter}.sh`);
     // Sourced through BASH_ENV before the command, so the command's own line numbers
     // are what bash reports in its error messages.
     writeFileSync(initFile, initScript(stateFile));
     const out = new HeadTailBuffer(options.outputLimit);
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', command], {
-      cwd: this.cwd,
+    const argv = ['bash', '--noprofile', '--norc', '-c', command];
+    const { file, args } = this.sandbox
+      ? this.sandbox.wrap(argv, { cwd: this.cwd, writable: [stateDir], tmp: privateTmp })
+      : { file: 'bash', args: argv.slice(1) };
+    const child = spawn(file, args, {
+      cwd: this.sandbox ? this.root : this.cwd,
       env: { ...this.env, PWD: this.cwd, BASH_ENV: initFile },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Sandbox } from '../tools/sandbox.js';
 import { HeadTailBuffer, cleanOutput } from './output-buffer.js';
 
 /** What one shell command did. */
@@ -25,6 +26,8 @@ export interface ShellOptions {
   env?: NodeJS.ProcessEnv;
   /** Grace between SIGTERM and SIGKILL, milliseconds. */
   killGraceMs?: number;
+  /** Run inside this sandbox (tools.sandbox), with a private /tmp per command. */
+  sandbox?: Sandbox;
 }
 
 /**
@@ -51,7 +54,8 @@ export const NON_INTERACTIVE_ENV: Readonly<Record<string, string>> = {
  * Runs `command` with `bash -c` in `cwd`, stdin closed, in its own process group, so a
  * timeout or an abort kills the command and everything it started (test workers, dev
  * servers). Never rejects for the command's own failure: a non-zero exit, a timeout or a
- * missing shell is reported in the result.
+ * missing shell is reported in the result. In a sandbox, the command's PID namespace also
+ * ends every process it started, those that left the process group (setsid) included.
  */
 export function runShell(command: string, options: ShellOptions): Promise<ShellResult> {
   const started = Date.now();
@@ -75,7 +79,10 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
     let killTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
 
-    const child = spawn('bash', ['-c', command], {
+    const { file, args } = options.sandbox
+      ? options.sandbox.wrap(['bash', '-c', command], { cwd: options.cwd })
+      : { file: 'bash', args: ['-c', command] };
+    const child = spawn(file, args, {
       cwd: options.cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

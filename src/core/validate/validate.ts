@@ -2,6 +2,7 @@ import { InterruptedError } from '../errors.js';
 import { logger } from '../log.js';
 import type { CheckResult } from '../run/events.js';
 import type { SpecCheck } from '../specs/model.js';
+import type { Sandbox } from '../tools/sandbox.js';
 import { evaluateExpression, type CelBindings } from './cel.js';
 import { runShell } from './exec.js';
 import { checkFileContains, checkFileExists } from './file-checks.js';
@@ -29,6 +30,8 @@ export interface ValidateOptions {
   signal?: AbortSignal;
   /** Extra environment for every command. */
   env?: NodeJS.ProcessEnv;
+  /** Run every command in this sandbox (the run's tools.sandbox); undefined: none. */
+  sandbox?: Sandbox | undefined;
 }
 
 export interface ValidationOutcome {
@@ -65,6 +68,7 @@ function bindCommand(bindings: CelBindings, kind: ProjectCommandKind, m: Command
  */
 export async function validateAttempt(options: ValidateOptions): Promise<ValidationOutcome> {
   const { root, signal, env } = options;
+  const sandbox = options.sandbox ? { sandbox: options.sandbox } : {};
   const results: CheckResult[] = [];
   const bindings: CelBindings = { checks: [] };
 
@@ -75,6 +79,7 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
       timeoutSec: options.timeoutSec,
       ...(signal ? { signal } : {}),
       ...(env ? { env } : {}),
+      ...sandbox,
     });
     throwIfAborted(signal);
     const summarized = summarizeCommand(name, shell, { timeoutSec: options.timeoutSec });
@@ -100,6 +105,7 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
         timeoutSec,
         ...(signal ? { signal } : {}),
         ...(env ? { env } : {}),
+        ...sandbox,
       });
       throwIfAborted(signal);
       const summarized = summarizeCommand(`run: ${check.run}`, shell, {
