@@ -167,6 +167,27 @@ describe.skipIf(!runIt)('bubblewrap sandbox', () => {
     expect(git(f.main, 'tag', '--list')).toBe('');
   });
 
+  it('in place (the checkout is the work tree): its .git and .mmm stay read-only', async () => {
+    const main = gitRepo({ 'README.md': 'hello\n', '.mmm/config.toml': '' });
+    const head = git(main, 'rev-parse', 'HEAD');
+    if (!bwrap) throw new Error('bwrap is not available');
+    const sandbox = createSandbox({ bwrap, workDir: main, repoRoot: main, network: true });
+    const run = (command: string) => runShell(command, { cwd: main, timeoutSec: 30, sandbox });
+    const edit = await run('echo edited > README.md && git status --short && git diff --stat');
+    expect(edit.exitCode, edit.output).toBe(0);
+    expect(edit.output).toContain(' M README.md');
+    for (const command of [
+      'git commit -qam x',
+      'git checkout -q --detach',
+      'echo x > .git/hooks/pre-commit',
+      'echo "test = \"true\"" > .mmm/config.toml',
+    ]) {
+      expect((await run(command)).exitCode, command).not.toBe(0);
+    }
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(head);
+    expect(readFileSync(join(main, '.mmm', 'config.toml'), 'utf8')).toBe('');
+  });
+
   it("hides every other process: no /proc of mmm, ps shows only the command's own", async () => {
     const f = await fixture();
     const secret = 'sk-ant-sandbox-secret-4711';

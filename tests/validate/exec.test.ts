@@ -93,6 +93,24 @@ describe('runShell', () => {
     expect(await waitUntil(() => !alive(pid))).toBe(true);
   });
 
+  it('does not hang on a setsid child that holds the output open (no sandbox)', async () => {
+    const root = tempDir();
+    const pidFile = join(root, 'bg.pid');
+    const r = await runShell(`setsid sleep 60 & echo $! > ${pidFile}; echo done`, {
+      cwd: root,
+      timeoutSec: 20,
+    });
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      expect(r.exitCode).toBe(0);
+      expect(r.timedOut).toBe(false);
+      expect(r.output).toContain('done');
+    } finally {
+      // Without a sandbox it escaped the process group (the sandbox ends it: sandbox.test.ts).
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('bounds huge output, keeping head and tail', async () => {
     // ~8 MB of numbered lines.
     const r = await runShell(

@@ -145,10 +145,17 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
       finish({ exitCode: null, signal: null, spawnError: error.message });
     });
     // 'close' waits for the pipes to drain. A background grandchild may hold them open
-    // after the shell exited: give the pipes a moment, then end the group.
+    // after the shell exited: give the pipes a moment, then end the group. One that left
+    // the group (setsid; only possible without a sandbox) may still hold them: stop
+    // reading then, so the command never hangs on it.
     child.on('exit', () => {
-      drainTimer = setTimeout(() => killGroup('SIGKILL'), 500);
-      drainTimer.unref();
+      drainTimer = setTimeout(() => {
+        killGroup('SIGKILL');
+        drainTimer = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, 500);
+      }, 500);
     });
     child.on('close', (code, sig) => {
       finish({ exitCode: code, signal: sig });
