@@ -54,7 +54,19 @@ function processesWith(marker: string): number[] {
 /** A PATH with what a run needs (git, bash, node, coreutils) and no bwrap. */
 function pathWithoutBwrap(): string {
   const bin = tempDir('mmm-nobwrap-');
-  for (const name of ['git', 'bash', 'sh', 'node', 'cat', 'ls', 'env', 'tr', 'true', 'rm', 'mkdir']) {
+  for (const name of [
+    'git',
+    'bash',
+    'sh',
+    'node',
+    'cat',
+    'ls',
+    'env',
+    'tr',
+    'true',
+    'rm',
+    'mkdir',
+  ]) {
     const found = name === 'node' ? process.execPath : findExecutable(name, process.env.PATH);
     if (found) symlinkSync(found, join(bin, name));
   }

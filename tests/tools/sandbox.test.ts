@@ -39,7 +39,11 @@ afterEach(async () => {
 async function fixture(network = true): Promise<Fixture> {
   const main = gitRepo({
     '.gitignore': 'node_modules/\n',
-    'package.json': JSON.stringify({ name: 'p', version: '1.0.0', scripts: { test: 'node --test' } }),
+    'package.json': JSON.stringify({
+      name: 'p',
+      version: '1.0.0',
+      scripts: { test: 'node --test' },
+    }),
     'test/a.test.js': "const t = require('node:test');\nt.test('ok', () => {});\n",
     'README.md': 'hello\n',
   });
@@ -50,7 +54,13 @@ async function fixture(network = true): Promise<Fixture> {
   mkdirSync(join(home, '.npm'));
   mkdirSync(join(home, '.cache'));
   if (!bwrap) throw new Error('bwrap is not available: install bubblewrap');
-  const sandbox = createSandbox({ bwrap, workDir: work, repoRoot: main, network, env: { HOME: home } });
+  const sandbox = createSandbox({
+    bwrap,
+    workDir: work,
+    repoRoot: main,
+    network,
+    env: { HOME: home },
+  });
   return { main, work, home, sandbox };
 }
 
@@ -180,7 +190,7 @@ describe.skipIf(!runIt)('bubblewrap sandbox', () => {
       'git commit -qam x',
       'git checkout -q --detach',
       'echo x > .git/hooks/pre-commit',
-      'echo "test = \"true\"" > .mmm/config.toml',
+      'echo test = true > .mmm/config.toml',
     ]) {
       expect((await run(command)).exitCode, command).not.toBe(0);
     }
@@ -217,7 +227,10 @@ describe.skipIf(!runIt)('bubblewrap sandbox', () => {
   it('ends setsid and background children with the command', async () => {
     const f = await fixture();
     const marker = '987654';
-    const r = await sh(f, `setsid sleep ${marker} & nohup sleep ${marker}1 >/dev/null 2>&1 & echo started`);
+    const r = await sh(
+      f,
+      `setsid sleep ${marker} & nohup sleep ${marker}1 >/dev/null 2>&1 & echo started`,
+    );
     expect(r.output).toContain('started');
     expect(await noneWith(marker)).toBe(true);
     const set = toolsIn(f);
@@ -297,7 +310,10 @@ describe('sandbox choice', () => {
 
   it('bwrap without bwrap: bad input, exit 2', () => {
     expect(() => chooseSandbox({ sandbox: 'bwrap', network: true }, { PATH: noBwrapPath })).toThrow(
-      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/tools.sandbox = "bwrap"/) }),
+      expect.objectContaining({
+        exitCode: 2,
+        message: expect.stringMatching(/tools.sandbox = "bwrap"/),
+      }),
     );
   });
 

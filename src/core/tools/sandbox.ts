@@ -223,7 +223,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   caches.sort((a, b) => a.length - b.length);
 
   const readOnlyAgain = [repoRoot, commonDir, ...nodeModules].filter(
-    (p, i, all) => all.indexOf(p) === i && !all.some((q, j) => j !== i && isInside(p, q) && p !== q),
+    (p, i, all) =>
+      all.indexOf(p) === i && !all.some((q, j) => j !== i && isInside(p, q) && p !== q),
   );
 
   const bound = [...readOnlyAgain, ...caches, ...nodeCaches, workDir];
