@@ -317,8 +317,11 @@ describe('sandbox choice', () => {
     );
   });
 
-  it('off: no sandbox and no warning', () => {
+  it('off: no sandbox and no warning, unless the network was to be cut', () => {
     expect(chooseSandbox({ sandbox: 'off', network: true })).toEqual({ mode: 'off' });
+    expect(chooseSandbox({ sandbox: 'off', network: false }).warning).toMatch(
+      /tools.network = false has no effect/,
+    );
   });
 
   it.skipIf(!runIt)('auto with bwrap: the sandbox', () => {

@@ -10,7 +10,8 @@ import { InputError } from '../errors.js';
  * - `auto` (default): bwrap when it is installed and works here, otherwise no sandbox and
  *   one warning that says what is not protected and how to get it;
  * - `bwrap`: bwrap or nothing — unavailable is bad input (exit 2) before a run starts;
- * - `off`: no sandbox, no warning (the user chose it).
+ * - `off`: no sandbox, no warning (the user chose it) unless `tools.network = false`,
+ *   which only the sandbox can enforce.
  *
  * "Works" is probed with the options the sandbox really uses (a read-only root, a new
  * PID namespace with its own /proc, a /dev, a tmpfs, no network when asked): bwrap is
@@ -117,7 +118,15 @@ export function chooseSandbox(
   tools: Pick<Config['tools'], 'sandbox' | 'network'>,
   env: NodeJS.ProcessEnv = process.env,
 ): SandboxChoice {
-  if (tools.sandbox === 'off') return { mode: 'off' };
+  if (tools.sandbox === 'off') {
+    if (tools.network) return { mode: 'off' };
+    return {
+      mode: 'off',
+      warning:
+        'tools.network = false has no effect with tools.sandbox = "off": commands can reach the network; ' +
+        'use tools.sandbox = "auto" or "bwrap" (Linux, bubblewrap) to cut it',
+    };
+  }
   const found = probe(tools.network, env.PATH);
   if (found.ok && found.path) return { mode: 'bwrap', bwrap: found.path };
   if (tools.sandbox === 'bwrap') {
