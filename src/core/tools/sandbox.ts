@@ -243,7 +243,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       else args.push('--tmpfs', '/tmp');
       // Paths under /tmp were hidden by the private /tmp: show them again, read-only.
       for (const p of readOnlyAgain) if (existsSync(p)) args.push('--ro-bind', p, p);
-      for (const p of caches) args.push('--bind', p, p);
+      for (const p of caches) if (existsSync(p)) args.push('--bind', p, p);
       for (const p of nodeCaches) if (existsSync(p)) args.push('--bind', p, p);
       args.push('--bind', workDir, workDir);
       // Working in the checkout itself (--in-place): its .git and .mmm stay read-only.
