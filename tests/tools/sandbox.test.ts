@@ -294,6 +294,22 @@ describe.skipIf(!runIt)('bubblewrap sandbox', () => {
     expect(slow.content).toMatch(/timed out after 2 s/);
     expect(await noneWith('sleep 300')).toBe(true);
     expect(await bash(set, 'echo alive')).toBe('alive\n[exit code: 0]');
+    const abort = new AbortController();
+    const running = runTool(
+      set.tools,
+      'bash',
+      { command: 'setsid sleep 301 & sleep 302' },
+      { ...set.context, signal: abort.signal },
+    );
+    for (let i = 0; i < 100 && processesWith('sleep 302').length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    abort.abort();
+    const aborted = await running;
+    expect(aborted.isError).toBe(true);
+    expect(aborted.content).toMatch(/aborted/);
+    expect(await noneWith('sleep 301')).toBe(true);
+    expect(await noneWith('sleep 302')).toBe(true);
   });
 });
 
