@@ -22,12 +22,20 @@ export const SECRETS = {
   GITHUB_TOKEN: 'ghp_CONTAINMENT0123456789abcdefABCDEF',
 } as const;
 
-/** modelEnv with real-looking secrets in place of the test key. */
+/**
+ * The suite runs each probe with the sandbox (where bwrap works) and without it: the
+ * sandbox is a second wall, not the only one.
+ */
+export const SANDBOX_MODES = ['auto', 'off'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/** modelEnv with real-looking secrets in place of the test key (and a sandbox mode). */
 export function hostileEnv(
   url: string,
   extra: Record<string, string> = {},
+  sandbox: SandboxMode = 'auto',
 ): Record<string, string> {
-  return { ...modelEnv(url), ...SECRETS, ...extra };
+  return { ...modelEnv(url), ...SECRETS, MMM_TOOLS__SANDBOX: sandbox, ...extra };
 }
 
 /** One hostile tool call: a bash command, or an edit-tool input. */
