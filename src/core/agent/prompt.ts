@@ -29,13 +29,18 @@ Rules:
 - Do not touch files outside the repository, secrets or the .git directory. Commands run non-interactively with a timeout: never start servers or watchers that do not exit.
 - When you are done, end your turn with a short summary: what you changed, how you verified it, and anything left open.`;
 
+/** The integrity guard's rules (core/verdict/guard.ts), so that honest work never trips them. */
+const INTEGRITY_RULES = `Integrity rules (mmm rolls back any attempt that breaks one):
+- Never delete or empty a test file, and never add skip, only or todo markers to tests (\`.skip\`, \`.only\`, \`xit\`, \`@pytest.mark.skip\`, \`t.Skip\`, \`#[ignore]\`, \`@Disabled\`, …). If a test is wrong, say so in your summary.
+- Do not change the files the checks run (such as a check script named in a check command), CI definitions (\`.github/workflows/\` and the like), \`.mmm/\`, or the task's spec file: mmm updates the spec itself.`;
+
 /**
  * The system prompt of an attempt. The stable part (role, rules, project summary, agent
  * notes) comes first so that it is served from the prompt cache across attempts; the
  * task, its checks and the history of earlier attempts follow.
  */
 export function buildSystemPrompt(parts: PromptParts): string {
-  const sections: string[] = [ROLE];
+  const sections: string[] = [ROLE, INTEGRITY_RULES];
   if (parts.extraRules?.length) {
     sections.push(`Project rules:\n${parts.extraRules.map((r) => `- ${r}`).join('\n')}`);
   }

@@ -3,6 +3,9 @@ import { hasChanges, headCommit } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
 import type { Spec } from '../specs/model.js';
 import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
+import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
+import { guardAttempt } from '../verdict/guard-git.js';
+import { testFilesOf } from '../verdict/guard-test-files.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
@@ -193,6 +196,34 @@ export async function* runAttempt(
         results,
       });
     }
+    // --- integrity guard (verdict/guard.ts): the diff may not weaken what judges it ---
+    const violations = await guardAttempt({
+      workDir: session.workDir,
+      checkpoint: iteration.checkpoint,
+      commands: [
+        ...session.commands.map((c) => ({ command: c.command, origin: `the ${c.name} command` })),
+        ...spec.checks.flatMap((c) =>
+          c.kind === 'run' ? [{ command: c.run, origin: 'the spec check' }] : [],
+        ),
+      ],
+      configGlobs: session.config.validate.protect,
+      specGlobs: spec.protect ?? [],
+      allowEdit: spec.allowEdit ?? [],
+      specFile: spec.file,
+      knownTestFiles: testFilesOf(
+        [...state.iterations.flatMap((i) => i.validation ?? []), ...results],
+        session.workDir,
+      ),
+    });
+    if (violations.length) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback: formatGuardFeedback(violations),
+        fingerprint: guardFingerprint(violations),
+        results,
+      });
+    }
+    // --- end integrity guard ---
     iteration.validation = results;
     state.current = { specId: spec.id, attempt, step: 'commit', checkpoint: iteration.checkpoint };
     await checkpoint(session);

@@ -49,6 +49,10 @@ export interface Spec {
   maxAttempts?: number;
   budget?: { usd?: number; tokens?: number };
   checks: SpecCheck[];
+  /** Globs the attempts may not change, on top of the built-in ones (integrity guard). */
+  protect?: string[];
+  /** Globs of protected paths this spec is about: its attempts may change them. */
+  allowEdit?: string[];
   criteria: Criterion[];
   /** Body sections by `##` heading, as written (heading text → content). */
   sections: Record<string, string>;

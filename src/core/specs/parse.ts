@@ -144,5 +144,7 @@ export function parseSpec(
   if (fields.category !== undefined) spec.category = fields.category;
   if (fields.maxAttempts !== undefined) spec.maxAttempts = fields.maxAttempts;
   if (fields.budget !== undefined) spec.budget = fields.budget;
+  if (fields.protect?.length) spec.protect = fields.protect;
+  if (fields.allowEdit?.length) spec.allowEdit = fields.allowEdit;
   return { spec, problems: sink.problems };
 }
