@@ -14,6 +14,32 @@ export interface PromptParts {
   checks: string[];
   previousAttempts: { attempt: number; summary: string; feedback: string }[];
   extraRules?: string[];
+  /** The spec's acceptance criteria, for report_evidence (numbered from 1). */
+  criteria?: { text: string; done: boolean; check?: string }[];
+  /** Config validate.require_evidence: every criterion needs verified evidence. */
+  requireEvidence?: boolean;
+}
+
+/** The criteria and how to prove them (core/verdict/evidence.ts checks the proofs). */
+function criteriaSection(
+  criteria: NonNullable<PromptParts['criteria']>,
+  requireEvidence: boolean,
+): string | undefined {
+  if (!criteria.some((c) => !c.done)) return undefined;
+  const list = criteria
+    .map((c, i) => {
+      const extra = c.done
+        ? ' (already ticked)'
+        : c.check
+          ? ` (proved by its own check \`${c.check}\`)`
+          : '';
+      return `${i + 1}. ${c.text}${extra}`;
+    })
+    .join('\n');
+  const rule = requireEvidence
+    ? 'Every criterion needs verified evidence: the attempt is rejected otherwise.'
+    : 'Criteria without verified evidence stay unticked and are reported as unverified.';
+  return `Acceptance criteria, numbered for report_evidence:\n${list}\nmmm ticks a criterion in the spec only with evidence it can verify: before you end your turn, call report_evidence for each criterion with the tests that prove it (write them if none exist), named as the test runner reports them. A criterion whose named test fails is contradicted and the attempt is rejected. ${rule}`;
 }
 
 /** Where the task part of a system prompt starts: everything before it is stable. */
@@ -64,6 +90,8 @@ export function buildSystemPrompt(parts: PromptParts): string {
         .join('\n')}`,
     );
   }
+  const criteria = criteriaSection(parts.criteria ?? [], parts.requireEvidence === true);
+  if (criteria) sections.push(criteria);
   if (parts.previousAttempts.length) {
     const attempts = parts.previousAttempts
       .map(

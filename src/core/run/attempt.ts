@@ -5,6 +5,9 @@ import type { Spec } from '../specs/model.js';
 import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
 import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
 import { guardAttempt } from '../verdict/guard-git.js';
+import { evidenceFailure, evidenceFingerprint, judgeCriteria } from '../verdict/evidence.js';
+import { attemptChecks, checkResultName } from '../verdict/evidence-checks.js';
+import type { EvidenceSink } from '../tools/index.js';
 import { testFilesOf } from '../verdict/guard-test-files.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
@@ -88,9 +91,16 @@ export async function* runAttempt(
     maxAttempts: spec.maxAttempts ?? session.config.max_attempts,
   };
 
+  const checks = attemptChecks(spec);
   let agentNote: string | undefined;
   if (!resumeAt) {
     yield { type: 'step', specId: spec.id, attempt, step: 'agent' };
+    // report_evidence records into this attempt's sink (kept in the iteration below).
+    const evidence: EvidenceSink = {
+      criteria: spec.criteria.map((c) => ({ text: c.text, hasCheck: c.check !== undefined })),
+      reports: [],
+    };
+    session.tools.context.evidence = evidence;
     const result: AgentResult = yield* agentStep(session, {
       specId: spec.id,
       attempt,
@@ -98,8 +108,14 @@ export async function* runAttempt(
         ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
         ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
         spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
-        checks: describeChecks(session.commands, spec.checks),
+        checks: describeChecks(session.commands, checks),
         previousAttempts: previousAttempts(session, spec.id),
+        criteria: spec.criteria.map((c) => ({
+          text: c.text,
+          done: c.done,
+          ...(c.check ? { check: checkResultName(c.check) } : {}),
+        })),
+        requireEvidence: session.config.validate.require_evidence,
       }),
       task: taskMessage(spec),
       spec,
@@ -109,6 +125,8 @@ export async function* runAttempt(
       },
     });
     iteration.summary = result.summary;
+    delete session.tools.context.evidence;
+    if (evidence.reports.length) iteration.evidence = evidence.reports;
     switch (result.reason) {
       case 'aborted':
         return yield* stopped(session, iteration, interrupted());
@@ -176,7 +194,7 @@ export async function* runAttempt(
       ({ passed, results } = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
-        checks: spec.checks,
+        checks,
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
       }));
@@ -202,7 +220,7 @@ export async function* runAttempt(
       checkpoint: iteration.checkpoint,
       commands: [
         ...session.commands.map((c) => ({ command: c.command, origin: `the ${c.name} command` })),
-        ...spec.checks.flatMap((c) =>
+        ...checks.flatMap((c) =>
           c.kind === 'run' ? [{ command: c.run, origin: 'the spec check' }] : [],
         ),
       ],
@@ -224,6 +242,22 @@ export async function* runAttempt(
       });
     }
     // --- end integrity guard ---
+    // --- evidence (verdict/evidence.ts): criteria are ticked only with verified evidence ---
+    iteration.criteria = judgeCriteria({
+      criteria: spec.criteria,
+      reports: iteration.evidence ?? [],
+      results,
+    });
+    const unproven = evidenceFailure(iteration.criteria, session.config.validate.require_evidence);
+    if (unproven) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback: unproven,
+        fingerprint: evidenceFingerprint(iteration.criteria),
+        results,
+      });
+    }
+    // --- end evidence ---
     iteration.validation = results;
     state.current = { specId: spec.id, attempt, step: 'commit', checkpoint: iteration.checkpoint };
     await checkpoint(session);

@@ -21,10 +21,13 @@ export type SpecCheck =
 
 /** A `- [ ]` item under "Acceptance Criteria". */
 export interface Criterion {
+  /** The item's text, without its `<!-- check: … -->` comment. */
   text: string;
   done: boolean;
   /** 1-based line in the file. */
   line: number;
+  /** Its own check (`<!-- check: … -->`, see criterion-check.ts): run with the spec's checks. */
+  check?: Exclude<SpecCheck, { kind: 'expr' }>;
 }
 
 /** A 1-based position in a spec file. */

@@ -10,8 +10,9 @@ import type {
 } from './types.js';
 import { createBashTool } from './bash-tool.js';
 import { createEditTool } from './edit-tool.js';
+import { createReportEvidenceTool } from './report-evidence-tool.js';
 
-/** The agent's tool set: the editor and the shell, sharing one context. */
+/** The agent's tool set: the editor, the shell and report_evidence, sharing one context. */
 export interface ToolSet {
   tools: AgentTool[];
   context: ToolContext;
@@ -34,7 +35,11 @@ export function createTools(options: {
     protectedPaths: options.protectedPaths.map((p) => resolve(root, p)),
     config: options.config,
   };
-  const tools = [createEditTool(), createBashTool(root, options.config)];
+  const tools = [
+    createEditTool(),
+    createBashTool(root, options.config),
+    createReportEvidenceTool(),
+  ];
   return {
     tools,
     context,
@@ -86,3 +91,8 @@ export { guardPath } from './path-guard.js';
 export { CommandPolicy } from './command-policy.js';
 export { EDIT_TOOL_NAME } from './edit-tool.js';
 export { BASH_TOOL_NAME } from './bash-tool.js';
+export {
+  REPORT_EVIDENCE_TOOL_NAME,
+  type EvidenceReport,
+  type EvidenceSink,
+} from './report-evidence-tool.js';
