@@ -133,6 +133,12 @@ describe('integrity guard, end to end', () => {
       'protected path changed: scripts/check.mjs (run by the spec check `node scripts/check.mjs`)',
     );
     expect(retried?.system).toContain('scripts/check.mjs');
+    // The model was told the rules and which files are protected, before it tried.
+    const first = describeTurn(fake!.messageRequests()[0]!);
+    expect(first.system).toContain('Integrity rules (mmm rolls back any attempt that breaks one)');
+    expect(first.system).toContain(
+      'Protected for this task (mmm rolls back any change to them): `scripts/check.mjs`.',
+    );
   });
 
   it('rejects a deleted test file, naming its deleted lines', async () => {

@@ -18,6 +18,8 @@ export interface PromptParts {
   criteria?: { text: string; done: boolean; check?: string }[];
   /** Config validate.require_evidence: every criterion needs verified evidence. */
   requireEvidence?: boolean;
+  /** Paths this task may not change beyond the general rules (check scripts, protect globs). */
+  protectedFiles?: string[];
 }
 
 /** The criteria and how to prove them (core/verdict/evidence.ts checks the proofs). */
@@ -88,6 +90,11 @@ export function buildSystemPrompt(parts: PromptParts): string {
       `mmm accepts the work only if all of these pass after your turn:\n${parts.checks
         .map((c) => `- ${c}`)
         .join('\n')}`,
+    );
+  }
+  if (parts.protectedFiles?.length) {
+    sections.push(
+      `Protected for this task (mmm rolls back any change to them): ${parts.protectedFiles.map((p) => `\`${p}\``).join(', ')}.`,
     );
   }
   const criteria = criteriaSection(parts.criteria ?? [], parts.requireEvidence === true);

@@ -1,10 +1,10 @@
 import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index.js';
 import { hasChanges, headCommit } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
-import type { Spec } from '../specs/model.js';
+import type { Spec, SpecCheck } from '../specs/model.js';
 import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
 import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
-import { guardAttempt } from '../verdict/guard-git.js';
+import { guardAttempt, protectedForPrompt, type GuardOptions } from '../verdict/guard-git.js';
 import { evidenceFailure, evidenceFingerprint, judgeCriteria } from '../verdict/evidence.js';
 import { attemptChecks, checkResultName } from '../verdict/evidence-checks.js';
 import type { EvidenceSink } from '../tools/index.js';
@@ -41,6 +41,34 @@ function previousAttempts(session: RunSession, specId: string) {
   return session.state.iterations
     .filter((it) => it.specId === specId && countsAsIteration(it) && it.outcome !== 'passed')
     .map((it) => ({ attempt: it.attempt, summary: it.summary ?? '', feedback: it.feedback ?? '' }));
+}
+
+/** What the integrity guard needs to know about an attempt (verdict/guard-git.ts). */
+function guardOptions(
+  session: RunSession,
+  spec: Spec,
+  iteration: Iteration,
+  checks: SpecCheck[],
+  results: CheckResult[],
+): GuardOptions {
+  return {
+    workDir: session.workDir,
+    checkpoint: iteration.checkpoint,
+    commands: [
+      ...session.commands.map((c) => ({ command: c.command, origin: `the ${c.name} command` })),
+      ...checks.flatMap((c) =>
+        c.kind === 'run' ? [{ command: c.run, origin: 'the spec check' }] : [],
+      ),
+    ],
+    configGlobs: session.config.validate.protect,
+    specGlobs: spec.protect ?? [],
+    allowEdit: spec.allowEdit ?? [],
+    specFile: spec.file,
+    knownTestFiles: testFilesOf(
+      [...session.state.iterations.flatMap((i) => i.validation ?? []), ...results],
+      session.workDir,
+    ),
+  };
 }
 
 function interrupted(reason = 'interrupted by a signal'): AttemptEnd {
@@ -101,6 +129,9 @@ export async function* runAttempt(
       reports: [],
     };
     session.tools.context.evidence = evidence;
+    const protectedFiles = await protectedForPrompt(
+      guardOptions(session, spec, iteration, checks, []),
+    );
     const result: AgentResult = yield* agentStep(session, {
       specId: spec.id,
       attempt,
@@ -116,6 +147,7 @@ export async function* runAttempt(
           ...(c.check ? { check: checkResultName(c.check) } : {}),
         })),
         requireEvidence: session.config.validate.require_evidence,
+        protectedFiles,
       }),
       task: taskMessage(spec),
       spec,
@@ -215,24 +247,7 @@ export async function* runAttempt(
       });
     }
     // --- integrity guard (verdict/guard.ts): the diff may not weaken what judges it ---
-    const violations = await guardAttempt({
-      workDir: session.workDir,
-      checkpoint: iteration.checkpoint,
-      commands: [
-        ...session.commands.map((c) => ({ command: c.command, origin: `the ${c.name} command` })),
-        ...checks.flatMap((c) =>
-          c.kind === 'run' ? [{ command: c.run, origin: 'the spec check' }] : [],
-        ),
-      ],
-      configGlobs: session.config.validate.protect,
-      specGlobs: spec.protect ?? [],
-      allowEdit: spec.allowEdit ?? [],
-      specFile: spec.file,
-      knownTestFiles: testFilesOf(
-        [...state.iterations.flatMap((i) => i.validation ?? []), ...results],
-        session.workDir,
-      ),
-    });
+    const violations = await guardAttempt(guardOptions(session, spec, iteration, checks, results));
     if (violations.length) {
       return yield* rejected(session, spec, iteration, {
         outcome: 'failed',

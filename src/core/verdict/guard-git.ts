@@ -5,7 +5,12 @@ import { git, gitLine } from '../git/exec.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
 import { emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
-import { commandPathWords, protectedRules } from './protected-paths.js';
+import {
+  commandPathWords,
+  globMatcher,
+  protectedRules,
+  type ProtectedRule,
+} from './protected-paths.js';
 
 /**
  * The integrity guard against a real work tree: the attempt's diff from its checkpoint
@@ -110,16 +115,11 @@ export async function filesAt(dir: string, commit: string, paths: string[]): Pro
   return files;
 }
 
-/** The guard's violations for the attempt in `options.workDir` (empty: nothing to say). */
-export async function guardAttempt(options: GuardOptions): Promise<GuardViolation[]> {
-  const testFiles = new TestFiles(options.knownTestFiles);
-  const diff = await attemptDiff(options.workDir, options.checkpoint, (files) =>
-    emptiedCandidates(files, testFiles),
-  );
-  if (diff.files.length === 0) return [];
+/** The protection rules of an attempt, with the check-run files looked up at `checkpoint`. */
+async function rulesFor(options: GuardOptions, testFiles: TestFiles): Promise<ProtectedRule[]> {
   const words = [...new Set(options.commands.flatMap((c) => commandPathWords(c.command)))];
   const existing = await filesAt(options.workDir, options.checkpoint, words);
-  const rules = protectedRules({
+  return protectedRules({
     commands: options.commands,
     isFile: (p) => existing.has(p),
     isTest: (p) => testFiles.has(p),
@@ -127,6 +127,30 @@ export async function guardAttempt(options: GuardOptions): Promise<GuardViolatio
     specGlobs: options.specGlobs,
     specFile: options.specFile,
   });
+}
+
+/**
+ * What the model is told it may not change, beyond the general rules: the files the
+ * checks run and the configured globs, minus what the spec's `allow_edit:` opens.
+ */
+export async function protectedForPrompt(options: GuardOptions): Promise<string[]> {
+  const testFiles = new TestFiles(options.knownTestFiles);
+  const rules = await rulesFor(options, testFiles);
+  const allowed = options.allowEdit.map(globMatcher);
+  return rules
+    .filter((r) => r.why.startsWith('run by') || r.why.includes('protect'))
+    .filter((r) => !allowed.some((m) => m(r.pattern)))
+    .map((r) => r.pattern);
+}
+
+/** The guard's violations for the attempt in `options.workDir` (empty: nothing to say). */
+export async function guardAttempt(options: GuardOptions): Promise<GuardViolation[]> {
+  const testFiles = new TestFiles(options.knownTestFiles);
+  const diff = await attemptDiff(options.workDir, options.checkpoint, (files) =>
+    emptiedCandidates(files, testFiles),
+  );
+  if (diff.files.length === 0) return [];
+  const rules = await rulesFor(options, testFiles);
   return guardViolations({
     files: diff.files,
     testFiles,
