@@ -106,6 +106,26 @@ function editReply(edit: Edit, n: number, wrong: boolean): ScriptedReply {
   );
 }
 
+/** The test file each demo spec's last criterion checks (`<!-- check: run: … -->`). */
+const TEST_FILES: Record<string, string> = {
+  'slugify-separator': 'test/slugify.test.js',
+  'validate-input': 'test/validate.test.js',
+  'truncate-words': 'test/truncate.test.js',
+};
+
+/** The evidence for the three criteria of a demo spec: the spec's own test file check. */
+function evidenceReply(task: string): ScriptedReply {
+  const check = `run: node --test ${TEST_FILES[task] ?? 'test/'}`;
+  return tool(
+    'Reporting the evidence for each acceptance criterion.',
+    'report_evidence',
+    {
+      evidence: [1, 2, 3].map((criterion) => ({ criterion, tests: [check] })),
+    },
+    usage(3700, 90, 1800),
+  );
+}
+
 /** The scripted model: one step per turn, by task and by how many turns the attempt has had. */
 function respond(request: RecordedRequest): ScriptedReply {
   const system =
@@ -129,6 +149,7 @@ function respond(request: RecordedRequest): ScriptedReply {
       ),
       ...edits.map((edit, i) => editReply(edit, i, false)),
       tool('Running the tests again.', 'bash', { command: 'npm test' }, usage(3600, 120, 1800)),
+      evidenceReply(task),
     ];
     return (
       steps[turn - 1] ?? {
@@ -153,6 +174,7 @@ function respond(request: RecordedRequest): ScriptedReply {
     ),
     ...edits.map((edit, i) => editReply(edit, i, task === 'validate-input')),
     tool('Now the test suite.', 'bash', { command: 'npm test' }, usage(3300, 110, 1800)),
+    evidenceReply(task),
   ];
   const summaries: Record<string, string> = {
     'slugify-separator':

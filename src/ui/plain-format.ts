@@ -83,7 +83,15 @@ export class PlainFormatter {
         const max = this.maxAttempts.get(e.specId);
         const what = `${c.bold(e.specId)} attempt ${e.attempt}${max ? `/${max}` : ''} ${OUTCOME_WORDS[e.outcome]}`;
         if (e.outcome === 'passed') {
-          return [`${c.green('✔')} ${what}${e.commit ? ` → commit ${shortCommit(e.commit)}` : ''}`];
+          const line = `${c.green('✔')} ${what}${e.commit ? ` → commit ${shortCommit(e.commit)}` : ''}`;
+          const open = (e.criteria ?? []).filter((v) => v.status === 'unverified');
+          if (!open.length) return [line];
+          return [
+            line,
+            c.yellow(
+              `  unverified criteria (left unticked): ${open.map((v) => `${v.n}. ${oneLine(v.text)}`).join('; ')}`,
+            ),
+          ];
         }
         const feedback = firstLine(e.feedback);
         return [`${c.red('✘')} ${what}${feedback ? `: ${feedback}` : ''}`];

@@ -68,6 +68,11 @@ export function formatStatus(run: RunSummary): string {
       s.commit ? shortCommit(s.commit) : s.failure ? color.dim(s.failure) : '',
     ]);
     lines.push(table(rows));
+    for (const s of run.specs) {
+      if (!s.unverified?.length) continue;
+      lines.push(color.yellow(`  ${s.id}: criteria without verified evidence (left unticked):`));
+      for (const c of s.unverified) lines.push(color.dim(`    ${c}`));
+    }
   }
   if (run.next.length) {
     lines.push('', color.bold('next'));

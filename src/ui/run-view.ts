@@ -73,6 +73,8 @@ export type LogItem =
       toolCount: number;
       validation?: ValidationView;
       agentError?: string;
+      /** Criteria ticked with verified evidence (or before the run), when judged. */
+      criteriaDone?: number;
     }
   | { kind: 'warning'; key: string; message: string }
   | { kind: 'spec'; key: string; specId: string; status: string; reason?: string };
@@ -210,14 +212,24 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         toolCount: same ? cur.toolCount : 0,
         validation: same ? cur.validation : undefined,
         agentError: same ? cur.agentEnd?.error : undefined,
+        criteriaDone: event.criteria?.filter(
+          (v) => v.status === 'verified' || v.status === 'ticked',
+        ).length,
       };
       return { ...state, current: same ? undefined : cur, log: [...state.log, item] };
     }
     case 'spec_status': {
-      // A spec is done only once its file has every criterion ticked (the engine's rule).
+      // A done spec has its verified criteria ticked (the engine's rule).
       const patch: Partial<SpecSummary> = { status: event.status };
       const spec = state.specs.find((s) => s.id === event.specId);
-      if (event.status === 'done' && spec) patch.criteriaDone = spec.criteriaTotal;
+      if (event.status === 'done' && spec) {
+        // Criteria without verified evidence stay unticked (core/verdict/evidence.ts).
+        const judged = state.log.findLast(
+          (i) => i.kind === 'attempt' && i.specId === event.specId && i.outcome === 'passed',
+        );
+        const counted = judged?.kind === 'attempt' ? judged.criteriaDone : undefined;
+        patch.criteriaDone = counted ?? spec.criteriaTotal;
+      }
       const next = { ...state, specs: setSpec(state.specs, event.specId, patch) };
       if (event.status === 'blocked' || event.status === 'skipped') {
         const item: LogItem = {

@@ -91,6 +91,7 @@ describe('runAgent with the production tools', () => {
     expect(requests[0]?.body.tools?.map((t) => t.name)).toEqual([
       'str_replace_based_edit_tool',
       'bash',
+      'report_evidence',
     ]);
     const last = requests[3]?.body.messages.at(-1)?.content;
     expect(JSON.stringify(last)).toContain('export const greet = () => \\"hello\\";');

@@ -53,7 +53,7 @@ describe('mmm improve: the spec loop', () => {
     expect(messages[0]).toContain(`Mmm-Run: ${runId}\nMmm-Spec: first\nMmm-Attempt: 1`);
     expect(messages[1]).toContain(`Mmm-Spec: second\nMmm-Attempt: 1`);
 
-    // Each commit holds the work and its spec file marked done, criteria ticked.
+    // Each commit holds the work and its spec file marked done.
     const firstCommit = git(repo, 'rev-parse', `${branch}~1`);
     expect(git(repo, 'show', '--name-only', '--format=', firstCommit).split('\n').sort()).toEqual([
       'a.txt',
@@ -61,7 +61,11 @@ describe('mmm improve: the spec loop', () => {
     ]);
     const spec = fileAt(repo, firstCommit, 'specs/02-first.md');
     expect(spec).toContain('status: done');
-    expect(spec).toContain('- [x] first is done');
+    // No evidence was reported: the criteria stay unticked and are listed as unverified.
+    expect(spec).toContain('- [ ] first is done');
+    expect(messages[0]).toContain(
+      'Acceptance criteria:\n- [ ] 1. first is done (unverified: no evidence reported)',
+    );
     expect(fileAt(repo, branch, 'b.txt')).toBe('beta');
 
     // The user's checkout and branch are untouched; the work is in the worktree.

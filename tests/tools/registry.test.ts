@@ -11,9 +11,15 @@ describe('tool registry', () => {
     expect(toolDeclarations(tools, 'anthropic')).toEqual([
       { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
       { type: 'bash_20250124', name: 'bash' },
+      // mmm's own tool has no Anthropic-defined type: a JSON-schema tool everywhere.
+      expect.objectContaining({ name: 'report_evidence', input_schema: expect.any(Object) }),
     ]);
     const custom = toolDeclarations(tools, 'custom');
-    expect(custom.map((d) => d.name)).toEqual(['str_replace_based_edit_tool', 'bash']);
+    expect(custom.map((d) => d.name)).toEqual([
+      'str_replace_based_edit_tool',
+      'bash',
+      'report_evidence',
+    ]);
     const editor = custom[0];
     expect(editor && 'input_schema' in editor && editor.input_schema.required).toEqual([
       'command',

@@ -14,6 +14,34 @@ export interface PromptParts {
   checks: string[];
   previousAttempts: { attempt: number; summary: string; feedback: string }[];
   extraRules?: string[];
+  /** The spec's acceptance criteria, for report_evidence (numbered from 1). */
+  criteria?: { text: string; done: boolean; check?: string }[];
+  /** Config validate.require_evidence: every criterion needs verified evidence. */
+  requireEvidence?: boolean;
+  /** Paths this task may not change beyond the general rules (check scripts, protect globs). */
+  protectedFiles?: string[];
+}
+
+/** The criteria and how to prove them (core/verdict/evidence.ts checks the proofs). */
+function criteriaSection(
+  criteria: NonNullable<PromptParts['criteria']>,
+  requireEvidence: boolean,
+): string | undefined {
+  if (!criteria.some((c) => !c.done)) return undefined;
+  const list = criteria
+    .map((c, i) => {
+      const extra = c.done
+        ? ' (already ticked)'
+        : c.check
+          ? ` (proved by its own check \`${c.check}\`)`
+          : '';
+      return `${i + 1}. ${c.text}${extra}`;
+    })
+    .join('\n');
+  const rule = requireEvidence
+    ? 'Every criterion needs verified evidence: the attempt is rejected otherwise.'
+    : 'Criteria without verified evidence stay unticked and are reported as unverified.';
+  return `Acceptance criteria, numbered for report_evidence:\n${list}\nmmm ticks a criterion in the spec only with evidence it can verify: before you end your turn, call report_evidence for each criterion with the tests that prove it (write them if none exist), named as the test runner reports them. A criterion whose named test fails is contradicted and the attempt is rejected. ${rule}`;
 }
 
 /** Where the task part of a system prompt starts: everything before it is stable. */
@@ -29,13 +57,18 @@ Rules:
 - Do not touch files outside the repository, secrets or the .git directory. Commands run non-interactively with a timeout: never start servers or watchers that do not exit.
 - When you are done, end your turn with a short summary: what you changed, how you verified it, and anything left open.`;
 
+/** The integrity guard's rules (core/verdict/guard.ts), so that honest work never trips them. */
+const INTEGRITY_RULES = `Integrity rules (mmm rolls back any attempt that breaks one):
+- Never delete or empty a test file, and never add skip, only or todo markers to tests (\`.skip\`, \`.only\`, \`xit\`, \`@pytest.mark.skip\`, \`t.Skip\`, \`#[ignore]\`, \`@Disabled\`, …). If a test is wrong, say so in your summary.
+- Do not change the files the checks run (such as a check script named in a check command), CI definitions (\`.github/workflows/\` and the like), \`.mmm/\`, or the task's spec file: mmm updates the spec itself.`;
+
 /**
  * The system prompt of an attempt. The stable part (role, rules, project summary, agent
  * notes) comes first so that it is served from the prompt cache across attempts; the
  * task, its checks and the history of earlier attempts follow.
  */
 export function buildSystemPrompt(parts: PromptParts): string {
-  const sections: string[] = [ROLE];
+  const sections: string[] = [ROLE, INTEGRITY_RULES];
   if (parts.extraRules?.length) {
     sections.push(`Project rules:\n${parts.extraRules.map((r) => `- ${r}`).join('\n')}`);
   }
@@ -59,6 +92,13 @@ export function buildSystemPrompt(parts: PromptParts): string {
         .join('\n')}`,
     );
   }
+  if (parts.protectedFiles?.length) {
+    sections.push(
+      `Protected for this task (mmm rolls back any change to them): ${parts.protectedFiles.map((p) => `\`${p}\``).join(', ')}.`,
+    );
+  }
+  const criteria = criteriaSection(parts.criteria ?? [], parts.requireEvidence === true);
+  if (criteria) sections.push(criteria);
   if (parts.previousAttempts.length) {
     const attempts = parts.previousAttempts
       .map(

@@ -59,9 +59,22 @@ export const configSchema = z
           .default(['test', 'lint', 'typecheck'])
           .describe('Project commands run to validate each attempt'),
         timeout: seconds.default(600).describe('Per validation command'),
+        protect: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Globs no attempt may change (integrity guard), e.g. "scripts/ci/**"'),
+        require_evidence: z
+          .boolean()
+          .default(false)
+          .describe('Every acceptance criterion needs verified evidence for the spec to pass'),
       })
       .strict()
-      .default({ run: ['test', 'lint', 'typecheck'], timeout: 600 }),
+      .default({
+        run: ['test', 'lint', 'typecheck'],
+        timeout: 600,
+        protect: [],
+        require_evidence: false,
+      }),
     git: z
       .object({
         branch_prefix: z.string().min(1).default('mmm/'),

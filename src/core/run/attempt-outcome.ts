@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { commitAll, resetTo } from '../git/index.js';
 import { logger } from '../log.js';
 import { updateSpecFile } from '../specs/write-back.js';
+import { unverified, verifiedIndices } from '../verdict/evidence.js';
 import type { Spec } from '../specs/model.js';
 import type { AttemptOutcome, CheckResult, RunEventBody } from './events.js';
 import type { AttemptEnd } from './attempt.js';
@@ -68,9 +69,10 @@ export async function* accepted(
     sha = head.sha;
   } else {
     try {
+      // Only criteria with verified evidence are ticked (verdict/evidence.ts).
       await updateSpecFile(join(session.workDir, spec.file), {
         status: 'done',
-        tickCriteria: 'all',
+        tickCriteria: verifiedIndices(iteration.criteria ?? []),
       });
     } catch (error) {
       log.warn('could not update the spec file', { file: spec.file, error: String(error) });
@@ -81,7 +83,7 @@ export async function* accepted(
     }
     sha = await commitAll(
       session.workDir,
-      commitMessage(spec.title, iteration.summary ?? '', results),
+      commitMessage(spec.title, iteration.summary ?? '', results, iteration.criteria),
       trailers,
     );
   }
@@ -90,11 +92,26 @@ export async function* accepted(
   iteration.validation = results;
   iteration.endedAt = new Date().toISOString();
   const s = state.specs[spec.id];
-  if (s) state.specs[spec.id] = { ...s, status: 'done', commit: sha };
+  const open = unverified(iteration.criteria ?? []).map((v) => `${v.n}. ${v.text}`);
+  if (s) {
+    state.specs[spec.id] = {
+      ...s,
+      status: 'done',
+      commit: sha,
+      ...(open.length ? { unverified: open } : {}),
+    };
+  }
   state.current = null;
   refreshTotals(state);
   await checkpoint(session);
-  yield { type: 'attempt_end', specId: spec.id, attempt, outcome: 'passed', commit: sha };
+  yield {
+    type: 'attempt_end',
+    specId: spec.id,
+    attempt,
+    outcome: 'passed',
+    commit: sha,
+    ...(iteration.criteria ? { criteria: iteration.criteria } : {}),
+  };
   yield { type: 'spec_status', specId: spec.id, status: 'done' };
   yield { type: 'totals', totals: state.totals, limits: state.limits };
   return { kind: 'continue' };
@@ -133,6 +150,7 @@ export async function* rejected(
     outcome: verdict.outcome,
     feedback: verdict.feedback,
     ...(iteration.patch ? { patch: iteration.patch } : {}),
+    ...(iteration.criteria ? { criteria: iteration.criteria } : {}),
   };
   yield { type: 'totals', totals: state.totals, limits: state.limits };
   return { kind: 'continue' };

@@ -1,8 +1,14 @@
 import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index.js';
 import { hasChanges, headCommit } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
-import type { Spec } from '../specs/model.js';
+import type { Spec, SpecCheck } from '../specs/model.js';
 import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
+import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
+import { guardAttempt, protectedForPrompt, type GuardOptions } from '../verdict/guard-git.js';
+import { evidenceFailure, evidenceFingerprint, judgeCriteria } from '../verdict/evidence.js';
+import { attemptChecks, checkResultName } from '../verdict/evidence-checks.js';
+import type { EvidenceSink } from '../tools/index.js';
+import { testFilesOf } from '../verdict/guard-test-files.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
@@ -35,6 +41,34 @@ function previousAttempts(session: RunSession, specId: string) {
   return session.state.iterations
     .filter((it) => it.specId === specId && countsAsIteration(it) && it.outcome !== 'passed')
     .map((it) => ({ attempt: it.attempt, summary: it.summary ?? '', feedback: it.feedback ?? '' }));
+}
+
+/** What the integrity guard needs to know about an attempt (verdict/guard-git.ts). */
+function guardOptions(
+  session: RunSession,
+  spec: Spec,
+  iteration: Iteration,
+  checks: SpecCheck[],
+  results: CheckResult[],
+): GuardOptions {
+  return {
+    workDir: session.workDir,
+    checkpoint: iteration.checkpoint,
+    commands: [
+      ...session.commands.map((c) => ({ command: c.command, origin: `the ${c.name} command` })),
+      ...checks.flatMap((c) =>
+        c.kind === 'run' ? [{ command: c.run, origin: 'the spec check' }] : [],
+      ),
+    ],
+    configGlobs: session.config.validate.protect,
+    specGlobs: spec.protect ?? [],
+    allowEdit: spec.allowEdit ?? [],
+    specFile: spec.file,
+    knownTestFiles: testFilesOf(
+      [...session.state.iterations.flatMap((i) => i.validation ?? []), ...results],
+      session.workDir,
+    ),
+  };
 }
 
 function interrupted(reason = 'interrupted by a signal'): AttemptEnd {
@@ -85,9 +119,19 @@ export async function* runAttempt(
     maxAttempts: spec.maxAttempts ?? session.config.max_attempts,
   };
 
+  const checks = attemptChecks(spec);
   let agentNote: string | undefined;
   if (!resumeAt) {
     yield { type: 'step', specId: spec.id, attempt, step: 'agent' };
+    // report_evidence records into this attempt's sink (kept in the iteration below).
+    const evidence: EvidenceSink = {
+      criteria: spec.criteria.map((c) => ({ text: c.text, hasCheck: c.check !== undefined })),
+      reports: [],
+    };
+    session.tools.context.evidence = evidence;
+    const protectedFiles = await protectedForPrompt(
+      guardOptions(session, spec, iteration, checks, []),
+    );
     const result: AgentResult = yield* agentStep(session, {
       specId: spec.id,
       attempt,
@@ -95,8 +139,15 @@ export async function* runAttempt(
         ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
         ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
         spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
-        checks: describeChecks(session.commands, spec.checks),
+        checks: describeChecks(session.commands, checks),
         previousAttempts: previousAttempts(session, spec.id),
+        criteria: spec.criteria.map((c) => ({
+          text: c.text,
+          done: c.done,
+          ...(c.check ? { check: checkResultName(c.check) } : {}),
+        })),
+        requireEvidence: session.config.validate.require_evidence,
+        protectedFiles,
       }),
       task: taskMessage(spec),
       spec,
@@ -106,6 +157,8 @@ export async function* runAttempt(
       },
     });
     iteration.summary = result.summary;
+    delete session.tools.context.evidence;
+    if (evidence.reports.length) iteration.evidence = evidence.reports;
     switch (result.reason) {
       case 'aborted':
         return yield* stopped(session, iteration, interrupted());
@@ -173,7 +226,7 @@ export async function* runAttempt(
       ({ passed, results } = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
-        checks: spec.checks,
+        checks,
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
         sandbox: session.tools.sandbox,
@@ -194,6 +247,33 @@ export async function* runAttempt(
         results,
       });
     }
+    // --- integrity guard (verdict/guard.ts): the diff may not weaken what judges it ---
+    const violations = await guardAttempt(guardOptions(session, spec, iteration, checks, results));
+    if (violations.length) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback: formatGuardFeedback(violations),
+        fingerprint: guardFingerprint(violations),
+        results,
+      });
+    }
+    // --- end integrity guard ---
+    // --- evidence (verdict/evidence.ts): criteria are ticked only with verified evidence ---
+    iteration.criteria = judgeCriteria({
+      criteria: spec.criteria,
+      reports: iteration.evidence ?? [],
+      results,
+    });
+    const unproven = evidenceFailure(iteration.criteria, session.config.validate.require_evidence);
+    if (unproven) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback: unproven,
+        fingerprint: evidenceFingerprint(iteration.criteria),
+        results,
+      });
+    }
+    // --- end evidence ---
     iteration.validation = results;
     state.current = { specId: spec.id, attempt, step: 'commit', checkpoint: iteration.checkpoint };
     await checkpoint(session);

@@ -56,6 +56,22 @@ export interface CheckResult {
   diagnostics?: DiagnosticReport;
 }
 
+/** An acceptance criterion's verdict (core/verdict/evidence.ts). */
+export type CriterionStatus = 'verified' | 'unverified' | 'contradicted' | 'ticked';
+
+export interface CriterionVerdict {
+  /** 1-based, in the order of the spec's criteria. */
+  n: number;
+  text: string;
+  status: CriterionStatus;
+  /** What proved it, or what was named: e.g. `test "adds" passed`. */
+  evidence: string[];
+  /** Why it is unverified or contradicted. */
+  reason?: string;
+  /** The model's note from report_evidence. */
+  note?: string;
+}
+
 export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';
 
 export type AttemptOutcome = 'passed' | 'failed' | 'no_changes' | 'agent_error' | 'stopped';
@@ -100,6 +116,8 @@ export type RunEventBody =
       /** What the next attempt is told, when it failed. */
       feedback?: string;
       patch?: string;
+      /** Each acceptance criterion with its evidence, once the checks passed. */
+      criteria?: CriterionVerdict[];
     }
   | { type: 'spec_status'; specId: string; status: SpecRunStatus; reason?: string }
   | { type: 'totals'; totals: Totals; limits: Limits }

@@ -133,7 +133,11 @@ export function specSummaries(state: RunState, specs: Spec[]): SpecSummary[] {
     const s = state.specs[id] as SpecState;
     const spec = all.get(id);
     const total = spec?.criteria.length ?? 0;
-    const done = s.status === 'done' ? total : (spec?.criteria.filter((c) => c.done).length ?? 0);
+    // Done: every criterion ticked but those left unverified (no evidence).
+    const done =
+      s.status === 'done'
+        ? Math.max(0, total - (s.unverified?.length ?? 0))
+        : (spec?.criteria.filter((c) => c.done).length ?? 0);
     return {
       id,
       title: s.title,

@@ -1,6 +1,7 @@
 import type { Spec, SpecCheck } from '../specs/model.js';
 import type { ProjectCommand } from '../validate/index.js';
-import type { CheckResult } from './events.js';
+import { criteriaBlock } from '../verdict/evidence.js';
+import type { CheckResult, CriterionVerdict } from './events.js';
 
 /**
  * The words the loop adds around the agent: how checks are described to it, what it is
@@ -56,12 +57,19 @@ function clipSummary(summary: string): string {
   return `${end > SUMMARY_LIMIT / 2 ? cut.slice(0, end) : cut}\n[…]`;
 }
 
-/** `mmm: <title>`, the agent's summary, and the checks that passed. */
-export function commitMessage(title: string, summary: string, results: CheckResult[]): string {
+/** `mmm: <title>`, the agent's summary, each criterion with its evidence, the checks that passed. */
+export function commitMessage(
+  title: string,
+  summary: string,
+  results: CheckResult[],
+  criteria: CriterionVerdict[] = [],
+): string {
   const subject = `mmm: ${title.replace(/\s+/g, ' ').trim()}`;
   const parts = [subject];
   const body = clipSummary(summary);
   if (body) parts.push(body);
+  const evidence = criteriaBlock(criteria);
+  if (evidence) parts.push(evidence);
   if (results.length) parts.push(`Checks passed: ${results.map((r) => r.name).join(', ')}.`);
   return parts.join('\n\n');
 }

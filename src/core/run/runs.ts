@@ -31,6 +31,8 @@ export interface RunSummary {
     attempts: number;
     commit?: string;
     failure?: string;
+    /** Done, but these criteria had no verified evidence ("2. text"). */
+    unverified?: string[];
   }[];
   specCounts: Record<SpecRunStatus, number> & { total: number };
   iterations: number;

@@ -3,6 +3,7 @@ import type { Usage } from '../llm/usage.js';
 import type {
   AttemptOutcome,
   CheckResult,
+  CriterionVerdict,
   Limits,
   RunStep,
   SpecRunStatus,
@@ -100,6 +101,23 @@ export const checkResultSchema = z.object({
     .optional(),
 });
 
+/** report_evidence calls of an attempt (tools/report-evidence-tool.ts). */
+export const evidenceReportSchema = z.object({
+  criterion: z.number().int().positive(),
+  tests: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+/** Each acceptance criterion's verdict (verdict/evidence.ts). */
+export const criterionVerdictSchema = z.object({
+  n: z.number().int().positive(),
+  text: z.string(),
+  status: z.enum(['verified', 'unverified', 'contradicted', 'ticked']),
+  evidence: z.array(z.string()),
+  reason: z.string().optional(),
+  note: z.string().optional(),
+});
+
 export const iterationSchema = z.object({
   index: count,
   specId: z.string(),
@@ -118,6 +136,10 @@ export const iterationSchema = z.object({
   feedback: z.string().optional(),
   summary: z.string().optional(),
   fingerprint: z.string().optional(),
+  /** What the model reported with report_evidence. */
+  evidence: z.array(evidenceReportSchema).optional(),
+  /** The criteria's verdicts after validation. */
+  criteria: z.array(criterionVerdictSchema).optional(),
 });
 export type Iteration = z.infer<typeof iterationSchema>;
 
@@ -128,6 +150,8 @@ export const specStateSchema = z.object({
   attempts: count,
   commit: z.string().optional(),
   failure: z.string().optional(),
+  /** Done, but these criteria ("2. text") had no verified evidence and stay unticked. */
+  unverified: z.array(z.string()).optional(),
 });
 export type SpecState = z.infer<typeof specStateSchema>;
 
@@ -237,5 +261,6 @@ const sameShapes: [
   Same<z.infer<typeof checkResultSchema>, CheckResult>,
   Same<z.infer<typeof limitsSchema>, Limits>,
   Same<z.infer<typeof totalsSchema>, Totals>,
-] = [true, true, true, true, true, true, true];
+  Same<z.infer<typeof criterionVerdictSchema>, CriterionVerdict>,
+] = [true, true, true, true, true, true, true, true];
 void sameShapes;

@@ -25,6 +25,8 @@ export const SPEC_KEYS = [
   'max_attempts',
   'budget',
   'checks',
+  'protect',
+  'allow_edit',
 ] as const;
 
 /** A spec id: what `depends_on` refers to. */
@@ -55,6 +57,10 @@ export interface FrontmatterFields {
   maxAttempts?: number;
   budget?: { usd?: number; tokens?: number };
   checks: SpecCheck[];
+  /** Globs the attempt may not change (integrity guard). */
+  protect?: string[];
+  /** Globs of protected paths this spec is about, opened for its attempts. */
+  allowEdit?: string[];
 }
 
 /** Read and validate the frontmatter mapping; every problem goes to `sink`. */
@@ -150,6 +156,24 @@ export function readFields(map: Node, sink: ProblemSink): FrontmatterFields {
         break;
       case 'checks':
         fields.checks = parseChecks(value, sink);
+        break;
+      case 'protect':
+        fields.protect = readStringList(
+          value,
+          isNull,
+          at,
+          'protect must be a list of glob patterns such as "scripts/**"',
+          sink,
+        );
+        break;
+      case 'allow_edit':
+        fields.allowEdit = readStringList(
+          value,
+          isNull,
+          at,
+          'allow_edit must be a list of glob patterns such as ".github/workflows/ci.yml"',
+          sink,
+        );
         break;
       default: {
         const guess = didYouMean(key, SPEC_KEYS);

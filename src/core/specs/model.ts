@@ -21,10 +21,13 @@ export type SpecCheck =
 
 /** A `- [ ]` item under "Acceptance Criteria". */
 export interface Criterion {
+  /** The item's text, without its `<!-- check: … -->` comment. */
   text: string;
   done: boolean;
   /** 1-based line in the file. */
   line: number;
+  /** Its own check (`<!-- check: … -->`, see criterion-check.ts): run with the spec's checks. */
+  check?: Exclude<SpecCheck, { kind: 'expr' }>;
 }
 
 /** A 1-based position in a spec file. */
@@ -49,6 +52,10 @@ export interface Spec {
   maxAttempts?: number;
   budget?: { usd?: number; tokens?: number };
   checks: SpecCheck[];
+  /** Globs the attempts may not change, on top of the built-in ones (integrity guard). */
+  protect?: string[];
+  /** Globs of protected paths this spec is about: its attempts may change them. */
+  allowEdit?: string[];
   criteria: Criterion[];
   /** Body sections by `##` heading, as written (heading text → content). */
   sections: Record<string, string>;

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
 import { parseBody } from './body.js';
+import { readCriterionChecks } from './criterion-check.js';
 import { readFields, SPEC_ID } from './fields.js';
 import { splitFrontmatter } from './frontmatter.js';
 import type { Spec, SpecProblem } from './model.js';
@@ -105,6 +106,7 @@ export function parseSpec(
   }
 
   const body = parseBody(split.body, split.bodyLine);
+  const criteria = readCriterionChecks(file, body.criteria, sink.problems);
   const title = fields.title ?? body.title?.text;
   if (!title && !yamlBroken) {
     sink.error(
@@ -132,7 +134,7 @@ export function parseSpec(
     dependsOn: fields.dependsOn ?? [],
     files: fields.files ?? [],
     checks: fields.checks,
-    criteria: body.criteria,
+    criteria,
     sections: body.sections,
     body: split.body,
     positions: {
@@ -144,5 +146,7 @@ export function parseSpec(
   if (fields.category !== undefined) spec.category = fields.category;
   if (fields.maxAttempts !== undefined) spec.maxAttempts = fields.maxAttempts;
   if (fields.budget !== undefined) spec.budget = fields.budget;
+  if (fields.protect?.length) spec.protect = fields.protect;
+  if (fields.allowEdit?.length) spec.allowEdit = fields.allowEdit;
   return { spec, problems: sink.problems };
 }

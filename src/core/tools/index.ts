@@ -10,9 +10,10 @@ import type {
 } from './types.js';
 import { createBashTool } from './bash-tool.js';
 import { createEditTool } from './edit-tool.js';
+import { createReportEvidenceTool } from './report-evidence-tool.js';
 import type { Sandbox } from './sandbox.js';
 
-/** The agent's tool set: the editor and the shell, sharing one context. */
+/** The agent's tool set: the editor, the shell and report_evidence, sharing one context. */
 export interface ToolSet {
   tools: AgentTool[];
   context: ToolContext;
@@ -41,7 +42,11 @@ export function createTools(options: {
     protectedPaths: options.protectedPaths.map((p) => resolve(root, p)),
     config: options.config,
   };
-  const tools = [createEditTool(), createBashTool(root, options.config, options.sandbox)];
+  const tools = [
+    createEditTool(),
+    createBashTool(root, options.config, options.sandbox),
+    createReportEvidenceTool(),
+  ];
   return {
     tools,
     context,
@@ -97,3 +102,8 @@ export { EDIT_TOOL_NAME } from './edit-tool.js';
 export { BASH_TOOL_NAME } from './bash-tool.js';
 export { createSandbox, type Sandbox } from './sandbox.js';
 export { chooseSandbox } from './sandbox-probe.js';
+export {
+  REPORT_EVIDENCE_TOOL_NAME,
+  type EvidenceReport,
+  type EvidenceSink,
+} from './report-evidence-tool.js';

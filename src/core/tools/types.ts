@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { EvidenceSink } from './report-evidence-tool.js';
 
 /** What a tool run gives back: what the model sees and what the UI shows, kept apart. */
 export interface ToolOutcome {
@@ -18,6 +19,8 @@ export interface ToolContext {
   config: Config['tools'];
   /** Fires on a hard abort (second Ctrl-C): kill what is running and return. */
   signal?: AbortSignal;
+  /** Where `report_evidence` records the attempt's evidence (set per spec attempt). */
+  evidence?: EvidenceSink;
 }
 
 /** JSON-schema declaration for servers that do not know Anthropic's typed tools. */
@@ -35,7 +38,11 @@ export interface AnthropicToolDeclaration {
 
 export interface AgentTool {
   name: string;
-  declaration: { anthropic: AnthropicToolDeclaration; custom: CustomToolDeclaration };
+  /** `anthropic`: a typed tool, or a JSON-schema one for tools Anthropic does not define. */
+  declaration: {
+    anthropic: AnthropicToolDeclaration | CustomToolDeclaration;
+    custom: CustomToolDeclaration;
+  };
   /** One-line description of a call for the UI, e.g. `edit src/a.ts (str_replace)`. */
   summarize(input: unknown): string;
   run(input: unknown, ctx: ToolContext): Promise<ToolOutcome>;

@@ -1,0 +1,131 @@
+import type { DiffFile, DiffLine } from './guard-diff.js';
+import type { TestFiles } from './guard-test-files.js';
+import { protectedChanges, type ProtectedRule } from './protected-paths.js';
+import { addedMarkers } from './skip-markers.js';
+
+/**
+ * The integrity guard's rules over an attempt's diff: a test file may not be deleted or
+ * emptied, no skip/only marker may be added to a test, no protected path may change.
+ * Pure functions; guard-git.ts gathers the diff and the facts they need.
+ */
+export type GuardViolation =
+  | { kind: 'test_deleted'; file: string; removed: DiffLine[]; movedTo?: string }
+  | { kind: 'test_emptied'; file: string; removed: DiffLine[] }
+  | { kind: 'skip_marker'; file: string; line: number; text: string; marker: string }
+  | { kind: 'protected'; file: string; pattern: string; why: string };
+
+export interface GuardInput {
+  files: readonly DiffFile[];
+  testFiles: TestFiles;
+  rules: readonly ProtectedRule[];
+  /** The spec's `allow_edit:` globs. */
+  allowEdit: readonly string[];
+  /** Text after the attempt of the test files `emptiedCandidates` named. */
+  contentAfter: ReadonlyMap<string, string>;
+}
+
+/** Modified test files that lost lines: their text after the attempt decides "emptied". */
+export function emptiedCandidates(files: readonly DiffFile[], testFiles: TestFiles): string[] {
+  return files
+    .filter(
+      (f) =>
+        (f.status === 'modified' || f.status === 'renamed') &&
+        f.newPath !== null &&
+        f.removed.length > 0 &&
+        !f.binary &&
+        testFiles.has(f.newPath),
+    )
+    .map((f) => f.newPath as string);
+}
+
+/** Nothing but blank lines and comments is left. */
+export function isEffectivelyEmpty(text: string): boolean {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .every(
+      (l) =>
+        l === '' ||
+        (/^(?:\/\/|\/\*|\*|#(?!\[)|--|<!--)/.test(l) && !/^#\s*include\b/.test(l)) ||
+        l === '*/' ||
+        l === '"""' ||
+        l === "'''",
+    );
+}
+
+export function guardViolations(input: GuardInput): GuardViolation[] {
+  const { testFiles } = input;
+  const out: GuardViolation[] = [];
+  const changed = new Set<string>();
+  for (const f of input.files) {
+    if (f.oldPath) changed.add(f.oldPath);
+    if (f.newPath) changed.add(f.newPath);
+    const oldIsTest = f.oldPath !== null && testFiles.has(f.oldPath);
+    if (f.status === 'deleted' && oldIsTest) {
+      out.push({ kind: 'test_deleted', file: f.oldPath as string, removed: f.removed });
+      continue;
+    }
+    if (f.status === 'renamed' && oldIsTest && f.newPath && !testFiles.has(f.newPath)) {
+      out.push({
+        kind: 'test_deleted',
+        file: f.oldPath as string,
+        removed: f.removed,
+        movedTo: f.newPath,
+      });
+    }
+    if (f.newPath === null) continue;
+    const after = input.contentAfter.get(f.newPath);
+    if (after !== undefined && testFiles.has(f.newPath) && isEffectivelyEmpty(after)) {
+      out.push({ kind: 'test_emptied', file: f.newPath, removed: f.removed });
+    }
+    for (const m of addedMarkers(f, testFiles.has(f.newPath)))
+      out.push({ kind: 'skip_marker', ...m });
+  }
+  for (const c of protectedChanges([...changed].sort(), input.rules, input.allowEdit)) {
+    out.push({ kind: 'protected', file: c.path, pattern: c.rule.pattern, why: c.rule.why });
+  }
+  return out;
+}
+
+/** Lines of a removed file shown in feedback, per file. */
+const SHOWN_LINES = 20;
+
+function removedLines(removed: DiffLine[]): string {
+  const shown = removed.slice(0, SHOWN_LINES).map((l) => `    ${l.line}: ${l.text}`);
+  if (removed.length > SHOWN_LINES) shown.push(`    … ${removed.length - SHOWN_LINES} more lines`);
+  return shown.join('\n');
+}
+
+export function describeViolation(v: GuardViolation): string {
+  switch (v.kind) {
+    case 'test_deleted':
+      return v.movedTo
+        ? `test file moved out of the test suite: ${v.file} → ${v.movedTo}`
+        : `test file deleted: ${v.file}${v.removed.length ? `; its deleted lines:\n${removedLines(v.removed)}` : ''}`;
+    case 'test_emptied':
+      return `test file emptied: ${v.file}; its deleted lines:\n${removedLines(v.removed)}`;
+    case 'skip_marker':
+      return `skip/only marker added: ${v.file}:${v.line}: ${v.text} (${v.marker})`;
+    case 'protected':
+      return `protected path changed: ${v.file} (${v.why}${v.pattern !== v.file ? `; protected by ${v.pattern}` : ''})`;
+  }
+}
+
+/** What the next attempt is told. */
+export function formatGuardFeedback(violations: readonly GuardViolation[]): string {
+  const lines = violations.map((v) => `- ${describeViolation(v)}`);
+  return [
+    'Integrity guard: this attempt was rolled back because it weakens the checks it is judged by.',
+    ...lines,
+    'Do not delete, empty or skip tests and do not edit protected files: make the code pass the checks as they are. ' +
+      'If a test is wrong, say so in your summary instead of changing it.',
+  ].join('\n');
+}
+
+/** Stable identity of the violations, for the repeated-failure check. */
+export function guardFingerprint(violations: readonly GuardViolation[]): string {
+  const keys = violations.map((v) =>
+    v.kind === 'skip_marker' ? `${v.kind}:${v.file}:${v.text}` : `${v.kind}:${v.file}`,
+  );
+  return `guard:${[...new Set(keys)].sort().join('|')}`;
+}
