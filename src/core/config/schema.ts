@@ -75,9 +75,21 @@ export const configSchema = z
         output_limit: z.number().int().positive().default(30000).describe('Characters'),
         allow: z.array(z.string()).default([]).describe('Command patterns always allowed'),
         deny: z.array(z.string()).default([]).describe('Extra command patterns refused'),
+        max_file_size: z
+          .number()
+          .int()
+          .positive()
+          .default(10_000_000)
+          .describe('Bytes; larger files are refused by the edit tool (use bash instead)'),
       })
       .strict()
-      .default({ bash_timeout: 120, output_limit: 30000, allow: [], deny: [] }),
+      .default({
+        bash_timeout: 120,
+        output_limit: 30000,
+        allow: [],
+        deny: [],
+        max_file_size: 10_000_000,
+      }),
     provider: z
       .object({
         base_url: z.string().url().optional().describe('Anthropic-compatible server'),
