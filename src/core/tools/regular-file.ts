@@ -12,7 +12,6 @@ import { lstat, open } from 'node:fs/promises';
  * file swapped for a FIFO or a symbolic link in between cannot block or redirect the read.
  */
 
-export type FileCheck = { ok: true; size: number } | { ok: false; message: string };
 export type FileRead = { ok: true; bytes: Buffer } | { ok: false; message: string };
 
 const NONBLOCKING_READ =
@@ -46,64 +45,68 @@ export function tooLargeMessage(rel: string, size: number, limit: number): strin
   return `${rel} is ${formatSize(size)}; the limit is ${formatSize(limit)} (tools.max_file_size): use the bash tool with sed/grep/head instead (e.g. \`grep -n PATTERN ${rel}\`, \`sed -n '100,150p' ${rel}\`, \`head -c 2000 ${rel}\`).`;
 }
 
-function check(info: Stats, rel: string, command: string, limit: number): FileCheck {
-  if (!info.isFile()) return { ok: false, message: notRegularMessage(rel, kindOf(info), command) };
-  if (info.size > limit) return { ok: false, message: tooLargeMessage(rel, info.size, limit) };
-  return { ok: true, size: info.size };
-}
-
-/** lstat-only check: a regular file no larger than `limit` bytes. Never opens the file. */
-export async function checkRegularFile(
-  path: string,
-  rel: string,
-  command: string,
-  limit: number,
-): Promise<FileCheck> {
-  return check(await lstat(path), rel, command, limit);
-}
+/** Why a file was not read: its kind, its size, or it grew while being read. */
+export type RegularRead =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; reason: 'kind'; kind: string }
+  | { ok: false; reason: 'size'; size: number }
+  | { ok: false; reason: 'grew' };
 
 /**
- * The bytes of a regular file of at most `limit` bytes, or a message for the model.
- * Reads at most `limit + 1` bytes whatever the file does meanwhile (a file growing under
- * the read is refused).
+ * The bytes of a regular file of at most `limit` bytes, never following a final symbolic
+ * link and never blocking: lstat first (nothing but a regular file is opened), then an
+ * O_NONBLOCK | O_NOFOLLOW open and an fstat of the descriptor (a file swapped meanwhile
+ * is caught). Reads at most `limit + 1` bytes whatever the file does meanwhile.
  */
-export async function readRegularFile(
-  path: string,
-  rel: string,
-  command: string,
-  limit: number,
-): Promise<FileRead> {
-  const first = await checkRegularFile(path, rel, command, limit);
-  if (!first.ok) return first;
+export async function readRegularBytes(path: string, limit: number): Promise<RegularRead> {
+  const before = await lstat(path);
+  if (!before.isFile()) return { ok: false, reason: 'kind', kind: kindOf(before) };
+  if (before.size > limit) return { ok: false, reason: 'size', size: before.size };
   let handle;
   try {
     handle = await open(path, NONBLOCKING_READ);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') {
-      return { ok: false, message: notRegularMessage(rel, 'symbolic link', command) };
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      return { ok: false, reason: 'kind', kind: 'symbolic link' };
     }
     throw error;
   }
   try {
-    const again = check(await handle.stat(), rel, command, limit);
-    if (!again.ok) return again;
-    const buffer = Buffer.alloc(Math.min(again.size, limit) + 1);
+    const info = await handle.stat();
+    if (!info.isFile()) return { ok: false, reason: 'kind', kind: kindOf(info) };
+    if (info.size > limit) return { ok: false, reason: 'size', size: info.size };
+    const buffer = Buffer.alloc(info.size + 1);
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled > limit) return { ok: false, message: tooLargeMessage(rel, filled, limit) };
-    if (filled > again.size) {
+    if (filled > info.size) return { ok: false, reason: 'grew' };
+    return { ok: true, bytes: buffer.subarray(0, filled) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The bytes of a regular file of at most `limit` bytes, or a message for the model. */
+export async function readRegularFile(
+  path: string,
+  rel: string,
+  command: string,
+  limit: number,
+): Promise<FileRead> {
+  const read = await readRegularBytes(path, limit);
+  if (read.ok) return read;
+  switch (read.reason) {
+    case 'kind':
+      return { ok: false, message: notRegularMessage(rel, read.kind, command) };
+    case 'size':
+      return { ok: false, message: tooLargeMessage(rel, read.size, limit) };
+    case 'grew':
       return {
         ok: false,
         message: `${rel} grew while it was being read (something is still writing it); wait for that to finish, then try again.`,
       };
-    }
-    return { ok: true, bytes: buffer.subarray(0, filled) };
-  } finally {
-    await handle.close();
   }
 }
