@@ -5,6 +5,7 @@
  * tool, and a spec_dir outside the repository. The model plays hostile on its first
  * attempt, then honest; every run must complete, under a hard timeout.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -199,6 +200,29 @@ describe('spec files the agent tampered with', () => {
     const warnings = events(r.stdout).filter((e) => e.type === 'warning');
     expect(JSON.stringify(warnings)).toMatch(/replaced by a symbolic link during the attempt/);
   }, 90_000);
+});
+
+describe('spec files that are not regular files in the checkout', () => {
+  it('a FIFO or a link among the specs: exit 2 naming the file, before anything is created', async () => {
+    const repo = improveRepo(SPECS);
+    const outside = tempDir();
+    writeTree(outside, { 'x.md': readFileSync(join(repo, SPEC_FILE), 'utf8') });
+    symlinkSync(join(outside, 'x.md'), join(repo, 'specs', '02-link.md'));
+    execFileSync('mkfifo', [join(repo, 'specs', '03-pipe.md')]);
+    fake = await startFakeAnthropic({ script: () => finish('nothing') });
+    const r = await improve(repo, [], hostileEnv(fake.url));
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/specs\/02-link\.md:1:1: is a symbolic link, not a regular file/);
+    expect(r.stderr).toMatch(
+      /specs\/03-pipe\.md:1:1: is a FIFO \(named pipe\), not a regular file/,
+    );
+    expect(fake.messageRequests()).toHaveLength(0);
+    expect(readdirSync(join(repo, '.mmm'))).toEqual(['config.toml']);
+    expect(git(repo, 'branch', '--list', 'mmm/*')).toBe('');
+    const specs = await runMmm(['specs', 'validate'], { cwd: repo, env: modelEnv(fake.url) });
+    expect(specs.exitCode, specs.stderr).toBe(2);
+    expect(specs.stderr).toMatch(/03-pipe\.md/);
+  }, 60_000);
 });
 
 describe('.mmm/ is off limits to the edit tool', () => {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/core/config/load.js';
 import { checkSpecDir } from '../../src/core/config/spec-dir-rule.js';
 import { InputError } from '../../src/core/errors.js';
 import { markSpecDone } from '../../src/core/run/spec-done.js';
-import { assertValidSpecs, loadSpecs } from '../../src/core/specs/load.js';
+import { assertValidSpecs, listSpecFiles, loadSpecs } from '../../src/core/specs/load.js';
 import { SpecFileRefused, updateSpecFile } from '../../src/core/specs/write-back.js';
 import { specFile } from '../improve/helpers.js';
 import { git, gitRepo, tempDir, writeTree } from '../support/tmp.js';
@@ -25,6 +25,8 @@ describe('loading spec files that are not regular files', () => {
     writeTree(root, { 'specs/01-s1.md': SPEC, 'elsewhere/real.md': SPEC });
     execFileSync('mkfifo', [join(root, 'specs', '02-pipe.md')]);
     symlinkSync(join(root, 'elsewhere', 'real.md'), join(root, 'specs', '03-link.md'));
+    // Listed (so a folder holding only a link is not taken for an empty one), never opened.
+    expect(await listSpecFiles(root, 'specs')).toHaveLength(3);
     const loaded = await loadSpecs(root, 'specs');
     expect(loaded.specs.map((s) => s.id)).toEqual(['s1']);
     const errors = loaded.problems.filter((p) => p.severity === 'error');

@@ -40,9 +40,14 @@ function isSpecName(name: string): boolean {
   );
 }
 
-/** The `.md` files directly inside the spec directory, sorted by name. */
+/**
+ * The spec files directly inside the spec directory, sorted by name — those that are not
+ * regular files included (loadSpecs reports them), so a directory holding only a link is
+ * not taken for an empty one.
+ */
 export async function listSpecFiles(root: string, specDir: string): Promise<string[]> {
-  return (await scanSpecDir(root, specDir)).files;
+  const { files, special } = await scanSpecDir(root, specDir);
+  return [...files, ...special].sort();
 }
 
 /**
@@ -135,8 +140,7 @@ function compareProblems(a: SpecProblem, b: SpecProblem): number {
  * (FIFO, socket, device, symbolic link) is an error naming it, and is never opened.
  */
 export async function loadSpecs(root: string, specDir: string): Promise<LoadedSpecs> {
-  const scan = await scanSpecDir(root, specDir);
-  const files = [...scan.files, ...scan.special].sort();
+  const files = await listSpecFiles(root, specDir);
   const parsed = await Promise.all(
     files.map(async (absolute) => {
       const file = repoRelative(root, absolute);
