@@ -41,11 +41,6 @@ export function findOccurrences(haystack: string, needle: string): Occurrences {
   return { offsets, count, capped: false };
 }
 
-/** Offsets of every occurrence up to the keep limit (non-overlapping, left to right). */
-export function findAll(haystack: string, needle: string): number[] {
-  return findOccurrences(haystack, needle).offsets;
-}
-
 export function matchLines(text: string, offsets: readonly number[]): number[] {
   return linesAt(text, offsets);
 }
