@@ -12,17 +12,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { runMmm } from '../support/cli.js';
 import {
+  CHECK_JS,
   TEST_CONFIG,
+  createFile,
+  describeTurn,
   events,
   fileAt,
   finish,
   improve,
   improveRepo,
   modelEnv,
+  runCommand,
   runEnd,
   spawnImprove,
+  specFile,
 } from '../improve/helpers.js';
-import { git, tempDir, writeTree } from '../support/tmp.js';
+import { git, gitRepo, tempDir, writeTree } from '../support/tmp.js';
 import {
   expectCheckoutUnchanged,
   expectNoSecretLeaked,
@@ -288,4 +293,37 @@ describe('spec_dir outside the repository', () => {
       expect(readdirSync(join(made, '.mmm'))).toEqual(['config.toml']);
     }, 60_000);
   }
+});
+
+describe('a FIFO planted by a review round', () => {
+  it('is reported as an invalid proposal, never read; the next round and its spec complete', async () => {
+    const repo = gitRepo({ '.mmm/config.toml': TEST_CONFIG, 'check.js': CHECK_JS });
+    const proposal = specFile({ id: 'greet', title: 'Greet', checks: ['file_exists: a.txt'] });
+    let round = 0;
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        if (t.taskId === '(review)') {
+          if (t.turn === 1) round++;
+          if (round === 1 && t.turn === 1) return runCommand('mkfifo specs/01-pipe.md');
+          if (round === 2 && t.turn === 1) return createFile('specs/02-greet.md', proposal);
+          return finish(round <= 2 ? 'Proposed a spec.' : 'Nothing else is worth doing.');
+        }
+        if (t.taskId === 'greet' && t.turn === 1) return createFile('a.txt', 'a\n');
+        return finish(`Done with ${t.taskId}.`);
+      },
+    });
+    const r = await improve(repo, ['--focus', 'greetings'], hostileEnv(fake.url));
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.exitCode, r.stderr).toBe(0);
+    const end = runEnd(r.stdout);
+    expect(end.status).toBe('completed');
+    const warnings = JSON.stringify(events(r.stdout).filter((e) => e.type === 'warning'));
+    expect(warnings).toMatch(/review round 1 wrote an invalid spec, discarded/);
+    expect(warnings).toMatch(
+      /specs\/01-pipe\.md:1:1: is a FIFO \(named pipe\), not a regular file/,
+    );
+    expect(fileAt(repo, end.branch, 'a.txt')).toBe('a');
+    expect(fileAt(repo, end.branch, 'specs/02-greet.md')).toMatch(/^status: done$/m);
+  }, 90_000);
 });
