@@ -37,9 +37,43 @@ describe('path guard', () => {
     expect(refused('/etc/hosts')).toMatch(/outside the project root/);
     expect(refused('.git/config')).toMatch(/inside \.git/);
     expect(refused('sub/../.git/hooks/pre-commit')).toMatch(/inside \.git/);
-    expect(refused('.mmm/runs/x/state.json')).toMatch(/mmm's own run data/);
+    expect(refused('.mmm/runs/x/state.json')).toMatch(/inside \.mmm\/, mmm's own directory/);
     expect(refused('.mmm')).toMatch(/run data/);
     expect(refused('  ')).toMatch(/empty/);
+  });
+
+  it('refuses .mmm/ in every mode, without any protected path, by any spelling', () => {
+    const repo = gitRepo({ 'a.txt': 'a', '.mmm/config.toml': 'model = "x"\n', 'sub/x.txt': '' });
+    // In place: the root is the checkout; no protected path is given.
+    const inPlace = { root: repo, protectedPaths: [] };
+    for (const p of [
+      '.mmm/config.toml',
+      './.mmm/config.toml',
+      'sub/../.mmm/config.toml',
+      join(repo, '.mmm', 'config.toml'),
+      '.mmm/new-file',
+      '.mmm',
+    ]) {
+      const r = guardPath(p, inPlace);
+      expect(r.ok, p).toBe(false);
+      expect(!r.ok && r.message, p).toMatch(/off limits to the agent/);
+    }
+    // A link to .mmm is refused by its real path.
+    symlinkSync(join(repo, '.mmm'), join(repo, 'cfg'));
+    expect(guardPath('cfg/config.toml', inPlace).ok).toBe(false);
+    // Only the top-level .mmm is mmm's.
+    expect(guardPath('sub/.mmm/notes.txt', inPlace).ok).toBe(true);
+    // In a worktree under the checkout's .mmm/worktrees: the worktree's own .mmm is
+    // refused, and so is the checkout's (outside the root).
+    const wt = join(repo, '.mmm', 'worktrees', 'run1');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'config');
+    git(repo, 'worktree', 'add', '-q', wt);
+    const scope = { root: wt, protectedPaths: [] };
+    expect(guardPath('a.txt', scope).ok).toBe(true);
+    expect(guardPath('.mmm/config.toml', scope).ok).toBe(false);
+    expect(guardPath(join(repo, '.mmm', 'config.toml'), scope).ok).toBe(false);
+    expect(guardPath('../../config.toml', scope).ok).toBe(false);
   });
 
   it("refuses a worktree's .git file", () => {
@@ -83,6 +117,11 @@ describe('edit tool behind the guard', () => {
       [{ command: 'view', path: 'slash' }, /symbolic link to \/, outside/],
       [{ command: 'create', path: 'slash/tmp/mmm-escape.txt', file_text: 'x' }, /outside/],
       [{ command: 'create', path: '.mmm/state.json', file_text: '{}' }, /run data/],
+      [{ command: 'create', path: '.mmm/config.toml', file_text: 'x' }, /off limits/],
+      [
+        { command: 'str_replace', path: '.mmm/config.toml', old_str: 'a', new_str: 'b' },
+        /off limits/,
+      ],
       [{ command: 'create', path: outside, file_text: 'gone' }, /outside the project root/],
     ];
     for (const [input, message] of attempts) {
@@ -93,6 +132,7 @@ describe('edit tool behind the guard', () => {
     expect(existsSync('/tmp/mmm-escape.txt')).toBe(false);
     expect(readFileSync(outside, 'utf8')).toBe('keep');
     expect(existsSync(join(root, '.mmm/state.json'))).toBe(false);
+    expect(existsSync(join(root, '.mmm/config.toml'))).toBe(false);
     expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
   });
 });

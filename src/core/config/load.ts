@@ -8,6 +8,7 @@ import { didYouMean } from './did-you-mean.js';
 import { keysAt } from './schema-walk.js';
 import { readEnvLayer, setPath } from './env-layer.js';
 import { findProjectRoot, globalConfigPath, projectConfigPath } from './paths.js';
+import { checkSpecDir } from './spec-dir-rule.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -97,6 +98,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   for (const key of leafKeys(config as unknown as Record<string, unknown>)) {
     sources[key] ??= matchSource(sources, key) ?? 'default';
   }
+  // spec_dir must stay inside the repository (checked against the file system).
+  const specDir = checkSpecDir(root, config.spec_dir);
+  if (!specDir.ok) {
+    throw new InputError('Invalid configuration (1 problem):', {
+      problems: [`${sources.spec_dir ?? 'default'}: ${specDir.message}`],
+      hint: 'Fix the value above; `mmm config schema` lists every key and type.',
+    });
+  }
+  config.spec_dir = specDir.rel;
   return { config, root, sources, warnings: envLayer.warnings, files };
 }
 

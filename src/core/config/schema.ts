@@ -96,6 +96,12 @@ export const configSchema = z
           .boolean()
           .default(true)
           .describe('Network access inside the sandbox (false: none, loopback included)'),
+        max_file_size: z
+          .number()
+          .int()
+          .positive()
+          .default(10_000_000)
+          .describe('Bytes; larger files are refused by the edit tool (use bash instead)'),
       })
       .strict()
       .default({
@@ -105,6 +111,7 @@ export const configSchema = z
         deny: [],
         sandbox: 'auto',
         network: true,
+        max_file_size: 10_000_000,
       }),
     provider: z
       .object({

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { commitAll, resetTo } from '../git/index.js';
 import { logger } from '../log.js';
-import { updateSpecFile } from '../specs/write-back.js';
 import { unverified, verifiedIndices } from '../verdict/evidence.js';
 import type { Spec } from '../specs/model.js';
 import type { AttemptOutcome, CheckResult, RunEventBody } from './events.js';
@@ -11,6 +10,7 @@ import { commitMessage } from './prompts.js';
 import { checkpoint, type RunSession } from './session.js';
 import type { Iteration } from './state.js';
 import { describeHead, savePatch } from './workspace.js';
+import { markSpecDone } from './spec-done.js';
 
 const log = logger('improve');
 
@@ -68,18 +68,17 @@ export async function* accepted(
     // Committed just before an interruption: keep that commit.
     sha = head.sha;
   } else {
-    try {
-      // Only criteria with verified evidence are ticked (verdict/evidence.ts).
-      await updateSpecFile(join(session.workDir, spec.file), {
-        status: 'done',
-        tickCriteria: verifiedIndices(iteration.criteria ?? []),
-      });
-    } catch (error) {
-      log.warn('could not update the spec file', { file: spec.file, error: String(error) });
-      yield {
-        type: 'warning',
-        message: `could not mark ${spec.file} done: ${(error as Error).message}; committing the work without it`,
-      };
+    // Never hangs nor writes through a link; a refused write-back still commits the work.
+    // Only criteria with verified evidence are ticked (verdict/evidence.ts).
+    const tick = verifiedIndices(iteration.criteria ?? []);
+    for (const message of await markSpecDone(
+      session.workDir,
+      spec.file,
+      iteration.checkpoint,
+      tick,
+    )) {
+      log.warn('spec file write-back', { file: spec.file, message });
+      yield { type: 'warning', message };
     }
     sha = await commitAll(
       session.workDir,

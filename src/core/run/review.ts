@@ -1,10 +1,11 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildSystemPrompt, taskMessage } from '../agent/index.js';
 import { commitAll, hasChanges, headCommit, resetTo } from '../git/index.js';
 import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
-import { loadSpecs } from '../specs/load.js';
+import { loadSpecs, SPEC_MAX_BYTES } from '../specs/load.js';
+import { readRegularBytes } from '../tools/regular-file.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
@@ -91,7 +92,12 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   const added = after.filter((name) => !before.includes(name) && /\.(md|markdown)$/i.test(name));
   const contents = new Map<string, Buffer>();
   for (const name of added) {
-    contents.set(name, await readFile(join(resolve(session.workDir, session.specDir), name)));
+    // Never a blocking read of a FIFO the agent made; loadSpecs reports such a file.
+    const read = await readRegularBytes(
+      join(resolve(session.workDir, session.specDir), name),
+      SPEC_MAX_BYTES,
+    );
+    if (read.ok) contents.set(name, read.bytes);
   }
   let proposed: Spec[] = [];
   let problems: string[] = [];

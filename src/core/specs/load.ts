@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { buildGraph, resolveDependencies } from './graph.js';
 import { formatProblem, type Spec, type SpecProblem } from './model.js';
 import { idFromFileName, numberFromFileName, parseSpec } from './parse.js';
+import { readRegularBytes, formatSize } from '../tools/regular-file.js';
 
 export interface LoadedSpecs {
   specs: Spec[];
@@ -26,8 +27,37 @@ function missingDir(shown: string, cause?: unknown): InputError {
   });
 }
 
-/** The `.md` files directly inside the spec directory, sorted by name. */
+/** Spec files larger than this are refused (a spec is a page of markdown, not a data set). */
+export const SPEC_MAX_BYTES = 1_000_000;
+
+/** Spec file names: markdown, not a README/index/changelog, not hidden or `_`-prefixed. */
+function isSpecName(name: string): boolean {
+  return (
+    /\.(md|markdown)$/i.test(name) &&
+    !NOT_SPECS.test(name) &&
+    !name.startsWith('.') &&
+    !name.startsWith('_')
+  );
+}
+
+/**
+ * The spec files directly inside the spec directory, sorted by name — those that are not
+ * regular files included (loadSpecs reports them), so a directory holding only a link is
+ * not taken for an empty one.
+ */
 export async function listSpecFiles(root: string, specDir: string): Promise<string[]> {
+  const { files, special } = await scanSpecDir(root, specDir);
+  return [...files, ...special].sort();
+}
+
+/**
+ * The spec directory's regular spec files, and the spec-named entries that are not
+ * regular files (FIFO, socket, device, symbolic link): those are never opened.
+ */
+export async function scanSpecDir(
+  root: string,
+  specDir: string,
+): Promise<{ files: string[]; special: string[] }> {
   const dir = isAbsolute(specDir) ? specDir : resolve(root, specDir);
   const shown = repoRelative(root, dir) || '.';
   let info;
@@ -52,11 +82,50 @@ export async function listSpecFiles(root: string, specDir: string): Promise<stri
       cause: error,
     });
   }
-  return entries
-    .filter((e) => e.isFile() && /\.(md|markdown)$/i.test(e.name))
-    .filter((e) => !NOT_SPECS.test(e.name) && !e.name.startsWith('.') && !e.name.startsWith('_'))
-    .map((e) => join(dir, e.name))
-    .sort();
+  const named = entries.filter((e) => isSpecName(e.name) && !e.isDirectory());
+  return {
+    files: named
+      .filter((e) => e.isFile())
+      .map((e) => join(dir, e.name))
+      .sort(),
+    special: named
+      .filter((e) => !e.isFile())
+      .map((e) => join(dir, e.name))
+      .sort(),
+  };
+}
+
+/**
+ * A spec file's bytes, or the problem that keeps it from being read: not a regular file
+ * (a FIFO would block the read for good; a symbolic link may point anywhere, and the
+ * write-back refuses it), or too large.
+ */
+async function readSpecFile(absolute: string, file: string): Promise<Buffer | SpecProblem> {
+  const problem = (message: string): SpecProblem => ({
+    file,
+    line: 1,
+    column: 1,
+    message,
+    severity: 'error',
+  });
+  try {
+    const read = await readRegularBytes(absolute, SPEC_MAX_BYTES);
+    if (read.ok) return read.bytes;
+    switch (read.reason) {
+      case 'kind':
+        return problem(
+          `is a ${read.kind}, not a regular file; spec files must be regular files (mmm reads them and marks them done): replace it with the file itself`,
+        );
+      case 'size':
+        return problem(
+          `is ${formatSize(read.size)}; spec files are limited to ${formatSize(SPEC_MAX_BYTES)}`,
+        );
+      case 'grew':
+        return problem('changed while it was being read; try again');
+    }
+  } catch (error) {
+    return problem(`cannot read file: ${(error as Error).message}`);
+  }
 }
 
 function compareProblems(a: SpecProblem, b: SpecProblem): number {
@@ -67,25 +136,16 @@ function compareProblems(a: SpecProblem, b: SpecProblem): number {
 /**
  * Parse every spec in `specDir` (relative to `root`, or absolute) and check the graph.
  * Never throws for spec content; throws InputError when the directory is missing or
- * unreadable. Problems include warnings.
+ * unreadable. Problems include warnings. A spec-named entry that is not a regular file
+ * (FIFO, socket, device, symbolic link) is an error naming it, and is never opened.
  */
 export async function loadSpecs(root: string, specDir: string): Promise<LoadedSpecs> {
   const files = await listSpecFiles(root, specDir);
   const parsed = await Promise.all(
     files.map(async (absolute) => {
       const file = repoRelative(root, absolute);
-      try {
-        return parseSpec(file, await readFile(absolute));
-      } catch (error) {
-        const problem: SpecProblem = {
-          file,
-          line: 1,
-          column: 1,
-          message: `cannot read file: ${(error as Error).message}`,
-          severity: 'error',
-        };
-        return { problems: [problem] };
-      }
+      const bytes = await readSpecFile(absolute, file);
+      return Buffer.isBuffer(bytes) ? parseSpec(file, bytes) : { problems: [bytes] };
     }),
   );
   const problems = parsed.flatMap((p) => p.problems);

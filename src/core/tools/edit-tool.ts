@@ -4,7 +4,7 @@
  * what to do next; nothing here throws to the caller.
  */
 
-import { mkdir, stat } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AgentTool, ToolContext, ToolOutcome } from './types.js';
 import {
@@ -17,7 +17,8 @@ import {
 } from './edit-schema.js';
 import { guardPath } from './path-guard.js';
 import { viewDirectory, viewFile } from './edit-view.js';
-import { findAll, matchLines, nearMatchHint } from './near-match.js';
+import { findOccurrences, matchLines, nearMatchHint } from './near-match.js';
+import { kindOf, notRegularMessage } from './regular-file.js';
 import {
   lineAt,
   numbered,
@@ -42,23 +43,30 @@ function snippetAround(text: string, firstLine: number, lastLine: number): strin
   return numbered(lines.slice(from - 1, to), from);
 }
 
+/** Anything but a directory or a regular file (FIFO, socket, device) is never opened. */
 async function loadExisting(
   path: string,
   rel: string,
   command: string,
+  ctx: ToolContext,
 ): Promise<TextFile | ToolOutcome> {
-  const info = await stat(path);
+  const info = await lstat(path);
   if (info.isDirectory()) {
     return fail(
       `${rel} is a directory; ${command} works on files. View it to see the files inside.`,
       `${command} ${rel}: directory`,
     );
   }
-  const read = await readTextFile(path, rel);
-  return read.ok ? read.file : fail(read.message, `${command} ${rel}: unreadable`);
+  const read = await readTextFile(path, rel, { command, maxBytes: ctx.config.max_file_size });
+  return read.ok ? read.file : fail(read.message, `${command} ${rel}: refused`);
 }
 
-async function strReplace(path: string, rel: string, input: EditInput): Promise<ToolOutcome> {
+async function strReplace(
+  path: string,
+  rel: string,
+  input: EditInput,
+  ctx: ToolContext,
+): Promise<ToolOutcome> {
   if (input.old_str === undefined) {
     return fail(
       'str_replace needs old_str: the exact text to replace (copy it from a view of the file).',
@@ -71,31 +79,37 @@ async function strReplace(path: string, rel: string, input: EditInput): Promise<
       `edit ${rel}: empty old_str`,
     );
   }
-  const loaded = await loadExisting(path, rel, 'str_replace');
+  const loaded = await loadExisting(path, rel, 'str_replace', ctx);
   if ('isError' in loaded) return loaded;
   const file = loaded;
   let oldStr = toEol(input.old_str, file.eol);
   let newStr = toEol(input.new_str ?? '', file.eol);
-  let offsets = findAll(file.text, oldStr);
-  if (offsets.length === 0 && oldStr !== input.old_str) {
+  let found = findOccurrences(file.text, oldStr);
+  if (found.count === 0 && oldStr !== input.old_str) {
     // Mixed line endings: try the model's text as given.
-    offsets = findAll(file.text, input.old_str);
-    if (offsets.length) {
+    found = findOccurrences(file.text, input.old_str);
+    if (found.count) {
       oldStr = input.old_str;
       newStr = input.new_str ?? '';
     }
   }
-  if (offsets.length === 0) {
+  const { offsets } = found;
+  if (found.count === 0) {
     return fail(
       `No replacement was performed: old_str was not found verbatim in ${rel}.\n${nearMatchHint(file.text, input.old_str)}`,
       `edit ${rel}: old_str not found`,
     );
   }
-  if (offsets.length > 1) {
+  if (found.count > 1) {
     const lines = matchLines(file.text, offsets);
+    const times = found.capped ? `at least ${found.count}` : String(found.count);
+    const at =
+      lines.length < found.count
+        ? `the first ${lines.length} at lines ${lines.join(', ')}`
+        : `at lines ${lines.join(', ')}`;
     return fail(
-      `No replacement was performed: old_str occurs ${offsets.length} times in ${rel} (at lines ${lines.join(', ')}). It must be unique: add surrounding lines to old_str so that it matches only the one you mean.`,
-      `edit ${rel}: ${offsets.length} matches`,
+      `No replacement was performed: old_str occurs ${times} times in ${rel} (${at}). It must be unique: add surrounding lines to old_str so that it matches only the one you mean.`,
+      `edit ${rel}: ${times} matches`,
     );
   }
   const at = offsets[0] ?? 0;
@@ -111,7 +125,12 @@ async function strReplace(path: string, rel: string, input: EditInput): Promise<
   );
 }
 
-async function insert(path: string, rel: string, input: EditInput): Promise<ToolOutcome> {
+async function insert(
+  path: string,
+  rel: string,
+  input: EditInput,
+  ctx: ToolContext,
+): Promise<ToolOutcome> {
   if (input.insert_line === undefined) {
     return fail(
       'insert needs insert_line: the line number after which to insert (0 = at the top).',
@@ -123,7 +142,7 @@ async function insert(path: string, rel: string, input: EditInput): Promise<Tool
   if (inserted === undefined) {
     return fail('insert needs insert_text: the text to insert.', `insert ${rel}: no insert_text`);
   }
-  const loaded = await loadExisting(path, rel, 'insert');
+  const loaded = await loadExisting(path, rel, 'insert', ctx);
   if ('isError' in loaded) return loaded;
   const file = loaded;
   const count = splitLines(file.text).length;
@@ -160,6 +179,7 @@ async function create(
   rel: string,
   exists: boolean,
   input: EditInput,
+  ctx: ToolContext,
 ): Promise<ToolOutcome> {
   if (input.file_text === undefined) {
     return fail(
@@ -169,11 +189,19 @@ async function create(
   }
   let file: TextFile = { text: input.file_text, bom: false, eol: '\n' };
   if (exists) {
-    const info = await stat(path);
+    const info = await lstat(path);
     if (info.isDirectory())
       return fail(`${rel} is a directory; give a file path to create.`, `create ${rel}: directory`);
-    const read = await readTextFile(path, rel);
-    // An existing text file keeps its BOM and line ending; a non-UTF-8 one is simply replaced.
+    if (!info.isFile()) {
+      // Replacing a FIFO, socket or device is not an edit; the model must remove it itself.
+      return fail(notRegularMessage(rel, kindOf(info), 'create'), `create ${rel}: refused`);
+    }
+    const read = await readTextFile(path, rel, {
+      command: 'create',
+      maxBytes: ctx.config.max_file_size,
+    });
+    // An existing text file keeps its BOM and line ending; a non-UTF-8 or too large one is
+    // simply replaced.
     if (read.ok) file = { ...read.file, text: toEol(input.file_text, read.file.eol) };
   } else {
     await mkdir(dirname(path), { recursive: true });
@@ -195,7 +223,7 @@ async function view(
   input: EditInput,
   ctx: ToolContext,
 ): Promise<ToolOutcome> {
-  const info = await stat(path);
+  const info = await lstat(path);
   if (info.isDirectory()) {
     if (input.view_range)
       return fail(
@@ -204,8 +232,11 @@ async function view(
       );
     return viewDirectory(path, rel, ctx.root, ctx.protectedPaths);
   }
-  const read = await readTextFile(path, rel);
-  if (!read.ok) return fail(read.message, `view ${rel}: unreadable`);
+  const read = await readTextFile(path, rel, {
+    command: 'view',
+    maxBytes: ctx.config.max_file_size,
+  });
+  if (!read.ok) return fail(read.message, `view ${rel}: refused`);
   const range = input.view_range
     ? ([input.view_range[0], input.view_range[1]] as const)
     : undefined;
@@ -229,11 +260,11 @@ async function runEdit(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {
     case 'view':
       return view(path, rel, input, ctx);
     case 'create':
-      return create(path, rel, exists, input);
+      return create(path, rel, exists, input, ctx);
     case 'str_replace':
-      return strReplace(path, rel, input);
+      return strReplace(path, rel, input, ctx);
     case 'insert':
-      return insert(path, rel, input);
+      return insert(path, rel, input, ctx);
   }
 }
 

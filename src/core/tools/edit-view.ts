@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore from 'ignore';
 import type { ToolOutcome } from './types.js';
-import { isInside } from './path-guard.js';
+import { isInside, MMM_DIR } from './path-guard.js';
 import { numbered, splitLines, type TextFile } from './text-file.js';
 
 /** `view` of the editor tool: numbered file contents and two-level directory listings. */
@@ -94,6 +94,7 @@ async function walk(
   names.sort((a, b) => a.name.localeCompare(b.name));
   for (const d of names) {
     if (d.name === '.git') continue;
+    if (d.name === MMM_DIR && dir === root) continue;
     const abs = join(dir, d.name);
     if (skip.some((p) => isInside(p, abs))) continue;
     const isDir = d.isDirectory();

@@ -5,8 +5,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
  * The path guard: every file access of the agent's tools goes through `guardPath`.
  * A path (absolute, or relative to the project root) is resolved to a real path —
  * the realpath of the nearest existing ancestor plus the parts still to be created —
- * and refused when it leaves the work tree, goes into `.git`, into a protected path
- * (mmm's run data) or through a symbolic link that points outside the tree.
+ * and refused when it leaves the work tree, goes into `.git`, into `.mmm/` at the top of
+ * the tree (mmm's configuration and data, in every mode), into a protected path (mmm's
+ * run data elsewhere) or through a symbolic link that points outside the tree.
  */
 export interface GuardedPath {
   ok: true;
@@ -92,6 +93,13 @@ function hasGitSegment(rel: string): boolean {
   return rel.split(/[\\/]/).some((part) => part === '.git');
 }
 
+/** mmm's own directory at the top of the tree (config, run data, caches, worktrees). */
+export const MMM_DIR = '.mmm';
+
+function inMmmDir(rel: string): boolean {
+  return rel.split(/[\\/]/)[0] === MMM_DIR;
+}
+
 export function guardPath(input: string, scope: GuardScope): PathCheck {
   const shown = JSON.stringify(input);
   const root = realRoot(scope.root);
@@ -129,6 +137,14 @@ export function guardPath(input: string, scope: GuardScope): PathCheck {
     return {
       ok: false,
       message: `path ${shown} is inside .git; the repository's internals are managed by mmm (it commits for you when checks pass). Use git commands like \`git status\` or \`git diff\` to inspect state`,
+    };
+  }
+  if (inMmmDir(rel) || inMmmDir(toPosix(relative(root, lexical)))) {
+    // In every mode: the project's `.mmm/config.toml` decides how the work is checked, so
+    // the agent may not edit it (nor anything else of mmm's).
+    return {
+      ok: false,
+      message: `path ${shown} is inside ${MMM_DIR}/, mmm's own directory (its configuration, caches and run data), which is off limits to the agent; work on the project's files instead (mmm's settings are the user's to change)`,
     };
   }
   for (const prot of scope.protectedPaths) {

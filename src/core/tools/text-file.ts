@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
+import { readRegularFile } from './regular-file.js';
 
 /**
  * Text files as the editor sees them: UTF-8 (with or without BOM), with their line
@@ -70,8 +70,18 @@ export function decodeText(buf: Buffer, shownPath: string): ReadResult {
   return { ok: true, file: { text, bom, eol: detectEol(text) } };
 }
 
-export async function readTextFile(path: string, shownPath: string): Promise<ReadResult> {
-  return decodeText(await readFile(path), shownPath);
+/**
+ * A regular text file of at most `maxBytes` bytes (`tools.max_file_size`). FIFOs, sockets,
+ * devices and files over the limit are refused with a message naming `command`; nothing
+ * is ever opened in a way that could block (see regular-file.ts).
+ */
+export async function readTextFile(
+  path: string,
+  shownPath: string,
+  options: { command: string; maxBytes: number },
+): Promise<ReadResult> {
+  const read = await readRegularFile(path, shownPath, options.command, options.maxBytes);
+  return read.ok ? decodeText(read.bytes, shownPath) : read;
 }
 
 /** Writes atomically, keeping the BOM; the file's mode is preserved by write-file-atomic. */
@@ -93,6 +103,21 @@ export function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
+}
+
+/** 1-based line numbers of ascending offsets, in one pass over the text. */
+export function linesAt(text: string, offsets: readonly number[]): number[] {
+  const out: number[] = [];
+  let line = 1;
+  let nl = text.indexOf('\n');
+  for (const offset of offsets) {
+    while (nl !== -1 && nl < offset) {
+      line++;
+      nl = text.indexOf('\n', nl + 1);
+    }
+    out.push(line);
+  }
+  return out;
 }
 
 const MAX_LINE = 2000;

@@ -1,0 +1,55 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { git } from '../git/exec.js';
+import { replaceFile, SpecFileRefused, updateSpecFile } from '../specs/write-back.js';
+
+/**
+ * Marking a spec done when its attempt passed, without ever hanging, writing outside the
+ * work tree or losing the attempt's work. The spec file is rewritten only when it is a
+ * regular file in a directory inside the work tree (see updateSpecFile). When the agent
+ * replaced it with a FIFO, socket, device or symbolic link, that thing is removed (an
+ * unlink never follows a link, so a link's target is left alone) and the file is restored
+ * from the attempt's checkpoint, then marked done. Any other refusal leaves the file as it
+ * is: the work is committed without the mark, with a warning. Returns the warnings.
+ */
+export async function markSpecDone(
+  workDir: string,
+  specFile: string,
+  checkpoint: string,
+  /** Which acceptance criteria to tick: only those with verified evidence. */
+  tickCriteria: number[] | 'all',
+): Promise<string[]> {
+  const path = join(workDir, specFile);
+  const update = { status: 'done' as const, tickCriteria };
+  const notMarked = (error: unknown): string =>
+    `could not mark ${specFile} done: ${(error as Error).message}; committing the work without it`;
+  try {
+    await updateSpecFile(path, update, { root: workDir });
+    return [];
+  } catch (error) {
+    if (!(error instanceof SpecFileRefused) || error.kind === 'outside') return [notMarked(error)];
+    // Nothing at the path holds data worth keeping, and git cannot commit a FIFO there.
+    try {
+      await rm(path, { force: true });
+    } catch (removal) {
+      return [notMarked(removal)];
+    }
+    let text: string;
+    try {
+      text = (await git(workDir, ['cat-file', 'blob', `${checkpoint}:${specFile}`])).stdout;
+    } catch {
+      return [
+        `${specFile} had been replaced by a ${error.kind} during the attempt and is not in the checkpoint ${checkpoint.slice(0, 12)}; it was removed, and the work is committed without it`,
+      ];
+    }
+    try {
+      await replaceFile(path, text, 0o644);
+      await updateSpecFile(path, update, { root: workDir });
+    } catch (again) {
+      return [notMarked(again)];
+    }
+    return [
+      `${specFile} had been replaced by a ${error.kind} during the attempt; mmm restored it from the attempt's checkpoint and marked it done`,
+    ];
+  }
+}
