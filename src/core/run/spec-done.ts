@@ -17,7 +17,7 @@ export async function markSpecDone(
   specFile: string,
   checkpoint: string,
   /** Which acceptance criteria to tick: only those with verified evidence. */
-  tickCriteria: number[] | 'all',
+  tickCriteria: number[] | 'all' = 'all',
 ): Promise<string[]> {
   const path = join(workDir, specFile);
   const update = { status: 'done' as const, tickCriteria };
