@@ -1,5 +1,6 @@
 import type { Spec, SpecCheck } from '../specs/model.js';
 import type { ProjectCommand } from '../validate/index.js';
+import { redact } from '../secrets/redact.js';
 import type { CheckResult } from './events.js';
 
 /**
@@ -63,7 +64,8 @@ export function commitMessage(title: string, summary: string, results: CheckResu
   const body = clipSummary(summary);
   if (body) parts.push(body);
   if (results.length) parts.push(`Checks passed: ${results.map((r) => r.name).join(', ')}.`);
-  return parts.join('\n\n');
+  // The summary is the model's text: never a secret value in a commit message.
+  return redact(parts.join('\n\n'));
 }
 
 /** The spec id of review rounds in events and state (not a valid spec id, so no clash). */

@@ -5,6 +5,7 @@ import { commitAll, hasChanges, headCommit, resetTo } from '../git/index.js';
 import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs } from '../specs/load.js';
+import { redact } from '../secrets/redact.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
@@ -129,11 +130,14 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   for (const [name, data] of contents) {
     const file = join(resolve(session.workDir, session.specDir), name);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, data);
+    // A proposed spec is the model's text: secret values never reach the commit.
+    const text = data.toString('utf8');
+    const clean = redact(text);
+    await writeFile(file, clean === text ? data : clean);
   }
   await commitAll(
     session.workDir,
-    `mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim(),
+    redact(`mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim()),
     {
       'Mmm-Run': state.runId,
       'Mmm-Spec': proposed.map((s) => s.id).join(' '),
