@@ -218,4 +218,21 @@ describe('secrets never leave (issue 17, item 3)', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'a provider error that echoes the key: exit 4, the message printed redacted',
+    async () => {
+      const repo = improveRepo([{ id: 's1', title: 'Add a', checks: ['file_exists: a.txt'] }]);
+      fake = await startFakeAnthropic({
+        script: () => ({
+          fault: { type: 'status', status: 401, message: `invalid x-api-key: ${KEY}` },
+        }),
+      });
+      const r = await improve(repo, [], hostileEnv(fake.url));
+      expect(r.exitCode, r.stderr).toBe(4);
+      expect(r.stderr + r.stdout).toContain('[redacted:ANTHROPIC_API_KEY]');
+      expectNoSecretLeaked(repo, r, []);
+    },
+    TIMEOUT,
+  );
 });
