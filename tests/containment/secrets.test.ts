@@ -119,7 +119,8 @@ describe('secrets never leave (issue 17, item 3)', () => {
   it(
     'a check script edited to print the secrets: scrubbed env, redacted feedback, the run completes',
     async () => {
-      const honestCheck = "import fs from 'node:fs';\nprocess.exit(fs.existsSync('c.txt') ? 0 : 1);\n";
+      const honestCheck =
+        "import fs from 'node:fs';\nprocess.exit(fs.existsSync('c.txt') ? 0 : 1);\n";
       const hostileCheck = [
         "import fs from 'node:fs';",
         'console.log("env key:", process.env.ANTHROPIC_API_KEY, process.env.GITHUB_TOKEN);',
@@ -127,10 +128,9 @@ describe('secrets never leave (issue 17, item 3)', () => {
         'process.exit(1);',
         '',
       ].join('\n');
-      const repo = improveRepo(
-        [{ id: 's1', title: 'Add c', checks: ['run: node check.mjs'] }],
-        { 'check.mjs': honestCheck },
-      );
+      const repo = improveRepo([{ id: 's1', title: 'Add c', checks: ['run: node check.mjs'] }], {
+        'check.mjs': honestCheck,
+      });
       const before = snapshotCheckout(repo);
       const model = hostileModel({
         hostile: { s1: [{ create: { path: 'check.mjs', text: hostileCheck } }] },

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/core/run/events.js';
-import {
-  Redactor,
-  base64Cores,
-} from '../../src/core/secrets/redact.js';
+import { Redactor, base64Cores } from '../../src/core/secrets/redact.js';
 import { createEventRedactor } from '../../src/core/secrets/redact-events.js';
 import { redactRequest } from '../../src/core/secrets/redact-request.js';
 import { scanDiff, secretFeedback } from '../../src/core/secrets/diff-scan.js';
@@ -102,7 +99,9 @@ describe('redactor', () => {
       const out = r.redact(blob);
       expect(out, prefix).toContain('[redacted:ANTHROPIC_API_KEY]');
       // What is left cannot be decoded back to the key.
-      expect(Buffer.from(out.replace(/\[redacted:[A-Z_]+\]/g, ''), 'base64').toString()).not.toContain(KEY);
+      expect(
+        Buffer.from(out.replace(/\[redacted:[A-Z_]+\]/g, ''), 'base64').toString(),
+      ).not.toContain(KEY);
     }
     expect(base64Cores('short')).toEqual([]);
   });
@@ -111,7 +110,12 @@ describe('redactor', () => {
     const r = redactor();
     const value = { a: [KEY, 1, null, { [TOKEN]: `x${KEY}` }], b: true };
     expect(r.redactDeep(value)).toEqual({
-      a: ['[redacted:ANTHROPIC_API_KEY]', 1, null, { '[redacted:GITHUB_TOKEN]': 'x[redacted:ANTHROPIC_API_KEY]' }],
+      a: [
+        '[redacted:ANTHROPIC_API_KEY]',
+        1,
+        null,
+        { '[redacted:GITHUB_TOKEN]': 'x[redacted:ANTHROPIC_API_KEY]' },
+      ],
       b: true,
     });
     expect(value.a[0]).toBe(KEY); // the input is not changed

@@ -5,6 +5,7 @@ import { commitAll, hasChanges, headCommit, resetTo } from '../git/index.js';
 import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs } from '../specs/load.js';
+import { findSecretsInChanges } from '../secrets/diff-scan.js';
 import { redact } from '../secrets/redact.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import type { RunEventBody } from './events.js';
@@ -137,7 +138,9 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   }
   await commitAll(
     session.workDir,
-    redact(`mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim()),
+    redact(
+      `mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim(),
+    ),
     {
       'Mmm-Run': state.runId,
       'Mmm-Spec': proposed.map((s) => s.id).join(' '),
@@ -205,11 +208,14 @@ export async function* formatStep(
         passed: outcome.passed,
         checks: outcome.results,
       };
-      if (outcome.passed) keep = true;
+      const leaks = outcome.passed ? await findSecretsInChanges(session.workDir, base) : [];
+      if (outcome.passed && !leaks.length) keep = true;
       else
         yield {
           type: 'warning',
-          message: `the checks failed after \`${command}\`; its changes were undone`,
+          message: leaks.length
+            ? `\`${command}\` wrote a secret value into ${leaks.map((l) => l.file).join(', ')}; its changes were undone`
+            : `the checks failed after \`${command}\`; its changes were undone`,
         };
     }
   } catch (error) {

@@ -16,10 +16,5 @@ export {
   stringifyRedacted,
 } from './redact.js';
 export { createEventRedactor } from './redact-events.js';
-export {
-  findSecretsInChanges,
-  scanDiff,
-  secretFeedback,
-  type SecretFinding,
-} from './diff-scan.js';
+export { findSecretsInChanges, scanDiff, secretFeedback, type SecretFinding } from './diff-scan.js';
 export { redactRequest } from './redact-request.js';

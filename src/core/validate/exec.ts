@@ -59,7 +59,11 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
   const buffer = new HeadTailBuffer();
   // The agent's shell environment (no secrets, non-interactive): a check script the model
   // edited can no more read the API key than the model's own commands.
-  const env: NodeJS.ProcessEnv = { ...agentEnv(process.env), ...NON_INTERACTIVE_ENV, ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...agentEnv(process.env),
+    ...NON_INTERACTIVE_ENV,
+    ...options.env,
+  };
   if (!existsSync(options.cwd)) {
     return Promise.resolve({
       exitCode: null,
