@@ -59,6 +59,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
             { bash: 'env' },
             { bash: 'cat /proc/self/environ; echo; cat /proc/$PPID/environ' },
             { bash: 'base64 -w0 /proc/$PPID/environ' },
+            { bash: 'base64 /proc/$PPID/environ' },
             { bash: 'echo "$ANTHROPIC_API_KEY|$GITHUB_TOKEN|$AWS_SECRET_ACCESS_KEY"' },
           ],
         },
@@ -71,6 +72,11 @@ describe('secrets never leave (issue 17, item 3)', () => {
       // The parent's environment was read, and every secret in it came out redacted.
       for (const name of Object.keys(SECRETS)) expect(seen).toContain(`[redacted:${name}]`);
       expect(seen).toContain('||'); // the shell's own environment has no secrets at all
+      // Nor can the base64 dumps be decoded back to a secret.
+      for (const result of model.toolResults) {
+        const decoded = Buffer.from(result.replace(/\s/g, ''), 'base64').toString('latin1');
+        for (const value of Object.values(SECRETS)) expect(decoded).not.toContain(value);
+      }
       expectNoSecretLeaked(repo, r, model.toolResults);
       expectNothingSentToModel(fake);
       expectCheckoutUnchanged(repo, before);

@@ -106,6 +106,20 @@ describe('redactor', () => {
     expect(base64Cores('short')).toEqual([]);
   });
 
+  it('finds the key in base64 wrapped into lines, at every offset', () => {
+    const r = redactor();
+    for (let pad = 0; pad < 80; pad += 7) {
+      const blob = Buffer.from(`${'x'.repeat(pad)}ANTHROPIC_API_KEY=${KEY}\0HOME=/home/u`)
+        .toString('base64')
+        .replace(/.{76}/g, '$&\n');
+      const out = r.redact(blob);
+      expect(out, String(pad)).toContain('[redacted:ANTHROPIC_API_KEY]');
+      const left = Buffer.from(out.replace(/\[redacted:[A-Z_]+\]|\n/g, ''), 'base64').toString();
+      expect(left).not.toContain(KEY.slice(0, 12));
+      expect(r.find(blob)).toEqual(['ANTHROPIC_API_KEY']);
+    }
+  });
+
   it('redacts strings and keys of JSON values, and inside JSON text', () => {
     const r = redactor();
     const value = { a: [KEY, 1, null, { [TOKEN]: `x${KEY}` }], b: true };

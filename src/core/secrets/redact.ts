@@ -8,13 +8,24 @@ import { collectSecretValues, isRedactableValue, type SecretValue } from './secr
  *
  * Besides the raw value, the base64 forms are matched: a secret inside a base64 blob
  * (`base64 /proc/$PPID/environ`) is encoded one of three ways depending on its offset, and
- * each way has a core that depends only on the secret's bytes. Other transformations
- * (hex, reversed, split across outputs, wrapped base64 lines) are not recognised.
+ * each way has a core that depends only on the secret's bytes; a core broken over lines
+ * (wrapped output) is found too. Other transformations (hex, reversed, split across
+ * outputs or commands) are not recognised.
  */
 
 interface Pattern {
   text: string;
   replacement: string;
+  /** For base64 forms: the same text with a line break allowed between any two characters. */
+  wrapped?: RegExp;
+}
+
+/** A line of base64 long enough to be wrapped output (`base64` wraps at 76 columns). */
+const WRAPPED_BASE64 = /[A-Za-z0-9+/_-]{40,}\r?\n[A-Za-z0-9+/_=-]/;
+
+function wrappedPattern(core: string): RegExp {
+  const chars = [...core].map((c) => c.replace(/[+/-]/g, (m) => `\\${m}`));
+  return new RegExp(chars.join('(?:\\r?\\n)?'), 'g');
 }
 
 /** Base64 cores shorter than this are not matched (too likely to occur by chance). */
@@ -52,8 +63,10 @@ export class Redactor {
     if (typeof value !== 'string' || !isRedactableValue(value) || this.values.has(value)) return;
     this.values.set(value, name);
     const replacement = placeholder(name);
-    const next = [{ text: value, replacement }];
-    for (const core of base64Cores(value)) next.push({ text: core, replacement });
+    const next: Pattern[] = [{ text: value, replacement }];
+    for (const core of base64Cores(value)) {
+      next.push({ text: core, replacement, wrapped: wrappedPattern(core) });
+    }
     // Longest first: a secret that contains another is replaced whole.
     this.patterns = [...this.patterns, ...next]
       .filter((p, i, all) => all.findIndex((q) => q.text === p.text) === i)
@@ -71,14 +84,24 @@ export class Redactor {
     for (const p of this.patterns) {
       if (out.includes(p.text)) out = out.split(p.text).join(p.replacement);
     }
+    // Base64 output wrapped into lines (`base64 /proc/$PPID/environ`): a secret's form may
+    // straddle a line break. Only texts that look like wrapped base64 pay for the search.
+    if (WRAPPED_BASE64.test(out)) {
+      for (const p of this.patterns) {
+        if (p.wrapped) out = out.replace(p.wrapped, p.replacement);
+      }
+    }
     return out;
   }
 
   /** The names of the secrets found in `text` (empty when none). */
   find(text: string): string[] {
     const names = new Set<string>();
+    const wrapped = WRAPPED_BASE64.test(text);
     for (const p of this.patterns) {
-      if (text.includes(p.text)) names.add(p.replacement.slice('[redacted:'.length, -1));
+      if (text.includes(p.text) || (wrapped && p.wrapped && text.search(p.wrapped) >= 0)) {
+        names.add(p.replacement.slice('[redacted:'.length, -1));
+      }
     }
     return [...names];
   }
