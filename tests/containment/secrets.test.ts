@@ -143,7 +143,8 @@ describe('secrets never leave (issue 17, item 3)', () => {
         honest: { s1: { path: 'c.txt', text: 'c\n' } },
       });
       fake = await startFakeAnthropic({ script: model.responder });
-      const r = await improve(repo, [], hostileEnv(fake.url));
+      // --debug: the debug log records every command and request, and must stay clean too.
+      const r = await improve(repo, ['--debug'], hostileEnv(fake.url));
       expectCompleted(r);
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
@@ -151,6 +152,8 @@ describe('secrets never leave (issue 17, item 3)', () => {
       // Validation commands do not inherit the secrets; what /proc shows is redacted.
       expect(feedback).toContain('env key: undefined undefined');
       expect(feedback).toContain('[redacted:ANTHROPIC_API_KEY]');
+      const runDir = join(repo, '.mmm', 'runs', runEnd(r.stdout).branch.replace(/^mmm\//, ''));
+      expect(readFileSync(join(runDir, 'debug.log'), 'utf8')).toContain('"level":"debug"');
       expect(second).toMatchObject({ outcome: 'passed' });
       expectNoSecretLeaked(repo, r, model.toolResults);
       expectNothingSentToModel(fake);
