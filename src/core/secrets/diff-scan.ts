@@ -66,7 +66,8 @@ export function scanDiff(diff: string, redactor: Redactor = secretRedactor()): S
     }
     if (!inHunk) {
       if (line.startsWith('+++ ')) {
-        const target = line.slice(4);
+        // git ends the header with a tab when the name has a space.
+        const target = line.slice(4).replace(/\t$/, '');
         if (target !== '/dev/null') file = unquote(target).replace(/^b\//, '');
       } else if (line.startsWith('rename to ') || line.startsWith('copy to ')) {
         file = unquote(line.slice(line.indexOf(' to ') + 4));
