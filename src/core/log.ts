@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { stringifyRedacted } from './secrets/redact.js';
 
 /**
  * The one logger of the engine. Core never writes to the terminal (Ink owns it);
@@ -23,8 +24,9 @@ export function isDebug(): boolean {
 
 function write(level: string, scope: string, message: string, data?: unknown): void {
   if (!logFile) return;
+  // Secret values never reach the log file (see secrets/redact.ts).
   const line =
-    JSON.stringify({
+    stringifyRedacted({
       t: new Date().toISOString(),
       level,
       scope,

@@ -143,9 +143,11 @@ describe('record and replay', () => {
     expect(text).not.toContain('en-with-quote');
     const entry = JSON.parse(text) as TranscriptEntry;
     expect(entry.request.messages[0]?.content).toBe(
-      'cat ~/.profile: export K=[redacted] T=[redacted]',
+      'cat ~/.profile: export K=[redacted:ANTHROPIC_API_KEY] T=[redacted:ANTHROPIC_AUTH_TOKEN]',
     );
-    expect(entry.response.content[0]).toMatchObject({ text: 'Your profile sets [redacted].' });
+    expect(entry.response.content[0]).toMatchObject({
+      text: 'Your profile sets [redacted:ANTHROPIC_API_KEY].',
+    });
   });
 
   it('replays the recorded run offline with the same events and the same files', async () => {

@@ -1,4 +1,5 @@
 import { INVALID_JSON_KEY } from '../llm/types.js';
+import { redactDeep } from '../secrets/redact.js';
 import { runTool } from '../tools/index.js';
 import type { AgentTool, ToolContext, ToolOutcome } from '../tools/types.js';
 
@@ -25,8 +26,10 @@ export async function executeToolCall(
       display: `${name}: invalid JSON input`,
     };
   }
-  // Unknown tools and exceptions become error outcomes inside runTool.
-  return runTool(tools, name, input, ctx);
+  // Unknown tools and exceptions become error outcomes inside runTool. What the tool
+  // read or printed (a shell profile, /proc/*/environ) is redacted before the model or
+  // anything else sees it.
+  return redactDeep(await runTool(tools, name, input, ctx));
 }
 
 export function isInvalidJson(input: unknown): input is Record<string, unknown> {

@@ -2,6 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config/schema.js';
 import { ProviderError } from '../errors.js';
 import { logger } from '../log.js';
+import { redactRequest } from '../secrets/redact-request.js';
+import { registerSecret } from '../secrets/redact.js';
 import { MessageAccumulator } from './accumulate.js';
 import { contextWindow } from './pricing.js';
 import { createReplayClient } from './replay.js';
@@ -83,9 +85,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       debug: (message: string, ...rest: unknown[]) => log.debug(message, rest),
     },
   });
-  const writer = options.transcriptPath
-    ? new TranscriptWriter(options.transcriptPath, [apiKey, authToken])
-    : undefined;
+  // The credentials in use are secrets even when they came from options.env.
+  registerSecret('ANTHROPIC_API_KEY', apiKey);
+  registerSecret('ANTHROPIC_AUTH_TOKEN', authToken);
+  const writer = options.transcriptPath ? new TranscriptWriter(options.transcriptPath) : undefined;
   return new LiveClient(sdk, options.config, baseURL, toolSchema, writer);
 }
 
@@ -115,7 +118,7 @@ class LiveClient implements LlmClient {
       if (signal?.aborted) throw new LlmAbortedError();
       try {
         const stream = await this.sdk.messages.create(
-          { model: this.model, ...request, stream: true },
+          { model: this.model, ...redactRequest(request), stream: true },
           { maxRetries: 0, ...(signal ? { signal } : {}) },
         );
         const accumulator = new MessageAccumulator();

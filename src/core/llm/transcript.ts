@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
+import { secretRedactor, type Redactor } from '../secrets/redact.js';
 import type { LlmRequest, Message } from './types.js';
 
 /** The request part of a transcript line: what was sent, never keys or headers. */
@@ -26,23 +27,20 @@ export interface TranscriptEntry {
   retries?: TranscriptRetry[];
 }
 
-/** What a secret is replaced with when it shows up in a request or response. */
-export const REDACTED = '[redacted]';
-
 /**
  * Appends transcript lines; each write is one `appendFileSync` so lines never interleave.
- * Headers are never part of an entry; `secrets` (the API key, the auth token) are also
- * replaced by REDACTED wherever they appear in the content — e.g. a tool result of a
- * command that printed a shell profile — because transcripts get shared in bug reports.
+ * Headers are never part of an entry, and every secret value (the API key, the auth
+ * token, credential-like environment variables) is replaced with `[redacted:NAME]`
+ * wherever it appears in the content — e.g. a tool result of a command that printed a
+ * shell profile — because transcripts get shared in bug reports.
  */
 export class TranscriptWriter {
   private seq = 0;
   private readonly path: string;
-  private readonly secrets: string[];
-  constructor(path: string, secrets: readonly (string | null | undefined)[] = []) {
+  private readonly redactor: Redactor;
+  constructor(path: string, redactor: Redactor = secretRedactor()) {
     this.path = path;
-    // Short values would redact ordinary text; real keys and tokens are long.
-    this.secrets = secrets.filter((v): v is string => typeof v === 'string' && v.length >= 8);
+    this.redactor = redactor;
     mkdirSync(dirname(path), { recursive: true });
     this.seq = countLines(path);
   }
@@ -56,12 +54,7 @@ export class TranscriptWriter {
       response,
       ...(retries.length ? { retries } : {}),
     };
-    let line = JSON.stringify(entry);
-    for (const secret of this.secrets) {
-      // Match the secret as it appears inside a JSON string.
-      line = line.split(JSON.stringify(secret).slice(1, -1)).join(REDACTED);
-    }
-    appendFileSync(this.path, line + '\n');
+    appendFileSync(this.path, this.redactor.stringify(entry) + '\n');
   }
 }
 

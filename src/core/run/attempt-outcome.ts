@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { commitAll, resetTo } from '../git/index.js';
 import { logger } from '../log.js';
+import { findSecretsInChanges, secretFeedback } from '../secrets/diff-scan.js';
 import { unverified, verifiedIndices } from '../verdict/evidence.js';
 import type { Spec } from '../specs/model.js';
 import type { AttemptOutcome, CheckResult, RunEventBody } from './events.js';
@@ -68,6 +69,17 @@ export async function* accepted(
     // Committed just before an interruption: keep that commit.
     sha = head.sha;
   } else {
+    // A secret value written into a file (by the agent or a check script) is never
+    // committed: the attempt is rejected, naming the files, and rolled back.
+    const leaks = await findSecretsInChanges(session.workDir, iteration.checkpoint);
+    if (leaks.length) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'failed',
+        feedback: secretFeedback(leaks),
+        fingerprint: `secret:${leaks.map((l) => l.file).join(',')}`,
+        results,
+      });
+    }
     // Never hangs nor writes through a link; a refused write-back still commits the work.
     // Only criteria with verified evidence are ticked (verdict/evidence.ts).
     const tick = verifiedIndices(iteration.criteria ?? []);

@@ -1,4 +1,5 @@
 import { setLogFile, logger } from '../log.js';
+import { createEventRedactor } from '../secrets/redact-events.js';
 import { EventChannel } from './channel.js';
 import { openEventLog, type EventLog } from './event-log.js';
 import type { RunEvent, RunEventBody, RunHandle } from './events.js';
@@ -47,9 +48,16 @@ function emitter(
   } catch (error) {
     log.error('cannot open the event log', { error: String(error) });
   }
+  // Secret values are redacted here, the one place events are made (secrets/redact-events.ts).
+  const redactEvent = createEventRedactor();
   return (body) => {
-    const event = { t: new Date().toISOString(), runId: session.state.runId, ...body } as RunEvent;
-    if (!(body.type === 'agent' && body.event.type === 'text_delta')) {
+    const event = redactEvent({
+      t: new Date().toISOString(),
+      runId: session.state.runId,
+      ...body,
+    } as RunEvent);
+    if (!event) return;
+    if (!(event.type === 'agent' && event.event.type === 'text_delta')) {
       try {
         file?.append(event);
       } catch (error) {

@@ -2,6 +2,7 @@ import type { Spec, SpecCheck } from '../specs/model.js';
 import type { ProjectCommand } from '../validate/index.js';
 import { criteriaBlock } from '../verdict/evidence.js';
 import type { CheckResult, CriterionVerdict } from './events.js';
+import { redact } from '../secrets/redact.js';
 
 /**
  * The words the loop adds around the agent: how checks are described to it, what it is
@@ -71,7 +72,8 @@ export function commitMessage(
   const evidence = criteriaBlock(criteria);
   if (evidence) parts.push(evidence);
   if (results.length) parts.push(`Checks passed: ${results.map((r) => r.name).join(', ')}.`);
-  return parts.join('\n\n');
+  // The summary is the model's text: never a secret value in a commit message.
+  return redact(parts.join('\n\n'));
 }
 
 /** The spec id of review rounds in events and state (not a valid spec id, so no clash). */

@@ -6,6 +6,8 @@ import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs, SPEC_MAX_BYTES } from '../specs/load.js';
 import { readRegularBytes } from '../tools/regular-file.js';
+import { findSecretsInChanges } from '../secrets/diff-scan.js';
+import { redact } from '../secrets/redact.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
@@ -135,11 +137,16 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   for (const [name, data] of contents) {
     const file = join(resolve(session.workDir, session.specDir), name);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, data);
+    // A proposed spec is the model's text: secret values never reach the commit.
+    const text = data.toString('utf8');
+    const clean = redact(text);
+    await writeFile(file, clean === text ? data : clean);
   }
   await commitAll(
     session.workDir,
-    `mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim(),
+    redact(
+      `mmm: propose ${proposed.map((s) => s.title).join('; ')}\n\n${result.summary.trim()}`.trim(),
+    ),
     {
       'Mmm-Run': state.runId,
       'Mmm-Spec': proposed.map((s) => s.id).join(' '),
@@ -209,11 +216,14 @@ export async function* formatStep(
         passed: outcome.passed,
         checks: outcome.results,
       };
-      if (outcome.passed) keep = true;
+      const leaks = outcome.passed ? await findSecretsInChanges(session.workDir, base) : [];
+      if (outcome.passed && !leaks.length) keep = true;
       else
         yield {
           type: 'warning',
-          message: `the checks failed after \`${command}\`; its changes were undone`,
+          message: leaks.length
+            ? `\`${command}\` wrote a secret value into ${leaks.map((l) => l.file).join(', ')}; its changes were undone`
+            : `the checks failed after \`${command}\`; its changes were undone`,
         };
     }
   } catch (error) {

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { writeFileAtomic, writeFileDurable, syncDir } from './atomic-file.js';
+import { stringifyRedacted } from '../secrets/redact.js';
 import {
   STATE_VERSION,
   iterationSchema,
@@ -44,7 +45,7 @@ const headerSchema = runStateSchema.omit({ iterations: true });
 const LOG_FILE = /^iterations-(\d+)\.jsonl$/;
 
 function recordLine(at: number, iteration: Iteration): string {
-  return JSON.stringify({ at, iteration }) + '\n';
+  return stringifyRedacted({ at, iteration }) + '\n';
 }
 
 function describeIssues(path: string, error: z.ZodError): string[] {
@@ -149,7 +150,7 @@ async function doSave(path: string, state: RunState): Promise<void> {
     ...checked.data,
     iterationLog: { file: next.file, count: iterations.length, bytes: next.bytes },
   };
-  await writeFileAtomic(path, JSON.stringify(onDisk, null, 2) + '\n');
+  await writeFileAtomic(path, stringifyRedacted(onDisk, 2) + '\n');
   caches.set(path, next);
   if (rewrite) await removeOtherGenerations(dir, next.file);
 }

@@ -4,6 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { git, gitLine } from '../git/exec.js';
 import { commitAll, diffPatch, hasChanges } from '../git/index.js';
+import { redact } from '../secrets/redact.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 /**
@@ -92,7 +93,9 @@ export async function savePatch(workDir: string, file: string): Promise<string |
   const patch = await diffPatch(workDir);
   if (patch.trim() === '') return undefined;
   await mkdir(resolve(file, '..'), { recursive: true });
-  await writeFileAtomic(file, patch);
+  // Saved patches are run data like any other: secret values redacted (a redacted hunk
+  // no longer applies; binary hunks are base85 and kept as they are).
+  await writeFileAtomic(file, redact(patch));
   return file;
 }
 

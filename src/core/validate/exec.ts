@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Sandbox } from '../tools/sandbox.js';
+import { agentEnv } from '../tools/shell-env.js';
 import { HeadTailBuffer, cleanOutput } from './output-buffer.js';
 
 /** What one shell command did. */
@@ -60,7 +61,13 @@ export const NON_INTERACTIVE_ENV: Readonly<Record<string, string>> = {
 export function runShell(command: string, options: ShellOptions): Promise<ShellResult> {
   const started = Date.now();
   const buffer = new HeadTailBuffer();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...NON_INTERACTIVE_ENV, ...options.env };
+  // The agent's shell environment (no secrets, non-interactive): a check script the model
+  // edited can no more read the API key than the model's own commands.
+  const env: NodeJS.ProcessEnv = {
+    ...agentEnv(process.env),
+    ...NON_INTERACTIVE_ENV,
+    ...options.env,
+  };
   if (!existsSync(options.cwd)) {
     return Promise.resolve({
       exitCode: null,

@@ -1,0 +1,139 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { git, gitLine } from '../git/exec.js';
+import { secretRedactor, type Redactor } from './redact.js';
+
+/**
+ * The last wall before a commit: a file the agent (or a check script) wrote with a
+ * secret value in it must never become a git object on the run branch. The changes of
+ * the work tree since `base` — exactly what `git add -A` would stage, untracked files
+ * included — are diffed in a private index (the real index is left alone) and every
+ * added line, and every file name, is searched for the secret values.
+ */
+
+export interface SecretFinding {
+  /** Repository-relative path, itself redacted when the name holds a secret. */
+  file: string;
+  /** The variables whose values were found (never the values). */
+  names: string[];
+}
+
+/** Unquote a path git printed in C style ("a\"b\303\251"). */
+function unquote(path: string): string {
+  if (!path.startsWith('"')) return path;
+  const bytes: number[] = [];
+  const body = path.slice(1, -1);
+  const simple: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = body[i + 1] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Findings in a unified diff (`-U0`, `b/` destination prefix): added lines and new names. */
+export function scanDiff(diff: string, redactor: Redactor = secretRedactor()): SecretFinding[] {
+  const found = new Map<string, Set<string>>();
+  const note = (file: string, names: string[]): void => {
+    if (!names.length) return;
+    const key = redactor.redact(file);
+    const set = found.get(key) ?? new Set<string>();
+    for (const n of names) set.add(n);
+    found.set(key, set);
+  };
+  let file = '';
+  let inHunk = false;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      inHunk = false;
+      file = '';
+      // The name itself may hold a secret (it would be in the tree object).
+      const names = redactor.find(line);
+      if (names.length) note(unquote(line.slice(line.lastIndexOf(' b/') + 3)), names);
+      continue;
+    }
+    if (!inHunk) {
+      if (line.startsWith('+++ ')) {
+        // git ends the header with a tab when the name has a space.
+        const target = line.slice(4).replace(/\t$/, '');
+        if (target !== '/dev/null') file = unquote(target).replace(/^b\//, '');
+      } else if (line.startsWith('rename to ') || line.startsWith('copy to ')) {
+        file = unquote(line.slice(line.indexOf(' to ') + 4));
+      } else if (line.startsWith('@@')) {
+        inHunk = true;
+      }
+      continue;
+    }
+    if (line.startsWith('@@')) continue;
+    if (line.startsWith('+')) note(file || '(unknown file)', redactor.find(line));
+  }
+  return [...found].map(([f, names]) => ({ file: f, names: [...names].sort() }));
+}
+
+/** Secret values in what `git add -A` would stage in `dir`, compared with commit `base`. */
+export async function findSecretsInChanges(
+  dir: string,
+  base: string,
+  redactor: Redactor = secretRedactor(),
+): Promise<SecretFinding[]> {
+  if (redactor.empty) return [];
+  const indexPath = resolve(dir, await gitLine(dir, ['rev-parse', '--git-path', 'index']));
+  const tmp = await mkdtemp(join(tmpdir(), 'mmm-scan-'));
+  const tmpIndex = join(tmp, 'index');
+  try {
+    try {
+      // A copy keeps the stat cache, so `add -A` only hashes files that changed.
+      await copyFile(indexPath, tmpIndex);
+    } catch {
+      // No index yet: git builds one.
+    }
+    const env = { GIT_INDEX_FILE: tmpIndex };
+    await git(dir, ['add', '-A'], { env });
+    const out = await git(
+      dir,
+      [
+        '-c',
+        'core.quotePath=false',
+        'diff',
+        '--cached',
+        '--text',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-renames',
+        '--unified=0',
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        base,
+      ],
+      { env },
+    );
+    return scanDiff(out.stdout, redactor);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Feedback for an attempt whose changes hold secret values; names files, never values. */
+export function secretFeedback(findings: SecretFinding[]): string {
+  const lines = findings.map(
+    (f) => `- ${f.file}: the value of ${f.names.map((n) => `$${n}`).join(', ')}`,
+  );
+  return [
+    'The checks passed, but the attempt was not committed: these files contain a secret value from the environment mmm runs in, and mmm never commits secrets:',
+    ...lines,
+    'Do not read, copy or print credentials (environment variables, /proc/*/environ) and never write them into files. Redo the work without them.',
+  ].join('\n');
+}
