@@ -183,6 +183,8 @@ describe('bypass forms (issue 17)', () => {
     'git remote set-url origin ../x',
     'git submodule foreach "git push"',
     'git hook run pre-commit',
+    'git init --separate-git-dir=/tmp/elsewhere',
+    'git init --template=/tmp/hooks-template',
     // repository config
     "git config core.fsmonitor 'sh -c evil'",
     'git config core.hooksPath /tmp/hooks',
@@ -290,6 +292,7 @@ describe('bypass forms (issue 17)', () => {
     'git config --get-regexp alias',
     'git remote -v',
     'git fetch',
+    'git init /tmp/scratch',
     'git -C sub status',
     'git -c color.ui=never diff',
     'git --no-pager log',

@@ -176,6 +176,7 @@ export async function* runAttempt(
         checks: spec.checks,
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
+        policy: session.config.tools,
       }));
     } catch (error) {
       if (stopper.stopping) return interrupted();

@@ -46,7 +46,6 @@ const FREE = new Set([
   'hash-object',
   'help',
   'index-pack',
-  'init',
   'interpret-trailers',
   'log',
   'ls-files',
@@ -244,6 +243,10 @@ function subcommandRule(sub: string, rest: readonly string[]): string | undefine
     case 'pack-refs':
     case 'maintenance':
       return `git ${sub} is not allowed: ${MAINTENANCE}.`;
+    case 'init':
+      return hasFlag(rest, '--separate-git-dir', '--template')
+        ? 'git init --separate-git-dir/--template is not allowed: on an existing repository it moves the git directory or installs hooks. A plain `git init <new-dir>` is fine.'
+        : undefined;
     case 'reflog':
       return ['expire', 'delete', 'drop'].includes(pos[0] ?? '')
         ? `git reflog ${pos[0] ?? ''} is not allowed: ${MAINTENANCE}. \`git reflog\` (show) is fine.`
@@ -299,7 +302,8 @@ function subcommandRule(sub: string, rest: readonly string[]): string | undefine
         ? undefined
         : `git remote ${pos[0] ?? ''} is not allowed: the repository's remotes belong to the user. Listing them (\`git remote -v\`) is fine.`;
     case 'fetch':
-      return pos.some((p) => p.includes(':')) || hasFlag(rest, '--upload-pack', '--update-head-ok')
+      return pos.some((p) => p.includes(':')) ||
+        hasFlag(rest, '--upload-pack', '--update-head-ok', '-u')
         ? 'git fetch into local branches is not allowed: mmm owns the branches. A plain `git fetch` is fine.'
         : undefined;
     case 'notes':

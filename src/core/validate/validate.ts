@@ -2,7 +2,9 @@ import { InterruptedError } from '../errors.js';
 import { logger } from '../log.js';
 import type { CheckResult } from '../run/events.js';
 import type { SpecCheck } from '../specs/model.js';
+import type { PolicyConfig } from '../tools/command-policy.js';
 import { evaluateExpression, type CelBindings } from './cel.js';
+import { refusedCheck } from './check-policy.js';
 import { runShell } from './exec.js';
 import { checkFileContains, checkFileExists } from './file-checks.js';
 import { summarizeCommand, type CommandMetrics } from './summarize.js';
@@ -29,6 +31,8 @@ export interface ValidateOptions {
   signal?: AbortSignal;
   /** Extra environment for every command. */
   env?: NodeJS.ProcessEnv;
+  /** Command policy for the spec's `run` checks (config tools.allow/deny); defaults apply without. */
+  policy?: PolicyConfig;
 }
 
 export interface ValidationOutcome {
@@ -93,7 +97,11 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
     throwIfAborted(signal);
     let result: CheckResult;
     let exitCode: number;
-    if (check.kind === 'run') {
+    const refused = check.kind === 'run' ? refusedCheck(check.run, options.policy) : undefined;
+    if (refused) {
+      result = refused;
+      exitCode = refused.exitCode ?? 126;
+    } else if (check.kind === 'run') {
       const timeoutSec = check.timeout ?? options.timeoutSec;
       const shell = await runShell(check.run, {
         cwd: root,
