@@ -202,6 +202,10 @@ describe('bypass forms (issue 17)', () => {
     'git --work-tree=/tmp/x checkout -- .',
     'GIT_DIR=../main/.git git restore .',
     'export GIT_DIR=/elsewhere/.git',
+    'read -r GIT_DIR <<< /elsewhere/.git; export GIT_DIR',
+    'declare -x GIT_WORK_TREE',
+    'set -a; for GIT_DIR in /x; do git status; done',
+    'printf -v GIT_INDEX_FILE %s /tmp/i',
     'env GIT_WORK_TREE=/x git checkout -- .',
     'GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.p GIT_CONFIG_VALUE_0=push git p',
     'git --exec-path=/tmp/bin push',
@@ -243,6 +247,11 @@ describe('bypass forms (issue 17)', () => {
     'x=git; $x push',
     '"$(echo git)" push',
     'alias g=git',
+    "echo 'git push' | xargs -I{} sh -c '{}'",
+    'ls | xargs bash -c',
+    "find . -name 'x' -exec {} \\;",
+    'cd .git && rm -rf objects',
+    'exec 3>.git',
     // substitutions and chains
     'echo $(git push)',
     'echo `git push`',
@@ -336,6 +345,11 @@ describe('bypass forms (issue 17)', () => {
     'ls -la',
     'rm -rf "$tmp"',
     'cp .gitignore /tmp/x',
+    "find . -name '*.ts' -exec sh -c 'wc -l \"$1\"' _ {} \\;",
+    'for f in a b; do echo $f; done',
+    'read -r line < file.txt',
+    'export NODE_ENV=test',
+    'cd src && npm test',
   ])('allows %s', (cmd) => {
     expect(denied(cmd)).toBeUndefined();
   });

@@ -159,7 +159,10 @@ export class CommandPolicy {
     if (envRule) return refuse(shown, envRule);
     if (argv[0]?.startsWith('git-')) argv = ['git', argv[0].slice(4), ...argv.slice(1)];
     const program = argv[0];
-    if (program !== undefined && (program === '' || program.includes('$'))) {
+    if (
+      program !== undefined &&
+      (program === '' || program.includes('$') || program.includes('{}'))
+    ) {
       return refuse(
         shown,
         'the program to run comes from a variable or a command substitution, so the policy cannot see what it is. Write the program name itself.',
@@ -183,6 +186,12 @@ export class CommandPolicy {
     // What it runs from strings (bash -c, eval, env -S, find -exec, a heredoc fed to a
     // shell) is checked as well.
     const nested = nestedRuns(argv);
+    if (unwrapped.openEnded && (nested.scripts.length > 0 || nested.shellReadsStdin)) {
+      return refuse(
+        cmd,
+        `${argv[0] ?? 'a shell'} run by xargs is not allowed: its script or arguments come from input the policy cannot check. Run the commands directly.`,
+      );
+    }
     const scripts = [...unwrapped.scripts, ...nested.scripts];
     if (nested.shellReadsStdin) {
       if (extras.stdin.length === 0) {
@@ -218,12 +227,26 @@ export class CommandPolicy {
   }
 }
 
-const DECLARERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+/** Builtins and keywords that set or export the variables named in their arguments. */
+const VAR_SETTERS = new Set([
+  'export',
+  'declare',
+  'typeset',
+  'local',
+  'readonly',
+  'read',
+  'printf',
+  'mapfile',
+  'readarray',
+  'for',
+  'select',
+  'getopts',
+]);
 
 /** Setting GIT_DIR & co. (for this command, or exported for the next ones) is refused. */
 function gitEnvRule(assignments: readonly string[], argv: readonly string[]): string | undefined {
   const set = [...assignments];
-  if (DECLARERS.has(argv[0] ?? '')) set.push(...argv.slice(1).filter(isAssignment));
+  if (VAR_SETTERS.has(argv[0] ?? '')) set.push(...argv.slice(1).filter((a) => !a.startsWith('-')));
   const hit = set
     .map((a) => a.split(/\+?=/)[0]?.replace(/\[.*$/, '') ?? '')
     .find((n) => GIT_ENV.test(n));

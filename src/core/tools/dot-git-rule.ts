@@ -26,6 +26,8 @@ const MUTATORS = new Set([
   'chgrp',
   'touch',
   'rsync',
+  'cd',
+  'pushd',
 ]);
 
 /** Expands `{a,b}` alternatives (not nested ranges); enough to see `{.git,x}`. */
