@@ -1,4 +1,4 @@
-import { isAssignment, nestedRuns, unwrap } from './command-wrappers.js';
+import { nestedRuns, unwrap } from './command-wrappers.js';
 import { dotGitRule } from './dot-git-rule.js';
 import { GIT_ENV, gitRule } from './git-policy.js';
 import { commandExtras, splitCommands, type SimpleCommand } from './shell-words.js';
