@@ -10,8 +10,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import {
+  CHECK_JS,
   TEST_CONFIG,
   branchMessages,
+  createFile,
+  describeTurn,
+  finish,
+  specFile,
   events,
   improve,
   improveRepo,
@@ -21,7 +26,7 @@ import {
   runState,
   spawnImprove,
 } from '../improve/helpers.js';
-import { git, tempDir } from '../support/tmp.js';
+import { git, gitRepo, tempDir } from '../support/tmp.js';
 import {
   expectCheckoutUnchanged,
   expectNoSecretLeaked,
@@ -102,6 +107,37 @@ describe('command policy end to end (issue 17 item 7)', () => {
     expect(check?.summary).toMatch(
       /^not run: refused by the command policy: .*git push is not allowed/,
     );
+  });
+
+  it('in review mode, a model-written spec whose check pushes gets the check refused, not run', async () => {
+    const repo = gitRepo({ '.mmm/config.toml': TEST_CONFIG, 'check.js': CHECK_JS });
+    const remote = addRemote(repo);
+    const proposal = specFile({
+      id: 'greeting',
+      title: 'Add a greeting',
+      maxAttempts: 1,
+      checks: ['file_exists: hello.txt', 'run: git push origin HEAD:refs/heads/from-review'],
+    });
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        if (t.taskId === '(review)') {
+          if (t.system.includes('greeting:')) return finish('Nothing else is worth doing.');
+          return t.turn === 1 ? createFile('specs/01-greeting.md', proposal) : finish('Proposed.');
+        }
+        return t.turn === 1 ? createFile('hello.txt', 'hello\n') : finish('Added hello.txt.');
+      },
+    });
+    const r = await improve(repo, [], modelEnv(fake.url));
+    expect(events(r.stdout).find((e) => e.type === 'run_start')?.workflow).toBe('review');
+    expect(remoteRefs(remote)).toBe('');
+    const checks = events(r.stdout)
+      .filter((e) => e.type === 'validation')
+      .flatMap((e) => e.checks as { name: string; passed: boolean; summary: string }[]);
+    const push = checks.find((c) => c.name.startsWith('run: git push'));
+    expect(push?.passed).toBe(false);
+    expect(push?.summary).toMatch(/^not run: refused by the command policy/);
+    expect(r.exitCode, r.stderr).toBe(1);
   });
 });
 
