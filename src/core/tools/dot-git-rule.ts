@@ -84,6 +84,21 @@ export function namesDotGit(word: string): boolean {
   });
 }
 
+/** find's -name/-path/-regex tests: unlike the shell, find's `*` matches a leading dot. */
+function findTestMatchesDotGit(test: string, value: string): boolean {
+  const paths = ['.git', './.git', './.git/x', 'x/.git', './x/.git/y'];
+  const m = /^-i?(name|path|wholename|regex)$/.exec(test);
+  if (!m) return false;
+  try {
+    if (m[1] === 'regex') return paths.some((p) => new RegExp(`^(?:${value})$`).test(p));
+    const flags = test.startsWith('-i') ? 'i' : '';
+    const re = new RegExp(globToRegExp(value).source, flags);
+    return m[1] === 'name' ? re.test('.git') : paths.some((p) => re.test(p));
+  } catch {
+    return true;
+  }
+}
+
 function operands(args: readonly string[]): string[] {
   const dash = args.indexOf('--');
   const before = dash === -1 ? args : args.slice(0, dash);
@@ -117,10 +132,7 @@ export function dotGitRule(
         args.findIndex((a) => a.startsWith('-') || a === '(' || a === '!'),
       ),
     );
-    const named = args.some(
-      (a, i) =>
-        /^-i?(name|path|wholename|regex)$/.test(a) && /\.git|\.g|git/.test(args[i + 1] ?? ''),
-    );
+    const named = args.some((a, i) => findTestMatchesDotGit(a, args[i + 1] ?? ''));
     const hit = starts.find(namesDotGit);
     if (hit !== undefined || named) return `find … -delete/-exec on .git ${REFUSAL}`;
   }
