@@ -89,7 +89,7 @@ describe('loadConfig', () => {
         `${projectFile}:4: budget.usd: Invalid input: expected number, received string`,
         `${projectFile}:5: unknown key "budget.tokenz" (did you mean "tokens"?)`,
         expect.stringContaining(`${projectFile}:8: tools.bash_timeout:`),
-        'MMM_MAX_TURNS="many": expected a number',
+        'MMM_MAX_TURNS="many": expected a plain decimal number such as 5 or 0.25 (no hex, exponent or other forms)',
       ]),
     );
     expect(problems).toHaveLength(5);

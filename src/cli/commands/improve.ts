@@ -3,6 +3,7 @@ import { InputError } from '../../core/errors.js';
 import { parseDuration } from '../../core/run/duration.js';
 import type { ImproveOptions } from '../../core/run/options.js';
 import { action } from '../run-command.js';
+import { parseDecimal } from '../../core/config/decimal.js';
 
 interface ImproveFlags {
   spec?: string[];
@@ -27,8 +28,8 @@ function positiveNumber(
   integer: boolean,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+  const n = parseDecimal(value);
+  if (n === undefined || n <= 0 || (integer && !Number.isInteger(n))) {
     throw new InputError(
       `${flag} ${value}: expected a positive ${integer ? 'whole number' : 'number'}`,
       {

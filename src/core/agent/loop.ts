@@ -39,6 +39,12 @@ export interface RunAgentOptions {
   maxTurns?: number;
   signal?: AbortSignal;
   /**
+   * Cancels the in-flight model request and its retry backoff (a graceful stop fires it
+   * too: a request is redone on resume, so there is nothing to finish). Defaults to
+   * `signal`.
+   */
+  requestSignal?: AbortSignal;
+  /**
    * Graceful stop, polled after every tool call and before every request: once it
    * returns true, the current step finishes (a response being received still has its
    * first tool call run), no further call or request starts, and the attempt ends as
@@ -141,7 +147,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         tools,
         max_tokens: config.max_output_tokens,
       };
-      for await (const event of client.stream(request, signal ? { signal } : {})) {
+      const requestSignal = options.requestSignal ?? signal;
+      const streamOptions = requestSignal ? { signal: requestSignal } : {};
+      for await (const event of client.stream(request, streamOptions)) {
         if (event.type === 'text_delta') yield { type: 'text_delta', turn, text: event.text };
         else if (event.type === 'retry') {
           const { type: _type, ...retry } = event;
@@ -151,7 +159,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     } catch (error) {
       if (error instanceof AuthenticationFailedError) throw error;
       const result =
-        error instanceof LlmAbortedError || signal?.aborted
+        error instanceof LlmAbortedError || signal?.aborted || options.requestSignal?.aborted
           ? end('aborted')
           : end('provider_error', describeError(error));
       yield result;

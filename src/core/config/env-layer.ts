@@ -1,3 +1,4 @@
+import { DECIMAL_HINT, parseDecimal } from './decimal.js';
 import { configSchema } from './schema.js';
 import { leafKind, schemaAt } from './schema-walk.js';
 
@@ -14,7 +15,8 @@ export interface EnvLayer {
 
 /**
  * Reads `MMM_<KEY>` variables; `__` separates nested keys (`MMM_BUDGET__USD=5` →
- * budget.usd). Values are coerced by the schema's type at that key: numbers, booleans
+ * budget.usd). Values are coerced by the schema's type at that key: numbers (plain
+ * decimals only, see decimal.ts), booleans
  * (true/false/1/0), arrays (JSON, or comma-separated).
  */
 export function readEnvLayer(env: NodeJS.ProcessEnv): EnvLayer {
@@ -43,8 +45,8 @@ function coerce(raw: string, kind: string): { value?: unknown; error?: string } 
   switch (kind) {
     case 'number':
     case 'integer': {
-      const n = Number(text);
-      if (text === '' || !Number.isFinite(n)) return { error: `expected a number` };
+      const n = parseDecimal(text);
+      if (n === undefined) return { error: DECIMAL_HINT };
       return { value: n };
     }
     case 'boolean':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { branchPrefixProblem, patternProblem } from './rules.js';
 
 /**
  * The single source of truth for mmm's configuration. Every layer (defaults, global
@@ -9,6 +10,13 @@ import { z } from 'zod';
  * unset is taken from the project analyzer.
  */
 const seconds = z.number().positive();
+
+/** A string refined by a rule that returns why it is unusable (see rules.ts). */
+const checked = (rule: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = rule(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const pricingSchema = z
   .object({
@@ -77,7 +85,7 @@ export const configSchema = z
       }),
     git: z
       .object({
-        branch_prefix: z.string().min(1).default('mmm/'),
+        branch_prefix: checked(branchPrefixProblem).default('mmm/'),
         worktree: z.boolean().default(true).describe('Work in .mmm/worktrees/<run-id>'),
       })
       .strict()
@@ -86,8 +94,14 @@ export const configSchema = z
       .object({
         bash_timeout: seconds.default(120),
         output_limit: z.number().int().positive().default(30000).describe('Characters'),
-        allow: z.array(z.string()).default([]).describe('Command patterns always allowed'),
-        deny: z.array(z.string()).default([]).describe('Extra command patterns refused'),
+        allow: z
+          .array(checked(patternProblem))
+          .default([])
+          .describe('Command patterns always allowed'),
+        deny: z
+          .array(checked(patternProblem))
+          .default([])
+          .describe('Extra command patterns refused'),
         sandbox: z
           .enum(['auto', 'bwrap', 'off'])
           .default('auto')

@@ -41,6 +41,7 @@ export async function* agentStep(
     config: session.config,
     budget: agentBudget(state, elapsedMs(session), args.spec),
     signal: stopper.signal,
+    requestSignal: stopper.requestSignal,
     stopAfterTool: () => stopper.stopping,
   });
   for (;;) {

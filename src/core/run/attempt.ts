@@ -230,6 +230,7 @@ export async function* runAttempt(
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
         sandbox: session.tools.sandbox,
+        policy: session.config.tools,
       }));
     } catch (error) {
       if (stopper.stopping) return interrupted();

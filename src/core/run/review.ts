@@ -27,6 +27,7 @@ const MAX_EMPTY_ROUNDS = 2;
 
 const REVIEW_RULES = [
   'This is a review step: do not modify any existing file. Your only output is the new spec file.',
+  "The spec's `run:` checks pass the same command policy as your bash tool before mmm runs them: a check that commits, pushes or changes branches, refs or git config is refused and fails. Write checks that only test the work.",
 ];
 
 async function specFileNames(workDir: string, specDir: string): Promise<string[]> {

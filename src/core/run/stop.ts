@@ -1,18 +1,21 @@
 /**
  * How a run is asked to stop. `requestStop` (first Ctrl-C, SIGTERM) is graceful: the
- * agent finishes its current tool call, a running validation is cancelled (it is redone
- * on resume, the agent's work is kept), the state is checkpointed and the run ends as
- * interrupted. `abort` (second Ctrl-C) fires the AbortSignal that kills the running
+ * agent finishes its current tool call, an in-flight model request and any retry
+ * backoff are cancelled at once (`requestSignal`: the request is redone on resume), a
+ * running validation is cancelled (it is redone on resume, the agent's work is kept),
+ * the state is checkpointed and the run ends as interrupted. `abort` (second Ctrl-C) fires the AbortSignal that kills the running
  * request, tool or check at once; the state is still checkpointed consistently.
  */
 export class RunStopper {
   private stopRequested = false;
   private readonly hard = new AbortController();
+  private readonly soft = new AbortController();
   private readonly listeners = new Set<() => void>();
 
   requestStop(): void {
     if (this.stopRequested) return;
     this.stopRequested = true;
+    this.soft.abort();
     for (const listener of [...this.listeners]) listener();
   }
 
@@ -39,6 +42,14 @@ export class RunStopper {
   /** Fires only on a hard abort: what the agent's requests and tools listen to. */
   get signal(): AbortSignal {
     return this.hard.signal;
+  }
+
+  /**
+   * Fires on any stop, graceful or hard: what model requests and their retry waits
+   * listen to, so the first Ctrl-C/SIGTERM does not wait out a slow or failing provider.
+   */
+  get requestSignal(): AbortSignal {
+    return this.soft.signal;
   }
 
   /**

@@ -1,15 +1,23 @@
-import { innerScripts, splitCommands, type SimpleCommand } from './shell-words.js';
+import { nestedRuns, unwrap } from './command-wrappers.js';
+import { dotGitRule } from './dot-git-rule.js';
+import { GIT_ENV, gitRule } from './git-policy.js';
+import { commandExtras, splitCommands, type SimpleCommand } from './shell-words.js';
 
 const MAX_NESTING = 8;
 
 /**
  * Which shell commands the model may run. Every simple command inside the command
- * line (see shell-words.ts) is normalized — leading `VAR=value` assignments and
- * wrappers like `env`, `command`, `nohup`, `timeout`, `nice` removed, the program's
- * directory dropped, git's global options (`-C dir`, `-c k=v`, …) removed — and then:
+ * line (see shell-words.ts) is unwrapped — leading `VAR=value` assignments and
+ * wrappers like `env`, `time -p`, `nohup`, `timeout`, `xargs` removed, the program's
+ * directory dropped (command-wrappers.ts) — and then:
  *   1. refused if it matches a configured deny pattern;
  *   2. allowed if it matches a configured allow pattern;
- *   3. refused if a default rule (mmm owns git; no sudo; nothing destructive) matches.
+ *   3. refused if a default rule (mmm owns git, see git-policy.ts; `.git` is left alone,
+ *      see dot-git-rule.ts; no sudo; nothing destructive) matches.
+ * Patterns see the command with git's global options removed (`git -C sub commit` is
+ * matched as `git commit`). What a command runs from strings — `bash -c`, `eval`,
+ * `env -S`, `find -exec`, a heredoc fed to a shell — is checked the same way; a shell
+ * that reads a script it cannot see (`curl … | sh`) is refused.
  * Pattern syntax (config tools.allow / tools.deny):
  *   - glob: `*` any characters (spaces included), `?` one character; the pattern matches
  *     the normalized command or any prefix of it that ends at a word boundary, so
@@ -43,20 +51,11 @@ export function compilePattern(pattern: string): Matcher {
   return (cmd) => re.test(cmd);
 }
 
-const WRAPPERS: Record<string, { flagsWithValue: string[]; positional?: number }> = {
-  env: { flagsWithValue: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'] },
-  command: { flagsWithValue: [] },
-  builtin: { flagsWithValue: [] },
-  exec: { flagsWithValue: ['-a'] },
-  nohup: { flagsWithValue: [] },
-  time: { flagsWithValue: ['-f', '-o'] },
-  nice: { flagsWithValue: ['-n', '--adjustment'] },
-  ionice: { flagsWithValue: ['-c', '-n', '-p'] },
-  timeout: { flagsWithValue: ['-s', '--signal', '-k', '--kill-after'], positional: 1 },
-  stdbuf: { flagsWithValue: ['-i', '-o', '-e'] },
-  xargs: { flagsWithValue: ['-I', '-n', '-P', '-L', '-d', '-E', '-s', '-a'] },
-  chronic: { flagsWithValue: [] },
-};
+/** Drops assignments and wrappers; the program's path becomes its name; git global options go. */
+export function normalize(words: SimpleCommand): string[] {
+  const { argv } = unwrap(words);
+  return argv[0] === 'git' ? ['git', ...argv.slice(1 + gitGlobalCount(argv.slice(1)))] : argv;
+}
 
 const GIT_GLOBAL_WITH_VALUE = new Set([
   '-C',
@@ -70,123 +69,24 @@ const GIT_GLOBAL_WITH_VALUE = new Set([
   '--attr-source',
 ]);
 
-function basename(word: string): string {
-  return word.split('/').pop() ?? word;
-}
-
-/** Drops assignments and wrappers; the program's path becomes its name; git global options go. */
-export function normalize(words: SimpleCommand): string[] {
-  let w = [...words];
-  for (let guard = 0; guard < 10; guard++) {
-    while (w.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w[0] ?? '')) w.shift();
-    const name = basename(w[0] ?? '');
-    const wrapper = WRAPPERS[name];
-    if (!wrapper || w.length < 2) break;
-    let i = 1;
-    while (i < w.length) {
-      const a = w[i] ?? '';
-      if (a === '--') {
-        i++;
-        break;
-      }
-      if (wrapper.flagsWithValue.includes(a)) i += 2;
-      else if (a.startsWith('-') && a !== '-') i++;
-      else if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) i++;
-      else break;
-    }
-    i += wrapper.positional ?? 0;
-    w = w.slice(i);
+function gitGlobalCount(args: readonly string[]): number {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (GIT_GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) break;
   }
-  if (w.length === 0) return w;
-  w[0] = basename(w[0] ?? '');
-  if (w[0] === 'git') {
-    let i = 1;
-    for (; i < w.length; i++) {
-      const a = w[i] ?? '';
-      if (GIT_GLOBAL_WITH_VALUE.has(a)) i++;
-      else if (!a.startsWith('-')) break;
-    }
-    w = ['git', ...w.slice(i)];
-  }
-  return w;
-}
-
-const GIT_OWNED =
-  'mmm owns git: it commits your changes for you when the checks pass and rolls back what fails. Just leave the changes in the working tree';
-
-function gitRule(args: string[]): string | undefined {
-  const [sub = '', ...rest] = args;
-  const has = (...flags: string[]): boolean =>
-    rest.some(
-      (a) =>
-        flags.includes(a) ||
-        flags.some((f) => /^-[a-zA-Z]+$/.test(a) && f.length === 2 && a.includes(f[1] ?? '')),
-    );
-  switch (sub) {
-    case 'commit':
-    case 'commit-tree':
-    case 'am':
-      return `git ${sub} is not allowed: ${GIT_OWNED}.`;
-    case 'push':
-      return 'git push is not allowed: mmm never publishes anything; the user reviews and pushes the run branch.';
-    case 'reset':
-    case 'rebase':
-    case 'merge':
-    case 'pull':
-    case 'filter-branch':
-    case 'update-ref':
-    case 'replace':
-      return `git ${sub} is not allowed: it rewrites history or moves branches, which mmm owns. To undo your own edits to a file use \`git restore <file>\` or \`git diff\` to review them.`;
-    case 'cherry-pick':
-    case 'revert':
-      return has('-n', '--no-commit')
-        ? undefined
-        : `git ${sub} is not allowed (it creates a commit): ${GIT_OWNED}. \`git ${sub} --no-commit\` is allowed.`;
-    case 'checkout':
-      return rest.includes('--')
-        ? undefined
-        : 'git checkout is not allowed except to restore files: mmm keeps you on its run branch. Use `git restore <file>` or `git checkout -- <file>` to restore a file.';
-    case 'switch':
-      return 'git switch is not allowed: mmm keeps you on its run branch; work on the current branch.';
-    case 'stash':
-      return "git stash is not allowed: it hides changes from mmm's checks. To set changes aside, save a patch with `git diff > /tmp/x.patch`.";
-    case 'worktree':
-      return 'git worktree is not allowed: mmm manages worktrees itself.';
-    case 'clean':
-      return 'git clean is not allowed: it deletes untracked files, including ones mmm needs. Remove specific files with rm.';
-    case 'tag':
-      return rest.length === 0 || has('-l', '--list')
-        ? undefined
-        : `git tag is not allowed except to list tags: ${GIT_OWNED}.`;
-    case 'branch':
-      return has(
-        '-d',
-        '-D',
-        '--delete',
-        '-m',
-        '-M',
-        '--move',
-        '-c',
-        '-C',
-        '--copy',
-        '-f',
-        '--force',
-      )
-        ? 'deleting, renaming or forcing branches is not allowed: mmm owns the branches. Listing them (`git branch`) is fine.'
-        : undefined;
-    default:
-      return undefined;
-  }
+  return i;
 }
 
 const DANGEROUS_RM_TARGET =
   /^(\/+\*?|~\/?\*?|\$\{?HOME\}?\/?\*?|\.\/?\*?|\.\.\/?\*?|\/[^/]+\/?|\.git\/?)$/;
 
-function defaultRule(argv: string[]): string | undefined {
+function defaultRule(argv: string[], openEnded: boolean): string | undefined {
   const [name = '', ...args] = argv;
   switch (name) {
     case 'git':
-      return gitRule(args);
+      return gitRule(args, openEnded);
     case 'sudo':
     case 'su':
     case 'doas':
@@ -238,29 +138,123 @@ export class CommandPolicy {
 
   private checkLine(commandLine: string, depth: number): PolicyDecision {
     for (const words of splitCommands(commandLine)) {
-      const argv = normalize(words);
-      if (argv.length === 0) continue;
-      const cmd = argv.join(' ');
-      const denied = this.deny.find((d) => d.test(cmd));
-      if (denied) {
-        return {
-          allowed: false,
-          command: cmd,
-          reason: `it matches the project's deny pattern "${denied.pattern}" (config tools.deny).`,
-        };
-      }
-      if (!this.allow.some((test) => test(cmd))) {
-        const reason = defaultRule(argv);
-        if (reason) return { allowed: false, command: cmd, reason };
-      }
-      // What it runs from strings (bash -c, eval, find -exec) is checked as well.
-      if (depth < MAX_NESTING) {
-        for (const inner of innerScripts(argv)) {
-          const decision = this.checkLine(inner, depth + 1);
-          if (!decision.allowed) return decision;
-        }
-      }
+      const decision = this.checkWords(words, depth, false);
+      if (!decision.allowed) return decision;
     }
     return { allowed: true };
   }
+
+  /** One simple command; `openEnded`: run by xargs/find -exec with arguments added later. */
+  private checkWords(words: SimpleCommand, depth: number, openEnded: boolean): PolicyDecision {
+    const extras = commandExtras(words);
+    const unwrapped = unwrap(words);
+    const refuse = (command: string, reason: string): PolicyDecision => ({
+      allowed: false,
+      command,
+      reason,
+    });
+    const shown = words.join(' ');
+    let argv = unwrapped.argv;
+    const envRule = gitEnvRule(unwrapped.assignments, argv);
+    if (envRule) return refuse(shown, envRule);
+    if (argv[0]?.startsWith('git-')) argv = ['git', argv[0].slice(4), ...argv.slice(1)];
+    const program = argv[0];
+    if (
+      program !== undefined &&
+      (program === '' || program.includes('$') || program.includes('{}'))
+    ) {
+      return refuse(
+        shown,
+        'the program to run comes from a variable or a command substitution, so the policy cannot see what it is. Write the program name itself.',
+      );
+    }
+    const cmd = argv[0] === 'git' ? normalize(argv).join(' ') : argv.join(' ');
+    const denied = this.deny.find((d) => d.test(cmd));
+    if (denied) {
+      return refuse(
+        cmd,
+        `it matches the project's deny pattern "${denied.pattern}" (config tools.deny).`,
+      );
+    }
+    if (!this.allow.some((test) => test(cmd))) {
+      const reason =
+        dotGitRule(argv, extras.redirects) ??
+        (argv.length ? defaultRule(argv, openEnded || unwrapped.openEnded) : undefined);
+      if (reason) return refuse(cmd || shown, reason);
+    }
+    if (unwrapped.lookupOnly) return { allowed: true };
+    // What it runs from strings (bash -c, eval, env -S, find -exec, a heredoc fed to a
+    // shell) is checked as well.
+    const nested = nestedRuns(argv);
+    if (unwrapped.openEnded && (nested.scripts.length > 0 || nested.shellReadsStdin)) {
+      return refuse(
+        cmd,
+        `${argv[0] ?? 'a shell'} run by xargs is not allowed: its script or arguments come from input the policy cannot check. Run the commands directly.`,
+      );
+    }
+    const scripts = [...unwrapped.scripts, ...nested.scripts];
+    if (nested.shellReadsStdin) {
+      if (extras.stdin.length === 0) {
+        return refuse(
+          cmd,
+          `${argv[0] ?? 'a shell'} reading its script from a pipe or a file is not allowed: the policy cannot see what it runs. Run the commands directly, or use \`bash -c '…'\`.`,
+        );
+      }
+      scripts.push(...extras.stdin);
+    }
+    if (scripts.length + nested.commands.length === 0) return { allowed: true };
+    const hidden = scripts.find(
+      (script) => script.trim() === '' || /^\$\{?[\w@*]+\}?$/.test(script.trim()),
+    );
+    if (hidden !== undefined || (argv[0] === 'eval' && scripts.some((x) => x.includes('$')))) {
+      return refuse(
+        cmd,
+        `${argv[0] ?? 'this'} running text that comes from a variable or a command's output is not allowed: the policy cannot see what it runs. Run the commands directly.`,
+      );
+    }
+    if (depth >= MAX_NESTING) {
+      return refuse(cmd, 'commands nested this deep (bash -c inside bash -c …) are not allowed.');
+    }
+    for (const script of scripts) {
+      const decision = this.checkLine(script, depth + 1);
+      if (!decision.allowed) return decision;
+    }
+    for (const inner of nested.commands) {
+      const decision = this.checkWords(inner, depth + 1, true);
+      if (!decision.allowed) return decision;
+    }
+    return { allowed: true };
+  }
+}
+
+/** Builtins and keywords that set or export the variables named in their arguments. */
+const VAR_SETTERS = new Set([
+  'export',
+  'declare',
+  'typeset',
+  'local',
+  'readonly',
+  'read',
+  'printf',
+  'mapfile',
+  'readarray',
+  'for',
+  'select',
+  'getopts',
+]);
+
+/** Setting GIT_DIR & co. (for this command, or exported for the next ones) is refused. */
+function gitEnvRule(assignments: readonly string[], argv: readonly string[]): string | undefined {
+  const set = [...assignments];
+  if (VAR_SETTERS.has(argv[0] ?? '')) set.push(...argv.slice(1).filter((a) => !a.startsWith('-')));
+  const hit = set
+    .map((a) => a.split(/\+?=/)[0]?.replace(/\[.*$/, '') ?? '')
+    .find((n) => GIT_ENV.test(n));
+  if (hit) {
+    return `setting ${hit} is not allowed: it points git at another repository, config or program. git runs on the project's own repository only.`;
+  }
+  if (argv[0] === 'alias' && argv.slice(1).some((a) => a.includes('='))) {
+    return 'defining aliases is not allowed: the policy checks commands by name. Run the command itself.';
+  }
+  return undefined;
 }

@@ -8,6 +8,77 @@
  */
 export type SimpleCommand = string[];
 
+/**
+ * What the lexer saw around a simple command besides its words: the text it reads on
+ * stdin from heredocs and here-strings, and its redirection targets (`> file`).
+ */
+export interface CommandExtras {
+  stdin: string[];
+  redirects: string[];
+}
+
+const extras = new WeakMap<SimpleCommand, CommandExtras>();
+
+/** Heredoc/here-string input and redirection targets of a command from splitCommands. */
+export function commandExtras(command: SimpleCommand): CommandExtras {
+  return extras.get(command) ?? { stdin: [], redirects: [] };
+}
+
+function extrasOf(command: SimpleCommand): CommandExtras {
+  let e = extras.get(command);
+  if (!e) {
+    e = { stdin: [], redirects: [] };
+    extras.set(command, e);
+  }
+  return e;
+}
+
+const ANSI_C: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
+
+/** Decodes the body of a `$'…'` word (bash ANSI-C quoting); returns [text, index of the closing quote]. */
+function ansiC(src: string, start: number): [string, number] {
+  let out = '';
+  let i = start;
+  for (; i < src.length && src[i] !== "'"; i++) {
+    if (src[i] !== '\\') {
+      out += src[i];
+      continue;
+    }
+    const c = src[++i] ?? '';
+    const hex = /^x([0-9a-fA-F]{1,2})/.exec(src.slice(i));
+    const uni = /^[uU]([0-9a-fA-F]{1,8})/.exec(src.slice(i));
+    const oct = /^[0-7]{1,3}/.exec(src.slice(i));
+    if (hex) {
+      out += String.fromCharCode(parseInt(hex[1] ?? '0', 16));
+      i += hex[0].length - 1;
+    } else if (uni) {
+      out += String.fromCodePoint(Math.min(parseInt(uni[1] ?? '0', 16), 0x10ffff));
+      i += uni[0].length - 1;
+    } else if (oct) {
+      out += String.fromCharCode(parseInt(oct[0], 8));
+      i += oct[0].length - 1;
+    } else if (c === 'c') {
+      const ctl = src[++i] ?? '';
+      out += String.fromCharCode(ctl.toUpperCase().charCodeAt(0) & 31);
+    } else out += ANSI_C[c] ?? `\\${c}`;
+  }
+  return [out, i];
+}
+
 const KEYWORDS_BEFORE = new Set([
   'if',
   'then',
@@ -18,13 +89,11 @@ const KEYWORDS_BEFORE = new Set([
   'until',
   '!',
   '{',
-  'time',
   '}',
   'fi',
   'done',
   'esac',
 ]);
-const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
 const MAX_DEPTH = 8;
 
 /** Index just past the `)` closing a `(` opened right before `start`. */
@@ -54,19 +123,22 @@ function closingBacktick(src: string, start: number): number {
 
 export function splitCommands(src: string, depth = 0): SimpleCommand[] {
   const out: SimpleCommand[] = [];
-  let words: string[] = [];
+  let words: SimpleCommand = [];
   let word = '';
   let inWord = false;
-  let skipNext = false; // redirection target
-  const heredocs: string[] = [];
+  // What the next word is: a redirection target, a here-string, or an ordinary word.
+  let target: 'redirect' | 'herestring' | undefined;
+  const heredocs: { delim: string; command: SimpleCommand }[] = [];
 
   const nested = (inner: string): void => {
     if (depth < MAX_DEPTH) out.push(...splitCommands(inner, depth + 1));
   };
   const endWord = (): void => {
     if (inWord) {
-      if (skipNext) skipNext = false;
+      if (target === 'redirect') extrasOf(words).redirects.push(word);
+      else if (target === 'herestring') extrasOf(words).stdin.push(word);
       else words.push(word);
+      target = undefined;
     }
     word = '';
     inWord = false;
@@ -74,7 +146,8 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
   const endCommand = (): void => {
     endWord();
     while (words.length && KEYWORDS_BEFORE.has(words[0] ?? '')) words.shift();
-    if (words.length) out.push(words);
+    // `> .git` alone has no words but still writes: keep it for its redirection.
+    if (words.length || extras.has(words)) out.push(words);
     words = [];
   };
 
@@ -87,12 +160,18 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
         inWord = true;
       }
       i++;
+    } else if (c === '$' && next === "'") {
+      const [text, end] = ansiC(src, i + 2);
+      word += text;
+      inWord = true;
+      i = end;
     } else if (c === "'") {
       const end = src.indexOf("'", i + 1);
       word += src.slice(i + 1, end === -1 ? src.length : end);
       inWord = true;
       i = end === -1 ? src.length : end;
-    } else if (c === '"') {
+    } else if (c === '"' || (c === '$' && next === '"')) {
+      if (c === '$') i++;
       inWord = true;
       for (i++; i < src.length && src[i] !== '"'; i++) {
         if (src[i] === '\\' && '"\\$`'.includes(src[i + 1] ?? '')) word += src[++i];
@@ -127,7 +206,7 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
     } else if (c === ';' || c === '|' || c === '&') {
       if (c === '&' && next === '>') {
         endWord();
-        skipNext = true;
+        target = 'redirect';
         i += src[i + 2] === '>' ? 2 : 1;
         continue;
       }
@@ -136,25 +215,35 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
     } else if (c === '\n') {
       endCommand();
       while (heredocs.length) {
-        const delim = heredocs.shift() ?? '';
+        const { delim, command } = heredocs.shift() ?? { delim: '', command: [] };
         let lineStart = i + 1;
+        const body: string[] = [];
         for (;;) {
           const lineEnd = src.indexOf('\n', lineStart);
           const line = src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd);
           if (line.replace(/^\t+/, '') === delim || lineEnd === -1) {
+            if (line.replace(/^\t+/, '') !== delim) body.push(line);
             i = lineEnd === -1 ? src.length : lineEnd;
             break;
           }
+          body.push(line);
           lineStart = lineEnd + 1;
         }
+        extrasOf(command).stdin.push(body.join('\n'));
       }
     } else if (c === '<' || c === '>') {
       endWord();
-      if (c === '<' && next === '<' && src[i + 2] !== '<') {
+      if (c === '<' && next === '<' && src[i + 2] === '<') {
+        i += 2;
+        target = 'herestring';
+        continue;
+      }
+      if (c === '<' && next === '<') {
         i += src[i + 2] === '-' ? 2 : 1;
         const m = /^\s*(['"]?)([^\s'";|&<>()]+)\1/.exec(src.slice(i + 1));
         if (m) {
-          heredocs.push(m[2] ?? '');
+          heredocs.push({ delim: m[2] ?? '', command: words });
+          extrasOf(words);
           i += m[0].length;
         }
         continue;
@@ -166,7 +255,7 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
         i += m?.[0].length ?? 0;
         continue;
       }
-      skipNext = true;
+      target = 'redirect';
     } else if (c === ' ' || c === '\t') {
       endWord();
     } else if (c === '#' && !inWord) {
@@ -181,30 +270,4 @@ export function splitCommands(src: string, depth = 0): SimpleCommand[] {
   }
   endCommand();
   return out;
-}
-
-/**
- * Command lines a simple command runs from its arguments: the script of
- * `bash -c '…'` (and sh, zsh, dash, ksh), the arguments of `eval`, and the command of
- * `find … -exec … ;`. Takes a normalized argv (program name without its directory).
- */
-export function innerScripts(argv: readonly string[]): string[] {
-  const [name = '', ...args] = argv;
-  if (name === 'eval') return [args.join(' ')];
-  if (SHELLS.has(name)) {
-    const idx = args.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
-    const script = idx >= 0 ? args[idx + 1] : undefined;
-    return script === undefined ? [] : [script];
-  }
-  if (name === 'find') {
-    const out: string[] = [];
-    args.forEach((w, i) => {
-      if (!['-exec', '-execdir', '-ok', '-okdir'].includes(w)) return;
-      const rest = args.slice(i + 1);
-      const end = rest.findIndex((x) => x === ';' || x === '+');
-      out.push(rest.slice(0, end === -1 ? rest.length : end).join(' '));
-    });
-    return out;
-  }
-  return [];
 }

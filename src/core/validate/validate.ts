@@ -3,7 +3,9 @@ import { logger } from '../log.js';
 import type { CheckResult } from '../run/events.js';
 import type { SpecCheck } from '../specs/model.js';
 import type { Sandbox } from '../tools/sandbox.js';
+import type { PolicyConfig } from '../tools/command-policy.js';
 import { evaluateExpression, type CelBindings } from './cel.js';
+import { refusedCheck } from './check-policy.js';
 import { runShell } from './exec.js';
 import { checkFileContains, checkFileExists } from './file-checks.js';
 import { summarizeCommand, type CommandMetrics } from './summarize.js';
@@ -32,6 +34,8 @@ export interface ValidateOptions {
   env?: NodeJS.ProcessEnv;
   /** Run every command in this sandbox (the run's tools.sandbox); undefined: none. */
   sandbox?: Sandbox | undefined;
+  /** Command policy for the spec's `run` checks (config tools.allow/deny); defaults apply without. */
+  policy?: PolicyConfig;
 }
 
 export interface ValidationOutcome {
@@ -98,7 +102,11 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
     throwIfAborted(signal);
     let result: CheckResult;
     let exitCode: number;
-    if (check.kind === 'run') {
+    const refused = check.kind === 'run' ? refusedCheck(check.run, options.policy) : undefined;
+    if (refused) {
+      result = refused;
+      exitCode = refused.exitCode ?? 126;
+    } else if (check.kind === 'run') {
       const timeoutSec = check.timeout ?? options.timeoutSec;
       const shell = await runShell(check.run, {
         cwd: root,
