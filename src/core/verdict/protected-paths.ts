@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
-import { innerScripts, splitCommands } from '../tools/shell-words.js';
+import { nestedRuns } from '../tools/command-wrappers.js';
+import { splitCommands } from '../tools/shell-words.js';
 
 /**
  * Paths an attempt may not change, and why: the scripts the checks run (a check the
@@ -74,7 +75,7 @@ export function commandPathWords(command: string, depth = 0): string[] {
     }
     if (depth < MAX_DEPTH) {
       const name = (argv[0] ?? '').split('/').at(-1) ?? '';
-      for (const script of innerScripts([name, ...argv.slice(1)])) {
+      for (const script of nestedRuns([name, ...argv.slice(1)]).scripts) {
         for (const w of commandPathWords(script, depth + 1)) out.add(w);
       }
     }
