@@ -14,6 +14,8 @@ export interface PromptParts {
   checks: string[];
   previousAttempts: { attempt: number; summary: string; feedback: string }[];
   extraRules?: string[];
+  /** Failures on the run branch before any attempt (the baseline): not the task. */
+  preExisting?: string[];
 }
 
 /** Where the task part of a system prompt starts: everything before it is stable. */
@@ -29,6 +31,11 @@ Rules:
 - Do not touch files outside the repository, secrets or the .git directory. Commands run non-interactively with a timeout: never start servers or watchers that do not exit.
 - When you are done, end your turn with a short summary: what you changed, how you verified it, and anything left open.`;
 
+/** How mmm judges an attempt (core/verdict), so that honest work never trips it. */
+const VERDICT_RULES = `How mmm judges your work: it ran the project's checks before you started (the baseline) and compares.
+- No test that passed before may fail, disappear or become skipped, the number of passing tests may not drop, and lint or type errors may not grow.
+- Failures that existed before you started are listed as pre-existing: they are not your task and never count against you; leave them alone unless the task is about them.`;
+
 /**
  * The system prompt of an attempt. The stable part (role, rules, project summary, agent
  * notes) comes first so that it is served from the prompt cache across attempts; the
@@ -36,6 +43,7 @@ Rules:
  */
 export function buildSystemPrompt(parts: PromptParts): string {
   const sections: string[] = [ROLE];
+  sections.push(VERDICT_RULES);
   if (parts.extraRules?.length) {
     sections.push(`Project rules:\n${parts.extraRules.map((r) => `- ${r}`).join('\n')}`);
   }
@@ -45,6 +53,13 @@ export function buildSystemPrompt(parts: PromptParts): string {
   if (parts.agentNotes?.trim()) {
     sections.push(
       `The repository's own notes for coding agents (follow them unless they conflict with the rules above):\n<agent_notes>\n${parts.agentNotes.trim()}\n</agent_notes>`,
+    );
+  }
+  if (parts.preExisting?.length) {
+    const shown = parts.preExisting.slice(0, 20);
+    const more = parts.preExisting.length - shown.length;
+    sections.push(
+      `Already failing before you started (pre-existing; not your task):\n<pre_existing>\n${shown.map((l) => `- ${l}`).join('\n')}${more > 0 ? `\n- … and ${more} more` : ''}\n</pre_existing>`,
     );
   }
   const { spec } = parts;

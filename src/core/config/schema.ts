@@ -59,9 +59,15 @@ export const configSchema = z
           .default(['test', 'lint', 'typecheck'])
           .describe('Project commands run to validate each attempt'),
         timeout: seconds.default(600).describe('Per validation command'),
+        baseline: z
+          .enum(['tolerate', 'require-green'])
+          .default('tolerate')
+          .describe(
+            'Failures on the untouched run branch: tolerate them as pre-existing, or stop the run (exit 2)',
+          ),
       })
       .strict()
-      .default({ run: ['test', 'lint', 'typecheck'], timeout: 600 }),
+      .default({ run: ['test', 'lint', 'typecheck'], timeout: 600, baseline: 'tolerate' }),
     git: z
       .object({
         branch_prefix: z.string().min(1).default('mmm/'),

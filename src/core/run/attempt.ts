@@ -2,7 +2,9 @@ import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index
 import { hasChanges, headCommit } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
 import type { Spec } from '../specs/model.js';
-import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
+import { validateAttempt } from '../validate/index.js';
+import { judgeAttempt, type AttemptVerdict } from '../verdict/attempt-verdict.js';
+import { verdictFeedback, verdictFingerprint } from '../verdict/feedback.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
@@ -95,7 +97,12 @@ export async function* runAttempt(
         ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
         ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
         spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
-        checks: describeChecks(session.commands, spec.checks),
+        checks: describeChecks(
+          session.commands,
+          spec.checks,
+          new Set(state.baseline?.results.filter((r) => !r.passed).map((r) => r.name)),
+        ),
+        ...(state.baseline?.preExisting.length ? { preExisting: state.baseline.preExisting } : {}),
         previousAttempts: previousAttempts(session, spec.id),
       }),
       task: taskMessage(spec),
@@ -169,14 +176,27 @@ export async function* runAttempt(
     }
     const scope = stopper.stepSignal();
     let passed: boolean;
+    let judged: AttemptVerdict;
     try {
-      ({ passed, results } = await validateAttempt({
+      ({ results } = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
         checks: spec.checks,
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
       }));
+      // The verdict (core/verdict): no new failure against the baseline, spec checks pass.
+      judged = await judgeAttempt({
+        results,
+        commands: session.commands,
+        baseline: state.baseline,
+        iterations: state.iterations,
+        options: { root: session.workDir, timeoutSec: session.config.validate.timeout, signal: scope.signal },
+      });
+      ({ passed, results } = judged);
+      if (state.baseline && judged.newlyFlaky.length) {
+        state.baseline.flaky = [...state.baseline.flaky, ...judged.newlyFlaky];
+      }
     } catch (error) {
       if (stopper.stopping) return interrupted();
       throw error;
@@ -185,11 +205,13 @@ export async function* runAttempt(
     }
     yield { type: 'validation', specId: spec.id, attempt, passed, checks: results };
     if (!passed) {
-      const feedback = [formatFeedback(results), agentNote].filter(Boolean).join('\n\n');
+      const feedback = [verdictFeedback(judged.verdict, results), agentNote]
+        .filter(Boolean)
+        .join('\n\n');
       return yield* rejected(session, spec, iteration, {
         outcome: 'failed',
         feedback,
-        fingerprint: failureFingerprint(results),
+        fingerprint: verdictFingerprint(judged.verdict),
         results,
       });
     }

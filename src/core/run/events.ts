@@ -105,6 +105,23 @@ export type RunEventBody =
   | { type: 'totals'; totals: Totals; limits: Limits }
   | { type: 'warning'; message: string }
   | {
+      /** The baseline was taken (before any model call): what already fails is pre-existing. */
+      type: 'baseline';
+      commit: string;
+      durationMs: number;
+      /** Per project command, as on the untouched run branch. */
+      checks: CheckResult[];
+      /** One line per pre-existing failure (empty: the baseline is green). */
+      preExisting: string[];
+      /** Tests (or commands) that failed once and passed on a re-run. */
+      flaky: string[];
+      /**
+       * `taken` at the start of the run; `retaken` at --resume because the run branch
+       * moved; `recorded` at --resume: the run's baseline, as taken before.
+       */
+      source: 'taken' | 'retaken' | 'recorded';
+    }
+  | {
       type: 'run_end';
       status: RunEndStatus;
       reason: string;
