@@ -103,4 +103,3 @@ export async function discardNewRun(state: RunState, paths: RunPaths): Promise<v
   }
   await rm(paths.dir, { recursive: true, force: true });
 }
-

@@ -65,7 +65,8 @@ export function cannotRun(result: CheckResult): string | undefined {
   const notRun = notRunReason(result);
   if (notRun) return notRun;
   if (result.passed) return undefined;
-  if (ranNoTest(result)) return `it failed (exit ${result.exitCode ?? '?'}) before running any test`;
+  if (ranNoTest(result))
+    return `it failed (exit ${result.exitCode ?? '?'}) before running any test`;
   const hasCounts = result.tests !== undefined || /\b\d+ (?:passed|errors?)\b/.test(result.summary);
   if (!hasCounts && MISSING.test(firstLines(result.output, 20).join('\n'))) {
     return `it failed (exit ${result.exitCode ?? '?'}): a program or script it needs is missing`;

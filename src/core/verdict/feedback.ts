@@ -35,17 +35,13 @@ export function verdictFeedback(verdict: Verdict, results: readonly CheckResult[
   lines.push(
     `Validation failed: ${count} problem${count === 1 ? '' : 's'} introduced by this attempt or still open in the task.`,
   );
-  if (verdict.newFailures.length) {
-    lines.push('', '## New failures (this attempt caused them; fix them)');
-    for (const [command, findings] of byCommand(verdict.newFailures)) {
-      for (const f of findings) lines.push(`- ${f.text}`);
-      const result = results.find((r) => r.name === command);
-      const output = firstLines(result?.output, OUTPUT_LINES);
-      if (output.length) {
-        lines.push(`Output of ${command} (${result?.summary ?? ''}), first lines:`);
-        lines.push(fence(output));
-      }
-    }
+  for (const [command, findings] of byCommand(verdict.newFailures)) {
+    const result = results.find((r) => r.name === command);
+    lines.push('', `## ${command} — ${result?.summary ?? 'failed'}`);
+    lines.push('New failures (this attempt caused them; fix them):');
+    for (const f of findings) lines.push(`- ${f.text}`);
+    const output = firstLines(result?.output, OUTPUT_LINES);
+    if (output.length) lines.push('Output (first lines):', fence(output));
   }
   for (const r of verdict.specFailures) {
     lines.push('', `## ${r.name} — ${r.summary}`);
@@ -86,9 +82,12 @@ export function verdictFingerprint(verdict: Verdict): string {
   if (verdict.passed) return '';
   const hash = createHash('sha256');
   const items = [
-    ...verdict.newFailures.map((f) => `new\0${f.command}\0${f.kind}\0${normalizeLine(f.id ?? f.text)}`),
+    ...verdict.newFailures.map(
+      (f) => `new\0${f.command}\0${f.kind}\0${normalizeLine(f.id ?? f.text)}`,
+    ),
     ...verdict.specFailures.map(
-      (r) => `check\0${normalizeLine(r.name)}\0${normalizeLine(r.summary)}\0${(r.failedTests ?? []).map(normalizeLine).sort().join('\0')}`,
+      (r) =>
+        `check\0${normalizeLine(r.name)}\0${normalizeLine(r.summary)}\0${(r.failedTests ?? []).map(normalizeLine).sort().join('\0')}`,
     ),
   ].sort();
   for (const item of items) hash.update(`${item}\n`);
@@ -98,8 +97,14 @@ export function verdictFingerprint(verdict: Verdict): string {
 /** The verdict in one line, for logs: "2 new failures, 1 pre-existing". */
 export function verdictLine(verdict: Verdict): string {
   const parts: string[] = [];
-  if (verdict.newFailures.length) parts.push(`${verdict.newFailures.length} new failure${verdict.newFailures.length === 1 ? '' : 's'}`);
-  if (verdict.specFailures.length) parts.push(`${verdict.specFailures.length} spec check${verdict.specFailures.length === 1 ? '' : 's'} failed`);
+  if (verdict.newFailures.length)
+    parts.push(
+      `${verdict.newFailures.length} new failure${verdict.newFailures.length === 1 ? '' : 's'}`,
+    );
+  if (verdict.specFailures.length)
+    parts.push(
+      `${verdict.specFailures.length} spec check${verdict.specFailures.length === 1 ? '' : 's'} failed`,
+    );
   if (verdict.preExisting.length) parts.push(`${verdict.preExisting.length} pre-existing`);
   if (verdict.flakyIgnored.length) parts.push(`${verdict.flakyIgnored.length} flaky ignored`);
   return parts.join(', ') || 'no new failure';

@@ -76,9 +76,7 @@ export function mergeRerun(first: CheckResult, second: CheckResult): Rerun {
     };
   }
   const again = new Set(second.failedTests ?? []);
-  const flaky = again.size
-    ? (first.failedTests ?? []).filter((n) => !again.has(n))
-    : [];
+  const flaky = again.size ? (first.failedTests ?? []).filter((n) => !again.has(n)) : [];
   const result: CheckResult = { ...first };
   if (flaky.length) {
     result.failedTests = (first.failedTests ?? []).filter((n) => again.has(n));

@@ -56,7 +56,12 @@ function quote(id: string): string {
   return `\`${id}\``;
 }
 
-function compareTests(ref: CommandFacts, att: CommandFacts, flaky: Set<string>, out: Verdict): void {
+function compareTests(
+  ref: CommandFacts,
+  att: CommandFacts,
+  flaky: Set<string>,
+  out: Verdict,
+): void {
   const name = att.name;
   const before = ref.tests;
   const after = att.tests;
@@ -79,17 +84,37 @@ function compareTests(ref: CommandFacts, att: CommandFacts, flaky: Set<string>, 
       if (status !== 'passed') continue;
       const now = after.get(id);
       if (now === undefined)
-        push('vanished', id, `test ${quote(id)} passed before this attempt and now is missing`, 'names');
+        push(
+          'vanished',
+          id,
+          `test ${quote(id)} passed before this attempt and now is missing`,
+          'names',
+        );
       else if (now === 'failed')
-        push('now-fails', id, `test ${quote(id)} passed before this attempt and now fails`, 'names');
+        push(
+          'now-fails',
+          id,
+          `test ${quote(id)} passed before this attempt and now fails`,
+          'names',
+        );
       else if (now === 'skipped')
-        push('now-skipped', id, `test ${quote(id)} passed before this attempt and now is skipped`, 'names');
+        push(
+          'now-skipped',
+          id,
+          `test ${quote(id)} passed before this attempt and now is skipped`,
+          'names',
+        );
     }
     for (const [id, status] of after) {
       if (status !== 'failed') continue;
       const was = before.get(id);
       if (was === 'failed')
-        push('pre-existing', id, `test ${quote(id)} was already failing before this attempt`, 'names');
+        push(
+          'pre-existing',
+          id,
+          `test ${quote(id)} was already failing before this attempt`,
+          'names',
+        );
       else if (was !== 'passed')
         push(
           'new-failing',
@@ -103,8 +128,19 @@ function compareTests(ref: CommandFacts, att: CommandFacts, flaky: Set<string>, 
     const wasFailing = new Set(ref.failedNames);
     for (const id of att.failedNames) {
       if (wasFailing.has(id))
-        push('pre-existing', id, `test ${quote(id)} was already failing before this attempt`, 'counts');
-      else push('new-failing', id, `test ${quote(id)} fails and was not failing before this attempt`, 'counts');
+        push(
+          'pre-existing',
+          id,
+          `test ${quote(id)} was already failing before this attempt`,
+          'counts',
+        );
+      else
+        push(
+          'new-failing',
+          id,
+          `test ${quote(id)} fails and was not failing before this attempt`,
+          'counts',
+        );
     }
     const r = ref.counts;
     const a = att.counts;
@@ -117,10 +153,14 @@ function compareTests(ref: CommandFacts, att: CommandFacts, flaky: Set<string>, 
       );
     }
   }
-  const r = ref.counts;
-  const a = att.counts;
+  // Flaky tests do not count on either side.
+  const flakyPassing = (tests: Map<string, string> | undefined) =>
+    tests ? [...tests].filter(([id, st]) => st === 'passed' && flaky.has(id)).length : 0;
+  const r = ref.counts && { passed: ref.counts.passed - flakyPassing(before) };
+  const a = att.counts && { passed: att.counts.passed - flakyPassing(after) };
   if (r && a && a.passed < r.passed && out.newFailures.length === found) {
-    const by = before && after ? '' : ' (compared by counts: the runner\'s output does not name every test)';
+    const by =
+      before && after ? '' : " (compared by counts: the runner's output does not name every test)";
     push(
       'passing-dropped',
       undefined,
