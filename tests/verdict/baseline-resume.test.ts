@@ -17,7 +17,14 @@ import {
   runIdOf,
   runState,
 } from '../improve/helpers.js';
-import { CALC_WITH_DIV, CALC_WITH_MUL, DIV_SPEC, LEGACY_TEST, MUL_SPEC, calcRepo } from './calc-sample.js';
+import {
+  CALC_WITH_DIV,
+  CALC_WITH_MUL,
+  DIV_SPEC,
+  LEGACY_TEST,
+  MUL_SPEC,
+  calcRepo,
+} from './calc-sample.js';
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {
