@@ -61,7 +61,8 @@ export function formatStatus(run: RunSummary): string {
     for (const line of b.preExisting) {
       lines.push(color.yellow(`  pre-existing (not the model's task): ${line}`));
     }
-    if (b.flaky.length) lines.push(color.dim(`  flaky (never decides alone): ${b.flaky.join(', ')}`));
+    if (b.flaky.length)
+      lines.push(color.dim(`  flaky (never decides alone): ${b.flaky.join(', ')}`));
   }
   if (run.specs.length) {
     const c = run.specCounts;

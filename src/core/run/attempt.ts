@@ -191,7 +191,11 @@ export async function* runAttempt(
         commands: session.commands,
         baseline: state.baseline,
         iterations: state.iterations,
-        options: { root: session.workDir, timeoutSec: session.config.validate.timeout, signal: scope.signal },
+        options: {
+          root: session.workDir,
+          timeoutSec: session.config.validate.timeout,
+          signal: scope.signal,
+        },
       });
       ({ passed, results } = judged);
       if (state.baseline && judged.newlyFlaky.length) {

@@ -74,7 +74,9 @@ export function commitMessage(title: string, summary: string, results: CheckResu
   const preExisting = results.filter((r) => !r.passed).map((r) => r.name);
   if (passed.length) parts.push(`Checks passed: ${passed.join(', ')}.`);
   if (preExisting.length) {
-    parts.push(`Failing before this work too (pre-existing, no new failure): ${preExisting.join(', ')}.`);
+    parts.push(
+      `Failing before this work too (pre-existing, no new failure): ${preExisting.join(', ')}.`,
+    );
   }
   return parts.join('\n\n');
 }
