@@ -6,6 +6,7 @@ import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs } from '../specs/load.js';
 import { runShell, validateAttempt } from '../validate/index.js';
+import { judgeAttempt } from '../verdict/attempt-verdict.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import type { AttemptEnd } from './attempt.js';
@@ -187,12 +188,24 @@ export async function* formatStep(
         message: `the formatter \`${command}\` failed (exit ${shell.exitCode ?? shell.signal}); its changes were undone`,
       };
     } else if (await hasChanges(session.workDir)) {
-      const outcome = await validateAttempt({
+      const validated = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
         checks: [],
         timeoutSec: session.config.validate.timeout,
         signal: scope.signal,
+      });
+      // Judged like an attempt (core/verdict): pre-existing failures do not undo it.
+      const outcome = await judgeAttempt({
+        results: validated.results,
+        commands: session.commands,
+        baseline: state.baseline,
+        iterations: state.iterations,
+        options: {
+          root: session.workDir,
+          timeoutSec: session.config.validate.timeout,
+          signal: scope.signal,
+        },
       });
       yield {
         type: 'validation',
