@@ -76,6 +76,14 @@ export class PlainFormatter {
             lines.push(`      failing: ${check.failedTests.join(', ')}`);
           }
         }
+        for (const text of e.verdict?.newFailures ?? [])
+          lines.push(c.red(`    new: ${oneLine(text)}`));
+        for (const text of e.verdict?.preExisting ?? []) {
+          lines.push(c.dim(`    pre-existing (not this attempt's): ${oneLine(text)}`));
+        }
+        if (e.verdict?.flaky.length) {
+          lines.push(c.dim(`    flaky, not counted: ${e.verdict.flaky.join(', ')}`));
+        }
         return lines;
       }
       case 'attempt_end': {

@@ -85,6 +85,19 @@ describe('verdicts on the calc sample', () => {
     // Each attempt passed first time; no attempt was told about legacy as its failure.
     const ends = all.filter((e) => e.type === 'attempt_end');
     expect(ends.map((e) => e.outcome)).toEqual(['passed', 'passed']);
+    // Each validation: the test command failed (legacy), the verdict passed, pre-existing.
+    const validations = all.filter((e) => e.type === 'validation') as {
+      passed: boolean;
+      checks: Check[];
+      verdict: { newFailures: string[]; preExisting: string[] };
+    }[];
+    expect(validations).toHaveLength(2);
+    for (const v of validations) {
+      expect(v.passed).toBe(true);
+      expect(v.checks.find((c) => c.name === 'test')?.passed).toBe(false);
+      expect(v.verdict.newFailures).toEqual([]);
+      expect(v.verdict.preExisting.join('\n')).toMatch(/legacy/);
+    }
     // The model was told the pre-existing failure up front, as not its task.
     const system = describeTurn(fake.messageRequests()[0]!).system;
     expect(system).toContain('Already failing before you started (pre-existing; not your task)');
@@ -145,6 +158,8 @@ describe('verdicts on the calc sample', () => {
     // The spec's check passed in the cheat: only the verdict rejected it.
     const validations = events(r.stdout).filter((e) => e.type === 'validation');
     const cheatChecks = validations[0]?.checks as Check[];
+    const cheatVerdict = validations[0]?.verdict as { newFailures: string[] };
+    expect(cheatVerdict.newFailures.length).toBeGreaterThan(0);
     expect(cheatChecks.find((c) => c.name.startsWith('run:'))?.passed).toBe(true);
     // The next attempt was told, and the committed tree keeps add and its test.
     const second = fake

@@ -4,7 +4,7 @@ import { emptyUsage } from '../llm/usage.js';
 import type { Spec } from '../specs/model.js';
 import { validateAttempt } from '../validate/index.js';
 import { judgeAttempt, type AttemptVerdict } from '../verdict/attempt-verdict.js';
-import { verdictFeedback, verdictFingerprint } from '../verdict/feedback.js';
+import { verdictFeedback, verdictFingerprint, verdictSummary } from '../verdict/feedback.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
@@ -207,7 +207,14 @@ export async function* runAttempt(
     } finally {
       scope.dispose();
     }
-    yield { type: 'validation', specId: spec.id, attempt, passed, checks: results };
+    yield {
+      type: 'validation',
+      specId: spec.id,
+      attempt,
+      passed,
+      checks: results,
+      verdict: verdictSummary(judged.verdict),
+    };
     if (!passed) {
       const feedback = [verdictFeedback(judged.verdict, results), agentNote]
         .filter(Boolean)

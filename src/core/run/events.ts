@@ -56,6 +56,16 @@ export interface CheckResult {
   diagnostics?: DiagnosticReport;
 }
 
+/** The verdict on an attempt's validation, as sentences (see docs/validation.md). */
+export interface VerdictSummary {
+  /** Failures this attempt introduced. */
+  newFailures: string[];
+  /** Failures that were there before the attempt (not its fault). */
+  preExisting: string[];
+  /** Flaky tests (or commands) whose failure was not counted. */
+  flaky: string[];
+}
+
 export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';
 
 export type AttemptOutcome = 'passed' | 'failed' | 'no_changes' | 'agent_error' | 'stopped';
@@ -90,7 +100,16 @@ export type RunEventBody =
     }
   | { type: 'step'; specId: string; attempt: number; step: RunStep }
   | { type: 'agent'; specId: string; attempt: number; event: AgentEvent }
-  | { type: 'validation'; specId: string; attempt: number; passed: boolean; checks: CheckResult[] }
+  | {
+      type: 'validation';
+      specId: string;
+      attempt: number;
+      /** The verdict: no new failure and the spec's checks pass (not "every check exited 0"). */
+      passed: boolean;
+      checks: CheckResult[];
+      /** What the verdict found (core/verdict), one sentence each; absent without one. */
+      verdict?: VerdictSummary;
+    }
   | {
       type: 'attempt_end';
       specId: string;

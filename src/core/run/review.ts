@@ -7,6 +7,7 @@ import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs } from '../specs/load.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import { judgeAttempt } from '../verdict/attempt-verdict.js';
+import { verdictSummary } from '../verdict/feedback.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import type { AttemptEnd } from './attempt.js';
@@ -213,6 +214,7 @@ export async function* formatStep(
         attempt,
         passed: outcome.passed,
         checks: outcome.results,
+        verdict: verdictSummary(outcome.verdict),
       };
       if (outcome.passed) keep = true;
       else

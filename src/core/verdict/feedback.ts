@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckResult } from '../run/events.js';
+import type { CheckResult, VerdictSummary } from '../run/events.js';
 import { normalizeLine } from '../validate/feedback.js';
 import { firstLines } from './baseline.js';
 import type { Finding, Verdict } from './judge.js';
@@ -108,4 +108,16 @@ export function verdictLine(verdict: Verdict): string {
   if (verdict.preExisting.length) parts.push(`${verdict.preExisting.length} pre-existing`);
   if (verdict.flakyIgnored.length) parts.push(`${verdict.flakyIgnored.length} flaky ignored`);
   return parts.join(', ') || 'no new failure';
+}
+
+/** The verdict as the `validation` event carries it. */
+export function verdictSummary(verdict: Verdict): VerdictSummary {
+  return {
+    newFailures: [
+      ...verdict.newFailures.map((f) => f.text),
+      ...verdict.specFailures.map((r) => `${r.name} — ${r.summary}`),
+    ],
+    preExisting: verdict.preExisting.map((f) => f.text),
+    flaky: verdict.flakyIgnored,
+  };
 }
