@@ -92,8 +92,3 @@ export function factsOf(result: CheckResult): CommandFacts {
   }
   return facts;
 }
-
-/** Test ids that failed in this result (names when known, else the failing names printed). */
-export function failingTests(facts: CommandFacts): string[] {
-  return facts.failedNames;
-}
