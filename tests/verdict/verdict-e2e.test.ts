@@ -224,6 +224,18 @@ describe('verdicts on the calc sample', () => {
     expect(git(repo, 'status', '--porcelain')).toBe(before);
   }, 60_000);
 
+  it('(4b) with --in-place, the checkout goes back to its branch and the run branch is gone', async () => {
+    const repo = calcRepo({ config: calcConfig('no-such-tool') });
+    fake = await startFakeAnthropic({ script: fileWritingModel({}) });
+    const r = await improve(repo, ['--in-place'], modelEnv(fake.url));
+    expect(r.exitCode).toBe(2);
+    expect(fake.requests).toHaveLength(0);
+    expect(r.stderr).toContain('`no-such-tool` cannot run');
+    expect(git(repo, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+    expect(git(repo, 'branch', '--list', 'mmm/*')).toBe('');
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  }, 60_000);
+
   it('(5) validate.baseline = "require-green" with a red baseline stops with exit 2 listing the failures', async () => {
     const repo = calcRepo({
       config: calcConfig('node --test', 'baseline = "require-green"\n'),
