@@ -158,6 +158,27 @@ describe('judge: counts and exit codes', () => {
     );
   });
 
+  it('a test command that reported tests before and now reports none is a new failure, even with a red baseline', () => {
+    const crashed: CheckResult = {
+      name: 'test',
+      passed: false,
+      summary: 'exit 1',
+      exitCode: 1,
+      durationMs: 5,
+    };
+    const v = judge([counted(2, 1, ['legacy'])], [crashed], project);
+    expect(v.passed).toBe(false);
+    expect(v.newFailures[0]?.text).toBe(
+      '`test`: 2 tests passed before this attempt; now it fails without reporting any test (exit 1)',
+    );
+    const lint = judge(
+      [{ ...exitOnly('lint', 1), summary: '2 errors' }],
+      [exitOnly('lint', 2)],
+      project,
+    );
+    expect(lint.passed).toBe(false);
+  });
+
   it('a command that times out in the attempt is a new failure', () => {
     const v = judge(
       [exitOnly('test', 0)],

@@ -236,6 +236,26 @@ function compareCommand(
     return;
   }
   const r = factsOf(ref);
+  if (!att.passed && r.counts && r.counts.passed > 0 && !a.counts) {
+    // The runner reported tests before and now reports none: it crashed, or its output
+    // changed so that nothing can be compared. Never read that as "still failing".
+    out.newFailures.push({
+      command: att.name,
+      kind: 'passing-dropped',
+      text: `${quote(att.name)}: ${r.counts.passed} test${r.counts.passed === 1 ? '' : 's'} passed before this attempt; now it fails without reporting any test (${att.summary})`,
+      identity: 'exit',
+    });
+    return;
+  }
+  if (!att.passed && r.errors !== undefined && a.errors === undefined && !a.counts) {
+    out.newFailures.push({
+      command: att.name,
+      kind: 'errors-grew',
+      text: `${quote(att.name)}: reported ${r.errors} error${r.errors === 1 ? '' : 's'} before this attempt; now it fails without a countable report (${att.summary})`,
+      identity: 'exit',
+    });
+    return;
+  }
   const before = out.newFailures.length;
   const preBefore = out.preExisting.length;
   compareTests(r, a, flaky, out);
