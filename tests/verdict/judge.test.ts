@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/core/run/events.js';
-import { judge, preExistingAtBaseline } from '../../src/core/verdict/judge.js';
+import { judge } from '../../src/core/verdict/judge.js';
+import { preExistingAtBaseline } from '../../src/core/verdict/baseline.js';
 import { verdictFeedback, verdictFingerprint } from '../../src/core/verdict/feedback.js';
 import { counted, named } from './fixtures.js';
 

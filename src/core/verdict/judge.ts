@@ -312,25 +312,3 @@ export function judge(
   out.passed = out.newFailures.length === 0 && out.specFailures.length === 0;
   return out;
 }
-
-/**
- * What the baseline itself reports as pre-existing: every failing test, lint or type
- * error and failing command, as one line each (shown up front, kept in the state).
- */
-export function preExistingAtBaseline(results: readonly CheckResult[]): string[] {
-  const lines: string[] = [];
-  for (const r of results) {
-    if (r.passed) continue;
-    const f = factsOf(r);
-    if (f.failedNames.length) {
-      for (const id of f.failedNames) lines.push(`${r.name}: test \`${id}\` fails`);
-      const more = (f.counts?.failed ?? 0) - f.failedNames.length;
-      if (more > 0) lines.push(`${r.name}: ${more} more failing test${more === 1 ? '' : 's'}`);
-    } else if (f.diagnostics?.size) {
-      for (const [id, d] of f.diagnostics) lines.push(`${r.name}: \`${id}\` ${d.message}`);
-    } else {
-      lines.push(`${r.name}: ${r.summary}`);
-    }
-  }
-  return lines;
-}
