@@ -76,6 +76,14 @@ export class PlainFormatter {
             lines.push(`      failing: ${check.failedTests.join(', ')}`);
           }
         }
+        for (const text of e.verdict?.newFailures ?? [])
+          lines.push(c.red(`    new: ${oneLine(text)}`));
+        for (const text of e.verdict?.preExisting ?? []) {
+          lines.push(c.dim(`    pre-existing (not this attempt's): ${oneLine(text)}`));
+        }
+        if (e.verdict?.flaky.length) {
+          lines.push(c.dim(`    flaky, not counted: ${e.verdict.flaky.join(', ')}`));
+        }
         return lines;
       }
       case 'attempt_end': {
@@ -114,6 +122,23 @@ export class PlainFormatter {
       }
       case 'warning':
         return [c.yellow(`warning: ${oneLine(e.message)}`)];
+      case 'baseline': {
+        const green = e.preExisting.length === 0;
+        const title =
+          e.source === 'retaken'
+            ? 'baseline retaken (the run branch moved)'
+            : e.source === 'recorded'
+              ? 'baseline (as recorded)'
+              : 'baseline';
+        const checks = e.checks.map((x) => `${x.name} ${oneLine(x.summary)}`).join(' · ');
+        const head = `${title} at ${shortCommit(e.commit)}: ${checks || 'no commands'} (${formatDuration(e.durationMs)})`;
+        const lines = [green ? c.green(head) : c.yellow(head)];
+        for (const line of e.preExisting) {
+          lines.push(`  pre-existing (not the model's task): ${oneLine(line)}`);
+        }
+        if (e.flaky.length) lines.push(`  flaky (never decides alone): ${e.flaky.join(', ')}`);
+        return lines;
+      }
       case 'run_end': {
         const t = e.totals;
         const count = (s: string): number => e.specs.filter((x) => x.status === s).length;

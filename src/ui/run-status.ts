@@ -54,6 +54,16 @@ export function formatStatus(run: RunSummary): string {
     );
   }
   if (run.stopReason) lines.push(`stopped    ${run.stopReason}`);
+  if (run.baseline) {
+    const b = run.baseline;
+    const checks = b.checks.map((c) => `${c.name} ${c.summary}`).join(' · ') || 'no commands';
+    lines.push(`baseline   ${shortCommit(b.commit)}: ${checks}`);
+    for (const line of b.preExisting) {
+      lines.push(color.yellow(`  pre-existing (not the model's task): ${line}`));
+    }
+    if (b.flaky.length)
+      lines.push(color.dim(`  flaky (never decides alone): ${b.flaky.join(', ')}`));
+  }
   if (run.specs.length) {
     const c = run.specCounts;
     lines.push(

@@ -77,6 +77,15 @@ export type LogItem =
       criteriaDone?: number;
     }
   | { kind: 'warning'; key: string; message: string }
+  | {
+      kind: 'baseline';
+      key: string;
+      commit: string;
+      source: string;
+      checks: { name: string; passed: boolean; summary: string }[];
+      preExisting: string[];
+      flaky: string[];
+    }
   | { kind: 'spec'; key: string; specId: string; status: string; reason?: string };
 
 export type RunEnd = Extract<RunEventBody, { type: 'run_end' }>;
@@ -250,6 +259,26 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         limits: event.limits,
         totalsAt: now,
         sinceTotals: { usage: emptyUsage(), cost: 0 },
+      };
+    case 'baseline':
+      return {
+        ...state,
+        log: [
+          ...state.log,
+          {
+            kind: 'baseline',
+            key: `b${state.log.length}`,
+            commit: event.commit,
+            source: event.source,
+            checks: event.checks.map((c) => ({
+              name: c.name,
+              passed: c.passed,
+              summary: c.summary,
+            })),
+            preExisting: event.preExisting,
+            flaky: event.flaky,
+          },
+        ],
       };
     case 'warning':
       return {

@@ -17,6 +17,7 @@ const RUN_TYPES = [
   'spec_status',
   'totals',
   'warning',
+  'baseline',
   'run_end',
 ];
 const AGENT_TYPES = [

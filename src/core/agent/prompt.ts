@@ -20,6 +20,8 @@ export interface PromptParts {
   requireEvidence?: boolean;
   /** Paths this task may not change beyond the general rules (check scripts, protect globs). */
   protectedFiles?: string[];
+  /** Failures on the run branch before any attempt (the baseline): not the task. */
+  preExisting?: string[];
 }
 
 /** The criteria and how to prove them (core/verdict/evidence.ts checks the proofs). */
@@ -62,13 +64,18 @@ const INTEGRITY_RULES = `Integrity rules (mmm rolls back any attempt that breaks
 - Never delete or empty a test file, and never add skip, only or todo markers to tests (\`.skip\`, \`.only\`, \`xit\`, \`@pytest.mark.skip\`, \`t.Skip\`, \`#[ignore]\`, \`@Disabled\`, …). If a test is wrong, say so in your summary.
 - Do not change the files the checks run (such as a check script named in a check command), CI definitions (\`.github/workflows/\` and the like), \`.mmm/\`, or the task's spec file: mmm updates the spec itself.`;
 
+/** How mmm judges an attempt (core/verdict), so that honest work never trips it. */
+const VERDICT_RULES = `How mmm judges your work: it ran the project's checks before you started (the baseline) and compares.
+- No test that passed before may fail, disappear or become skipped, the number of passing tests may not drop, and lint or type errors may not grow.
+- Failures that existed before you started are listed as pre-existing: they are not your task and never count against you; leave them alone unless the task is about them.`;
+
 /**
  * The system prompt of an attempt. The stable part (role, rules, project summary, agent
  * notes) comes first so that it is served from the prompt cache across attempts; the
  * task, its checks and the history of earlier attempts follow.
  */
 export function buildSystemPrompt(parts: PromptParts): string {
-  const sections: string[] = [ROLE, INTEGRITY_RULES];
+  const sections: string[] = [ROLE, VERDICT_RULES, INTEGRITY_RULES];
   if (parts.extraRules?.length) {
     sections.push(`Project rules:\n${parts.extraRules.map((r) => `- ${r}`).join('\n')}`);
   }
@@ -78,6 +85,13 @@ export function buildSystemPrompt(parts: PromptParts): string {
   if (parts.agentNotes?.trim()) {
     sections.push(
       `The repository's own notes for coding agents (follow them unless they conflict with the rules above):\n<agent_notes>\n${parts.agentNotes.trim()}\n</agent_notes>`,
+    );
+  }
+  if (parts.preExisting?.length) {
+    const shown = parts.preExisting.slice(0, 20);
+    const more = parts.preExisting.length - shown.length;
+    sections.push(
+      `Already failing before you started (pre-existing; not your task):\n<pre_existing>\n${shown.map((l) => `- ${l}`).join('\n')}${more > 0 ? `\n- … and ${more} more` : ''}\n</pre_existing>`,
     );
   }
   const { spec } = parts;

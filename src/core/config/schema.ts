@@ -67,6 +67,12 @@ export const configSchema = z
           .default(['test', 'lint', 'typecheck'])
           .describe('Project commands run to validate each attempt'),
         timeout: seconds.default(600).describe('Per validation command'),
+        baseline: z
+          .enum(['tolerate', 'require-green'])
+          .default('tolerate')
+          .describe(
+            'Failures on the untouched run branch: tolerate them as pre-existing, or stop the run (exit 2)',
+          ),
         protect: z
           .array(z.string().min(1))
           .default([])
@@ -82,6 +88,7 @@ export const configSchema = z
         timeout: 600,
         protect: [],
         require_evidence: false,
+        baseline: 'tolerate',
       }),
     git: z
       .object({

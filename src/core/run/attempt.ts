@@ -2,7 +2,9 @@ import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index
 import { hasChanges, headCommit } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
 import type { Spec, SpecCheck } from '../specs/model.js';
-import { failureFingerprint, formatFeedback, validateAttempt } from '../validate/index.js';
+import { validateAttempt } from '../validate/index.js';
+import { judgeAttempt, type AttemptVerdict } from '../verdict/attempt-verdict.js';
+import { verdictFeedback, verdictFingerprint, verdictSummary } from '../verdict/feedback.js';
 import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
 import { guardAttempt, protectedForPrompt, type GuardOptions } from '../verdict/guard-git.js';
 import { evidenceFailure, evidenceFingerprint, judgeCriteria } from '../verdict/evidence.js';
@@ -139,7 +141,12 @@ export async function* runAttempt(
         ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
         ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
         spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
-        checks: describeChecks(session.commands, checks),
+        checks: describeChecks(
+          session.commands,
+          checks,
+          new Set(state.baseline?.results.filter((r) => !r.passed).map((r) => r.name)),
+        ),
+        ...(state.baseline?.preExisting.length ? { preExisting: state.baseline.preExisting } : {}),
         previousAttempts: previousAttempts(session, spec.id),
         criteria: spec.criteria.map((c) => ({
           text: c.text,
@@ -222,8 +229,9 @@ export async function* runAttempt(
     }
     const scope = stopper.stepSignal();
     let passed: boolean;
+    let judged: AttemptVerdict;
     try {
-      ({ passed, results } = await validateAttempt({
+      ({ results } = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
         checks,
@@ -232,29 +240,58 @@ export async function* runAttempt(
         sandbox: session.tools.sandbox,
         policy: session.config.tools,
       }));
+      // The verdict (core/verdict): no new failure against the baseline, spec checks pass.
+      judged = await judgeAttempt({
+        results,
+        commands: session.commands,
+        baseline: state.baseline,
+        iterations: state.iterations,
+        options: {
+          root: session.workDir,
+          timeoutSec: session.config.validate.timeout,
+          signal: scope.signal,
+          sandbox: session.tools.sandbox,
+        },
+      });
+      ({ passed, results } = judged);
+      if (state.baseline && judged.newlyFlaky.length) {
+        state.baseline.flaky = [...state.baseline.flaky, ...judged.newlyFlaky];
+      }
     } catch (error) {
       if (stopper.stopping) return interrupted();
       throw error;
     } finally {
       scope.dispose();
     }
-    yield { type: 'validation', specId: spec.id, attempt, passed, checks: results };
-    if (!passed) {
-      const feedback = [formatFeedback(results), agentNote].filter(Boolean).join('\n\n');
+    yield {
+      type: 'validation',
+      specId: spec.id,
+      attempt,
+      passed,
+      checks: results,
+      verdict: verdictSummary(judged.verdict),
+    };
+    // --- integrity guard (verdict/guard.ts): the diff may not weaken what judges it ---
+    // Checked whatever the verdict, so a cheat's feedback names the vanished tests and
+    // the deleted lines together.
+    const violations = await guardAttempt(guardOptions(session, spec, iteration, checks, results));
+    if (!passed || violations.length) {
+      const feedback = [
+        passed ? undefined : verdictFeedback(judged.verdict, results),
+        violations.length ? formatGuardFeedback(violations) : undefined,
+        agentNote,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
       return yield* rejected(session, spec, iteration, {
         outcome: 'failed',
         feedback,
-        fingerprint: failureFingerprint(results),
-        results,
-      });
-    }
-    // --- integrity guard (verdict/guard.ts): the diff may not weaken what judges it ---
-    const violations = await guardAttempt(guardOptions(session, spec, iteration, checks, results));
-    if (violations.length) {
-      return yield* rejected(session, spec, iteration, {
-        outcome: 'failed',
-        feedback: formatGuardFeedback(violations),
-        fingerprint: guardFingerprint(violations),
+        fingerprint: [
+          passed ? undefined : verdictFingerprint(judged.verdict),
+          violations.length ? guardFingerprint(violations) : undefined,
+        ]
+          .filter(Boolean)
+          .join('+'),
         results,
       });
     }

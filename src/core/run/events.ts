@@ -72,6 +72,16 @@ export interface CriterionVerdict {
   note?: string;
 }
 
+/** The verdict on an attempt's validation, as sentences (see docs/validation.md). */
+export interface VerdictSummary {
+  /** Failures this attempt introduced. */
+  newFailures: string[];
+  /** Failures that were there before the attempt (not its fault). */
+  preExisting: string[];
+  /** Flaky tests (or commands) whose failure was not counted. */
+  flaky: string[];
+}
+
 export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';
 
 export type AttemptOutcome = 'passed' | 'failed' | 'no_changes' | 'agent_error' | 'stopped';
@@ -106,7 +116,16 @@ export type RunEventBody =
     }
   | { type: 'step'; specId: string; attempt: number; step: RunStep }
   | { type: 'agent'; specId: string; attempt: number; event: AgentEvent }
-  | { type: 'validation'; specId: string; attempt: number; passed: boolean; checks: CheckResult[] }
+  | {
+      type: 'validation';
+      specId: string;
+      attempt: number;
+      /** The verdict: no new failure and the spec's checks pass (not "every check exited 0"). */
+      passed: boolean;
+      checks: CheckResult[];
+      /** What the verdict found (core/verdict), one sentence each; absent without one. */
+      verdict?: VerdictSummary;
+    }
   | {
       type: 'attempt_end';
       specId: string;
@@ -122,6 +141,23 @@ export type RunEventBody =
   | { type: 'spec_status'; specId: string; status: SpecRunStatus; reason?: string }
   | { type: 'totals'; totals: Totals; limits: Limits }
   | { type: 'warning'; message: string }
+  | {
+      /** The baseline was taken (before any model call): what already fails is pre-existing. */
+      type: 'baseline';
+      commit: string;
+      durationMs: number;
+      /** Per project command, as on the untouched run branch. */
+      checks: CheckResult[];
+      /** One line per pre-existing failure (empty: the baseline is green). */
+      preExisting: string[];
+      /** Tests (or commands) that failed once and passed on a re-run. */
+      flaky: string[];
+      /**
+       * `taken` at the start of the run; `retaken` at --resume because the run branch
+       * moved; `recorded` at --resume: the run's baseline, as taken before.
+       */
+      source: 'taken' | 'retaken' | 'recorded';
+    }
   | {
       type: 'run_end';
       status: RunEndStatus;

@@ -92,6 +92,7 @@ async function drive(
       resumed: session.resumed,
     });
     for (const message of session.warnings) emit({ type: 'warning', message });
+    if (session.baselineEvent) emit(session.baselineEvent);
     stopper.onStop(() => {
       emit({
         type: 'warning',

@@ -23,9 +23,17 @@ function describeCheck(check: SpecCheck): string {
 }
 
 /** One line per check an attempt must pass: the project's commands, then the spec's. */
-export function describeChecks(commands: ProjectCommand[], checks: SpecCheck[]): string[] {
+export function describeChecks(
+  commands: ProjectCommand[],
+  checks: SpecCheck[],
+  failingAtBaseline: ReadonlySet<string> = new Set(),
+): string[] {
   return [
-    ...commands.map((c) => `${c.name}: \`${c.command}\` succeeds`),
+    ...commands.map((c) =>
+      failingAtBaseline.has(c.name)
+        ? `${c.name}: \`${c.command}\` shows no new failure (it already failed before you started; see the pre-existing failures)`
+        : `${c.name}: \`${c.command}\` succeeds`,
+    ),
     ...checks.map(describeCheck),
   ];
 }
@@ -71,7 +79,14 @@ export function commitMessage(
   if (body) parts.push(body);
   const evidence = criteriaBlock(criteria);
   if (evidence) parts.push(evidence);
-  if (results.length) parts.push(`Checks passed: ${results.map((r) => r.name).join(', ')}.`);
+  const passed = results.filter((r) => r.passed).map((r) => r.name);
+  const preExisting = results.filter((r) => !r.passed).map((r) => r.name);
+  if (passed.length) parts.push(`Checks passed: ${passed.join(', ')}.`);
+  if (preExisting.length) {
+    parts.push(
+      `Failing before this work too (pre-existing, no new failure): ${preExisting.join(', ')}.`,
+    );
+  }
   // The summary is the model's text: never a secret value in a commit message.
   return redact(parts.join('\n\n'));
 }

@@ -24,6 +24,12 @@ import { completeSetup, createWorkTree } from './setup.js';
 import { loadState, readStateHeader, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { ensureOnBranch } from './workspace.js';
+import {
+  baselineEvent,
+  baselineStale,
+  commandOrigins,
+  establishBaseline,
+} from '../verdict/baseline-step.js';
 
 /**
  * `mmm improve --resume [run-id]`: continue a run where it stopped. Finished work is not
@@ -192,6 +198,16 @@ export async function prepareResume(
         }
         session.specs = specs;
         session.agentNotes = await readAgentNotes(session.workDir);
+        // The run branch moved since the baseline (not by this run): take it again.
+        if (await baselineStale(session)) {
+          await establishBaseline(
+            session,
+            commandOrigins(session.commands, config, {}),
+            state.baseline ? 'retaken' : 'taken',
+          );
+        } else if (state.baseline) {
+          session.baselineEvent = baselineEvent(state.baseline, 'recorded');
+        }
       }
       session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
       await checkpoint(session);

@@ -9,6 +9,8 @@ import { readRegularBytes } from '../tools/regular-file.js';
 import { findSecretsInChanges } from '../secrets/diff-scan.js';
 import { redact } from '../secrets/redact.js';
 import { runShell, validateAttempt } from '../validate/index.js';
+import { judgeAttempt } from '../verdict/attempt-verdict.js';
+import { verdictSummary } from '../verdict/feedback.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import type { AttemptEnd } from './attempt.js';
@@ -202,7 +204,7 @@ export async function* formatStep(
         message: `the formatter \`${command}\` failed (exit ${shell.exitCode ?? shell.signal}); its changes were undone`,
       };
     } else if (await hasChanges(session.workDir)) {
-      const outcome = await validateAttempt({
+      const validated = await validateAttempt({
         root: session.workDir,
         commands: session.commands,
         checks: [],
@@ -210,12 +212,25 @@ export async function* formatStep(
         signal: scope.signal,
         sandbox: session.tools.sandbox,
       });
+      // Judged like an attempt (core/verdict): pre-existing failures do not undo it.
+      const outcome = await judgeAttempt({
+        results: validated.results,
+        commands: session.commands,
+        baseline: state.baseline,
+        iterations: state.iterations,
+        options: {
+          root: session.workDir,
+          timeoutSec: session.config.validate.timeout,
+          signal: scope.signal,
+        },
+      });
       yield {
         type: 'validation',
         specId,
         attempt,
         passed: outcome.passed,
         checks: outcome.results,
+        verdict: verdictSummary(outcome.verdict),
       };
       const leaks = outcome.passed ? await findSecretsInChanges(session.workDir, base) : [];
       if (outcome.passed && !leaks.length) keep = true;

@@ -47,6 +47,14 @@ export interface RunSummary {
   next: string[];
   /** The lock holder, when live. */
   holder?: LockInfo;
+  /** The baseline (core/verdict): what already failed before any attempt. */
+  baseline?: {
+    commit: string;
+    takenAt: string;
+    checks: { name: string; passed: boolean; summary: string }[];
+    preExisting: string[];
+    flaky: string[];
+  };
 }
 
 export type RunListEntry = RunSummary | { runId: string; error: string };
@@ -123,6 +131,21 @@ export function summarizeRun(
     ...(header.stopReason !== undefined ? { stopReason: header.stopReason } : {}),
     next,
     ...(holder ? { holder } : {}),
+    ...(header.baseline
+      ? {
+          baseline: {
+            commit: header.baseline.commit,
+            takenAt: header.baseline.takenAt,
+            checks: header.baseline.results.map((r) => ({
+              name: r.name,
+              passed: r.passed,
+              summary: r.summary,
+            })),
+            preExisting: header.baseline.preExisting,
+            flaky: header.baseline.flaky,
+          },
+        }
+      : {}),
   };
 }
 

@@ -38,6 +38,8 @@ export interface RunSession {
   /** Epoch ms this process took over the run; elapsed = state base + (now - this). */
   sessionStart: number;
   elapsedBase: number;
+  /** The baseline taken by this session's setup, announced right after run_start. */
+  baselineEvent?: Extract<RunEventBody, { type: 'baseline' }>;
 }
 
 export type EngineEvents = AsyncGenerator<RunEventBody, void>;

@@ -12,6 +12,8 @@ import { assertValidSpecs, loadSpecs } from '../specs/load.js';
 import type { Spec } from '../specs/model.js';
 import { chooseSandbox } from '../tools/index.js';
 import { projectCommandsToRun } from '../validate/index.js';
+import { BaselineError } from '../verdict/baseline.js';
+import { commandOrigins, discardNewRun, establishBaseline } from '../verdict/baseline-step.js';
 import { limitsFromConfig } from './limits.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { configFlags, type ImproveOptions } from './options.js';
@@ -246,6 +248,8 @@ async function createRun(args: {
     await completeSetup(session, repo.root);
   } catch (error) {
     await session.tools.dispose();
+    // A baseline that cannot run stops the run before any model call: leave no trace.
+    if (error instanceof BaselineError) await discardNewRun(state, paths);
     throw error;
   }
   session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
@@ -309,5 +313,11 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
   session.specs = specs;
   session.commands = commands;
   session.agentNotes = await readAgentNotes(workDir);
+  // Before any model call, on the untouched run branch (core/verdict).
+  await establishBaseline(
+    session,
+    commandOrigins(commands, config, analysis.commandSources),
+    state.baseline ? 'retaken' : 'taken',
+  );
   await checkpoint(session);
 }

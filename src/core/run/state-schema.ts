@@ -209,6 +209,23 @@ export const reviewStateSchema = z.object({
   finished: z.boolean(),
 });
 
+/**
+ * The baseline (core/verdict): the project's commands run on the untouched run branch
+ * before any model call; what fails there is pre-existing, never an attempt's fault.
+ */
+export const baselineSchema = z.object({
+  /** The commit the commands ran on. */
+  commit: z.string(),
+  takenAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  /** Per command and, for tests, per test (failing ones re-run once, merged). */
+  results: z.array(checkResultSchema),
+  /** Test ids (or command names) that failed once and passed once: never decide alone. */
+  flaky: z.array(z.string()),
+  /** One line per pre-existing failure. */
+  preExisting: z.array(z.string()),
+});
+
 export const runStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   runId: z.string().min(1),
@@ -233,6 +250,7 @@ export const runStateSchema = z.object({
   limits: limitsSchema,
   plan: runPlanSchema.optional(),
   review: reviewStateSchema.optional(),
+  baseline: baselineSchema.optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 

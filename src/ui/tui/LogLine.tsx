@@ -3,6 +3,15 @@ import { OUTCOME_ICONS, OUTCOME_WORDS, firstLine, formatDuration, shortCommit } 
 import type { LogItem } from '../run-view.js';
 import { useTheme } from './theme.js';
 
+/** Pre-existing failures listed under the baseline line; the rest are counted. */
+const MAX_PRE_EXISTING = 5;
+
+export function baselineTitle(source: string): string {
+  if (source === 'retaken') return 'baseline retaken (the run branch moved) at';
+  if (source === 'recorded') return 'baseline (as recorded) at';
+  return 'baseline at';
+}
+
 /** A finished attempt, a warning or a skipped spec, written once above the live area. */
 export function LogLine({ item }: { item: LogItem }) {
   const theme = useTheme();
@@ -11,6 +20,32 @@ export function LogLine({ item }: { item: LogItem }) {
       <Text wrap="truncate-end" color={theme.warn}>
         {`⚠ ${firstLine(item.message)}`}
       </Text>
+    );
+  }
+  if (item.kind === 'baseline') {
+    const green = item.preExisting.length === 0;
+    const checks = item.checks.map((c) => `${c.name} ${c.summary}`).join(' · ') || 'no commands';
+    return (
+      <Box flexDirection="column">
+        <Text wrap="truncate-end" color={green ? theme.ok : theme.warn}>
+          {`${green ? '✔' : '⚠'} ${baselineTitle(item.source)} ${shortCommit(item.commit)}: ${checks}`}
+        </Text>
+        {item.preExisting.slice(0, MAX_PRE_EXISTING).map((line, i) => (
+          <Text key={i} wrap="truncate-end" color={theme.muted}>
+            {`  pre-existing (not the model's task): ${line}`}
+          </Text>
+        ))}
+        {item.preExisting.length > MAX_PRE_EXISTING ? (
+          <Text wrap="truncate-end" color={theme.muted}>
+            {`  … and ${item.preExisting.length - MAX_PRE_EXISTING} more pre-existing`}
+          </Text>
+        ) : null}
+        {item.flaky.length ? (
+          <Text wrap="truncate-end" color={theme.muted}>
+            {`  flaky (never decides alone): ${item.flaky.join(', ')}`}
+          </Text>
+        ) : null}
+      </Box>
     );
   }
   if (item.kind === 'spec') {
