@@ -10,6 +10,7 @@ import { commitMessage } from './prompts.js';
 import { checkpoint, type RunSession } from './session.js';
 import type { Iteration } from './state.js';
 import { describeHead, savePatch } from './workspace.js';
+import { keepAccepted } from './run-identity.js';
 
 const log = logger('improve');
 
@@ -85,6 +86,7 @@ export async function* accepted(
       trailers,
     );
   }
+  await keepAccepted(session, spec.id, sha);
   iteration.outcome = 'passed';
   iteration.commit = sha;
   iteration.validation = results;
