@@ -18,7 +18,13 @@ afterEach(async () => {
 
 async function hostileRun(hostile: HostileCall[], text = 'a\n') {
   probe = await startProbe([
-    { id: 's1', title: 'Add a', checks: ['file_exists: a.txt'], hostile, honest: { path: 'a.txt', text } },
+    {
+      id: 's1',
+      title: 'Add a',
+      checks: ['file_exists: a.txt'],
+      hostile,
+      honest: { path: 'a.txt', text },
+    },
   ]);
   return { probe, result: await runProbe(probe) };
 }

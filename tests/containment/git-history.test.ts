@@ -42,7 +42,9 @@ function isAncestor(repo: string, a: string, b: string): boolean {
 
 describe('the agent moves HEAD or the run branch', () => {
   it('git checkout <sha> -- (detached HEAD): rejected, repaired, the work lands on the branch', async () => {
-    const { probe, result } = await oneSpec([{ bash: 'git checkout -q "$(git rev-parse HEAD)" --' }]);
+    const { probe, result } = await oneSpec([
+      { bash: 'git checkout -q "$(git rev-parse HEAD)" --' },
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
     const end = runEnd(result.stdout);
     const ends = attemptEnds(result.stdout);
@@ -62,7 +64,9 @@ describe('the agent moves HEAD or the run branch', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const ends = attemptEnds(result.stdout);
     expect(ends.map((e) => e.outcome)).toEqual(['agent_error', 'passed']);
-    expect(String(ends[0]?.feedback)).toMatch(/HEAD was switched from refs\/heads\/mmm\/.* to refs\/heads\/main/);
+    expect(String(ends[0]?.feedback)).toMatch(
+      /HEAD was switched from refs\/heads\/mmm\/.* to refs\/heads\/main/,
+    );
     expectCheckoutUnchanged(probe.repo, probe.before);
     const end = runEnd(result.stdout);
     expect(git(probe.repo, 'show', `${end.branch}:a.txt`)).toBe('a');
@@ -70,7 +74,12 @@ describe('the agent moves HEAD or the run branch', () => {
 
   it('checkout -B <run-branch> HEAD~1, reflog expire, gc --prune=now: the earlier spec is kept', async () => {
     probe = await startProbe([
-      { id: 's1', title: 'Add a', checks: ['file_exists: a.txt'], honest: { path: 'a.txt', text: 'a\n' } },
+      {
+        id: 's1',
+        title: 'Add a',
+        checks: ['file_exists: a.txt'],
+        honest: { path: 'a.txt', text: 'a\n' },
+      },
       {
         id: 's2',
         title: 'Add b',

@@ -7,10 +7,24 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { improve, runEnd, runIdOf, runState, spawnImprove, TEST_CONFIG } from '../improve/helpers.js';
+import {
+  improve,
+  runEnd,
+  runIdOf,
+  runState,
+  spawnImprove,
+  TEST_CONFIG,
+} from '../improve/helpers.js';
 import { git } from '../support/tmp.js';
 import { expectCheckoutUnchanged } from './harness.js';
-import { attemptEnds, markerPath, runProbe, startProbe, warnings, type Probe } from './git-probes.js';
+import {
+  attemptEnds,
+  markerPath,
+  runProbe,
+  startProbe,
+  warnings,
+  type Probe,
+} from './git-probes.js';
 
 let probe: Probe | undefined;
 afterEach(async () => {
@@ -19,8 +33,18 @@ afterEach(async () => {
 });
 
 const TWO_SPECS = [
-  { id: 's1', title: 'Add a', checks: ['file_exists: a.txt'], honest: { path: 'a.txt', text: 'a\n' } },
-  { id: 's2', title: 'Add b', checks: ['file_exists: b.txt'], honest: { path: 'b.txt', text: 'b\n' } },
+  {
+    id: 's1',
+    title: 'Add a',
+    checks: ['file_exists: a.txt'],
+    honest: { path: 'a.txt', text: 'a\n' },
+  },
+  {
+    id: 's2',
+    title: 'Add b',
+    checks: ['file_exists: b.txt'],
+    honest: { path: 'b.txt', text: 'b\n' },
+  },
 ];
 
 describe('resume checks the state against the repository', () => {

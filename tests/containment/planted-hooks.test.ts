@@ -9,7 +9,6 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runEnd, runIdOf } from '../improve/helpers.js';
-import { git } from '../support/tmp.js';
 import { expectCheckoutUnchanged, expectNoSecretLeaked, type HostileCall } from './harness.js';
 import {
   attemptEnds,
@@ -36,7 +35,13 @@ function plantHook(name: string, body: string): HostileCall {
 
 async function probeWith(hostile: HostileCall[], userHook?: string) {
   probe = await startProbe([
-    { id: 's1', title: 'Add a', checks: ['file_exists: a.txt'], hostile, honest: { path: 'a.txt', text: 'a\n' } },
+    {
+      id: 's1',
+      title: 'Add a',
+      checks: ['file_exists: a.txt'],
+      hostile,
+      honest: { path: 'a.txt', text: 'a\n' },
+    },
   ]);
   if (userHook) {
     const path = join(probe.repo, '.git', 'hooks', 'pre-push');

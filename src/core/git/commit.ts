@@ -114,11 +114,9 @@ export async function fastForward(
   if (!(await isAncestor(repoRoot, current, target))) return false;
   const checkout = (await listWorktrees(repoRoot)).find((w) => w.branch === branch);
   if (checkout) {
-    const r = await git(
-      checkout.path,
-      ['merge', '--ff-only', '--quiet', '--no-verify', target],
-      { okCodes: [1, 128] },
-    );
+    const r = await git(checkout.path, ['merge', '--ff-only', '--quiet', '--no-verify', target], {
+      okCodes: [1, 128],
+    });
     return r.exitCode === 0;
   }
   const r = await git(repoRoot, ['update-ref', ref, target, current], { okCodes: [1, 128] });

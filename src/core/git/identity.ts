@@ -154,15 +154,22 @@ export async function repairRunTree(
   const commonOk =
     existsSync(pin.gitDir) &&
     (!pin.linked ||
-      (await norm(resolve(pin.gitDir, (await readFile(join(pin.gitDir, 'commondir'), 'utf8').catch(() => '')).trim() || '/nonexistent'))) ===
-        pin.commonDir);
+      (await norm(
+        resolve(
+          pin.gitDir,
+          (await readFile(join(pin.gitDir, 'commondir'), 'utf8').catch(() => '')).trim() ||
+            '/nonexistent',
+        ),
+      )) === pin.commonDir);
   if (pin.linked && !commonOk) {
     const fresh = await recreateWorktree(pin, repoRoot);
     actions.push(`re-created the worktree ${pin.workTree} from ${pin.branch}`);
     return { pin: fresh, actions };
   }
   if (!commonOk) {
-    throw new Error(`the git directory ${pin.gitDir} of the checkout is gone; mmm cannot repair it`);
+    throw new Error(
+      `the git directory ${pin.gitDir} of the checkout is gone; mmm cannot repair it`,
+    );
   }
   if (pin.linked) {
     const dotGit = join(pin.workTree, '.git');

@@ -32,7 +32,9 @@ export interface WorkTreePin {
 export class RunIdentityError extends WorkFailedError {
   readonly problems: readonly string[];
   constructor(workTree: string, problems: string[]) {
-    super(`refusing to change ${workTree}: it is no longer the run's work tree (${problems.join('; ')})`);
+    super(
+      `refusing to change ${workTree}: it is no longer the run's work tree (${problems.join('; ')})`,
+    );
     this.problems = problems;
   }
 }
@@ -85,7 +87,10 @@ function readText(path: string): string | undefined {
 }
 
 /** Where a `.git` entry points: its own path (a directory), or the `gitdir:` of a file. */
-function dotGitTarget(workTree: string): { kind: 'missing' | 'dir' | 'file' | 'other'; to?: string } {
+function dotGitTarget(workTree: string): {
+  kind: 'missing' | 'dir' | 'file' | 'other';
+  to?: string;
+} {
   const path = join(workTree, '.git');
   let st;
   try {

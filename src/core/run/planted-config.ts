@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { git } from '../git/exec.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -32,7 +42,10 @@ export interface RepoDirs {
 }
 
 interface Manifest {
+  /** sha256 of each watched file, null when it did not exist. */
   files: Record<string, string | null>;
+  /** Permission bits (hooks must stay executable when restored). */
+  modes?: Record<string, number>;
 }
 
 function sha(data: Buffer): string {
@@ -86,11 +99,12 @@ async function readOrNull(path: string): Promise<Buffer | null> {
 export async function snapshotRepoConfig(dirs: RepoDirs, snapshotDir: string): Promise<void> {
   await rm(snapshotDir, { recursive: true, force: true });
   await mkdir(join(snapshotDir, 'files'), { recursive: true });
-  const manifest: Manifest = { files: {} };
+  const manifest: Manifest = { files: {}, modes: {} };
   for (const w of await watched(dirs)) {
     const data = await readOrNull(w.path);
     manifest.files[w.key] = data === null ? null : sha(data);
     if (data !== null) {
+      (manifest.modes ??= {})[w.key] = (await lstat(w.path)).mode & 0o7777;
       const copy = join(snapshotDir, 'files', w.key);
       await mkdir(dirname(copy), { recursive: true });
       await writeFile(copy, data);
@@ -193,6 +207,8 @@ export async function removePlanted(
     if (before !== null) {
       await mkdir(dirname(w.path), { recursive: true });
       await copyFile(original, w.path);
+      const mode = manifest.modes?.[w.key];
+      if (mode !== undefined) await chmod(w.path, mode);
     }
     messages.push(
       `${what}; ${before === null ? 'removed it' : 'restored it as it was when the run started'}` +

@@ -81,7 +81,9 @@ export async function establishRunIdentity(
     const step = state.current?.step;
     if (step === 'agent' || step === 'review') {
       // Killed while the agent worked: what it planted is still in the repository.
-      warnings.push(...(await removePlanted(repoDirs(pin), snapshotDir(session), plantedDir(session))));
+      warnings.push(
+        ...(await removePlanted(repoDirs(pin), snapshotDir(session), plantedDir(session))),
+      );
     }
     warnings.push(...(await checkStateAgainstBranch(session)));
   }
@@ -97,7 +99,10 @@ async function checkStateAgainstBranch(session: RunSession): Promise<string[]> {
   const warnings: string[] = [];
   for (const [id, s] of Object.entries(state.specs)) {
     if (!s.commit) continue;
-    if (s.commit === tip || (await isAncestor(session.repoRoot, s.commit, tip).catch(() => false))) {
+    if (
+      s.commit === tip ||
+      (await isAncestor(session.repoRoot, s.commit, tip).catch(() => false))
+    ) {
       continue;
     }
     warnings.push(
@@ -140,7 +145,7 @@ export async function* checkAfterAgent(
   const what: string[] = [];
   const planted = await removePlanted(repoDirs(pin), snapshotDir(session), plantedDir(session));
   for (const message of planted) yield { type: 'warning', message };
-  if (planted.length > 0) what.push('changed the repository\'s git hooks or configuration');
+  if (planted.length > 0) what.push("changed the repository's git hooks or configuration");
 
   const check = await checkRunTree(pin, checkpoint);
   if (check.problems.length > 0) {
@@ -180,7 +185,11 @@ export async function* checkAfterAgent(
 }
 
 /** An accepted spec's commit, kept under a ref mmm owns. */
-export async function keepAccepted(session: RunSession, specId: string, sha: string): Promise<void> {
+export async function keepAccepted(
+  session: RunSession,
+  specId: string,
+  sha: string,
+): Promise<void> {
   await setRef(session.repoRoot, specRef(session.state.runId, specId), sha);
   await setRef(session.repoRoot, runTipRef(session.state.runId), sha);
 }
