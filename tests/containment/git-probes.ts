@@ -36,7 +36,10 @@ export function markerPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'mmm-marker-')), 'planted-ran');
 }
 
-export async function startProbe(specs: ProbeSpec[]): Promise<Probe> {
+export async function startProbe(
+  specs: ProbeSpec[],
+  extraEnv: Record<string, string> = {},
+): Promise<Probe> {
   const repo = improveRepo(
     specs.map(({ hostile: _h, honest: _o, ...spec }) => spec),
     { '.mmm/config.toml': OPEN_POLICY_CONFIG },
@@ -49,7 +52,13 @@ export async function startProbe(specs: ProbeSpec[]): Promise<Probe> {
     honest: Object.fromEntries(specs.map((s) => [s.id, s.honest])),
   });
   const fake = await startFakeAnthropic({ script: model.responder });
-  return { repo, fake, env: hostileEnv(fake.url), before, toolResults: model.toolResults };
+  return {
+    repo,
+    fake,
+    env: hostileEnv(fake.url, extraEnv),
+    before,
+    toolResults: model.toolResults,
+  };
 }
 
 export function runProbe(probe: Probe, args: string[] = []) {

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runEnd, runIdOf } from '../improve/helpers.js';
+import { tempDir } from '../support/tmp.js';
 import { expectCheckoutUnchanged, expectNoSecretLeaked, type HostileCall } from './harness.js';
 import {
   attemptEnds,
@@ -83,6 +84,34 @@ describe('code planted in the repository never runs in mmm and does not stay', (
     expect(existsSync(`${marker}.hook`)).toBe(false);
     expect(existsSync(`${marker}.fsmonitor`)).toBe(false);
     expectNoSecretLeaked(probe.repo, result, probe.toolResults);
+  }, 60_000);
+
+  it("a filter driver planted in the global git config never runs in mmm's git add", async () => {
+    const marker = markerPath();
+    const home = tempDir('mmm-home-');
+    const gitconfig = '[user]\n\tname = Someone\n\temail = someone@example.com\n';
+    writeFileSync(join(home, '.gitconfig'), gitconfig);
+    probe = await startProbe(
+      [
+        {
+          id: 's1',
+          title: 'Add a',
+          checks: ['file_exists: a.txt'],
+          hostile: [
+            { bash: `git config --global filter.evil.clean 'touch ${marker}; cat'` },
+            { bash: `printf '* filter=evil\\n' > .gitattributes` },
+          ],
+          honest: { path: 'a.txt', text: 'a\n' },
+        },
+      ],
+      { HOME: home },
+    );
+    const result = await runProbe(probe);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(attemptEnds(result.stdout).map((e) => e.outcome)).toEqual(['agent_error', 'passed']);
+    expect(warnings(result.stdout).join('\n')).toMatch(/added filter\.evil\.clean=/);
+    expect(readFileSync(join(home, '.gitconfig'), 'utf8')).toBe(gitconfig);
+    expect(existsSync(marker)).toBe(false);
   }, 60_000);
 
   it('a failing prepare-commit-msg hook does not wedge the run', async () => {

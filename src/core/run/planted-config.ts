@@ -11,6 +11,7 @@ import {
   rm,
   writeFile,
 } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { git } from '../git/exec.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -39,6 +40,19 @@ export interface RepoDirs {
   commonDir: string;
   /** The run worktree's own git dir (undefined in place: the checkout's is `commonDir`). */
   runGitDir?: string | undefined;
+  /**
+   * The user's global git config files, watched too: a filter or diff driver planted
+   * there would run in mmm's `git add` as well. See `globalConfigFiles`.
+   */
+  globalFiles?: string[] | undefined;
+}
+
+/** `$GIT_CONFIG_GLOBAL`, or `~/.gitconfig` and `$XDG_CONFIG_HOME/git/config`. */
+export function globalConfigFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.GIT_CONFIG_GLOBAL) return [env.GIT_CONFIG_GLOBAL];
+  const home = env.HOME ?? homedir();
+  const xdg = env.XDG_CONFIG_HOME || join(home, '.config');
+  return [join(home, '.gitconfig'), join(xdg, 'git', 'config')];
 }
 
 interface Manifest {
@@ -79,6 +93,9 @@ async function watched(dirs: RepoDirs): Promise<Watched[]> {
       config: true,
     });
   }
+  (dirs.globalFiles ?? []).forEach((path, i) => {
+    list.push({ key: `global-${i}`, path, config: true });
+  });
   const hooks = join(dirs.commonDir, 'hooks');
   for (const rel of await hookFiles(hooks)) {
     list.push({ key: `hooks/${rel}`, path: join(hooks, rel), config: false });
@@ -107,7 +124,8 @@ export async function snapshotRepoConfig(dirs: RepoDirs, snapshotDir: string): P
       (manifest.modes ??= {})[w.key] = (await lstat(w.path)).mode & 0o7777;
       const copy = join(snapshotDir, 'files', w.key);
       await mkdir(dirname(copy), { recursive: true });
-      await writeFile(copy, data);
+      // Config files may hold credentials (remote URLs, http headers): private copies.
+      await writeFile(copy, data, { mode: 0o600 });
     }
   }
   await writeFileAtomic(join(snapshotDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -187,7 +205,8 @@ export async function removePlanted(
     const now = data === null ? null : sha(data);
     if (now === before) continue;
     const original = join(snapshotDir, 'files', w.key);
-    const where = relative(dirname(dirs.commonDir), w.path);
+    const inRepo = !w.key.startsWith('global-');
+    const where = inRepo ? relative(dirname(dirs.commonDir), w.path) : w.path;
     let what: string;
     if (w.config) {
       const keys = describeKeys(

@@ -6,7 +6,12 @@ import { pinOf, type WorkTreePin } from '../git/pin.js';
 import { readRef, runTipRef, setRef, specRef } from '../git/run-refs.js';
 import { isAncestor } from '../git/worktree.js';
 import type { RunEventBody } from './events.js';
-import { removePlanted, snapshotRepoConfig, type RepoDirs } from './planted-config.js';
+import {
+  globalConfigFiles,
+  removePlanted,
+  snapshotRepoConfig,
+  type RepoDirs,
+} from './planted-config.js';
 import type { RunSession } from './session.js';
 
 /**
@@ -31,7 +36,11 @@ async function commonDirOf(repoRoot: string): Promise<string> {
 }
 
 function repoDirs(pin: WorkTreePin): RepoDirs {
-  return { commonDir: pin.commonDir, runGitDir: pin.linked ? pin.gitDir : undefined };
+  return {
+    commonDir: pin.commonDir,
+    runGitDir: pin.linked ? pin.gitDir : undefined,
+    globalFiles: globalConfigFiles(),
+  };
 }
 
 /** The last commit mmm made on the run branch (what the branch must contain). */
