@@ -87,6 +87,15 @@ describe('a pinned run work tree', () => {
     userUntouched(repo, head);
   });
 
+  it('a deleted HEAD file is written again', async () => {
+    const { repo, head, pin } = await runTree();
+    rmSync(join(pin.gitDir, 'HEAD'));
+    expect(identityProblems(pin)).toEqual(['HEAD of the work tree was deleted']);
+    const repaired = await repairRunTree(pin, repo, head);
+    expect(repaired.actions).toEqual(['re-attached HEAD to mmm/r1']);
+    expect((await checkRunTree(pin, head)).problems).toEqual([]);
+  });
+
   it('a deleted worktree with its git dir is re-created from the branch', async () => {
     const { repo, head, wt, pin } = await runTree();
     rmSync(wt, { recursive: true });

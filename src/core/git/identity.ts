@@ -173,7 +173,9 @@ export async function repairRunTree(
   }
   if (pin.linked) {
     const dotGit = join(pin.workTree, '.git');
-    const problems = identityProblems(pin).filter((p) => /\.git|work tree/.test(p));
+    const problems = identityProblems(pin).filter((p) =>
+      ['the .git', '.git', 'the work tree'].some((start) => p.startsWith(start)),
+    );
     if (problems.length > 0) {
       await mkdir(pin.workTree, { recursive: true });
       await rm(dotGit, { recursive: true, force: true });
@@ -184,7 +186,8 @@ export async function repairRunTree(
   }
   const head = readHead(pin.gitDir);
   if (head?.ref !== ref) {
-    await git(pin.workTree, ['symbolic-ref', 'HEAD', ref], { unchecked: true });
+    // Written directly: without a readable HEAD git does not even accept the directory.
+    await writeFile(join(pin.gitDir, 'HEAD'), `ref: ${ref}\n`);
     actions.push(`re-attached HEAD to ${pin.branch}`);
   }
   return { pin, actions };
