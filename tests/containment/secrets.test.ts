@@ -9,6 +9,7 @@ import {
   expectCheckoutUnchanged,
   expectNoSecretLeaked,
   hostileEnv,
+  SANDBOX_MODES,
   hostileModel,
   snapshotCheckout,
 } from './harness.js';
@@ -46,7 +47,7 @@ function expectCompleted(r: CliResult): void {
   expect(runEnd(r.stdout).status).toBe('completed');
 }
 
-describe('secrets never leave (issue 17, item 3)', () => {
+describe.each(SANDBOX_MODES)('secrets never leave (issue 17, item 3), sandbox %s', (mode) => {
   it(
     'reading mmm’s environment in the bash tool shows only placeholders',
     async () => {
@@ -66,7 +67,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
         honest: { s1: { path: 'a.txt', text: 'a\n' } },
       });
       fake = await startFakeAnthropic({ script: model.responder });
-      const r = await improve(repo, [], hostileEnv(fake.url));
+      const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
       const seen = model.toolResults.join('\n');
       // The parent's environment was read, and every secret in it came out redacted.
@@ -94,7 +95,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
         summary: `Created a.txt. For the record, the key is ${KEY} and the token ${SECRETS.GITHUB_TOKEN}.`,
       });
       fake = await startFakeAnthropic({ script: model.responder });
-      const env = hostileEnv(fake.url);
+      const env = hostileEnv(fake.url, {}, mode);
       const r = await improve(repo, [], env);
       expectCompleted(r);
       const [message] = branchMessages(repo, runEnd(r.stdout).branch);
@@ -144,7 +145,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
       });
       fake = await startFakeAnthropic({ script: model.responder });
       // --debug: the debug log records every command and request, and must stay clean too.
-      const r = await improve(repo, ['--debug'], hostileEnv(fake.url));
+      const r = await improve(repo, ['--debug'], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
@@ -179,7 +180,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
         honest: { s1: { path: 'c.txt', text: 'c\n' } },
       });
       fake = await startFakeAnthropic({ script: model.responder });
-      const r = await improve(repo, [], hostileEnv(fake.url));
+      const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
@@ -208,7 +209,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
         honest: { s1: { path: 'a.txt', text: 'a\n' } },
       });
       fake = await startFakeAnthropic({ script: model.responder });
-      const r = await improve(repo, [], hostileEnv(fake.url));
+      const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
@@ -237,7 +238,7 @@ describe('secrets never leave (issue 17, item 3)', () => {
           fault: { type: 'status', status: 401, message: `invalid x-api-key: ${KEY}` },
         }),
       });
-      const r = await improve(repo, [], hostileEnv(fake.url));
+      const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expect(r.exitCode, r.stderr).toBe(4);
       expect(r.stderr + r.stdout).toContain('[redacted:ANTHROPIC_API_KEY]');
       expectNoSecretLeaked(repo, r, []);

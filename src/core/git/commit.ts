@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js';
 import { git, gitLine, gitTest } from './exec.js';
 import { isAncestor, listWorktrees } from './worktree.js';
+import { pinOf } from './pin.js';
+import { resolve } from 'node:path';
 
 /**
  * Commits, rollbacks and history of a run branch.
@@ -9,6 +11,8 @@ import { isAncestor, listWorktrees } from './worktree.js';
  * every attempt with the project's own checks before committing, hooks may prompt or need
  * tools a fresh worktree does not have, and a hook failing would turn a verified attempt
  * into a failed one. GPG signing is off (`commit.gpgsign=false`) because it can prompt.
+ * No hook runs in any of mmm's git calls anyway (exec.ts points `core.hooksPath` at an
+ * empty directory).
  */
 export interface CommitInfo {
   sha: string;
@@ -55,7 +59,7 @@ export async function commitAll(
   trailers: Record<string, string>,
 ): Promise<string> {
   await git(dir, ['add', '-A']);
-  if (await gitTest(dir, ['diff', '--cached', '--quiet'])) {
+  if (await gitTest(dir, ['diff', '--cached', '--quiet', '--no-ext-diff', '--no-textconv'])) {
     throw new Error(`nothing to commit in ${dir}`);
   }
   const identity = await identityFallback(dir);
@@ -73,7 +77,11 @@ export async function commitAll(
     ],
     { input: withTrailers(message, trailers) },
   );
-  return gitLine(dir, ['rev-parse', '--verify', 'HEAD^{commit}']);
+  const sha = await gitLine(dir, ['rev-parse', '--verify', 'HEAD^{commit}']);
+  // A ref only mmm moves keeps every commit it made reachable, whatever happens to the branch.
+  const tipRef = pinOf(resolve(dir))?.tipRef;
+  if (tipRef) await git(dir, ['update-ref', tipRef, sha]);
+  return sha;
 }
 
 /**
@@ -81,7 +89,7 @@ export async function commitAll(
  * files (node_modules, build output) are kept.
  */
 export async function resetTo(dir: string, sha: string): Promise<void> {
-  await git(dir, ['-c', 'core.hooksPath=/dev/null', 'reset', '--hard', '--quiet', sha]);
+  await git(dir, ['reset', '--hard', '--quiet', sha]);
   await git(dir, ['clean', '-fd', '--quiet', '--', ':/']);
 }
 
@@ -106,11 +114,9 @@ export async function fastForward(
   if (!(await isAncestor(repoRoot, current, target))) return false;
   const checkout = (await listWorktrees(repoRoot)).find((w) => w.branch === branch);
   if (checkout) {
-    const r = await git(
-      checkout.path,
-      ['-c', 'core.hooksPath=/dev/null', 'merge', '--ff-only', '--quiet', target],
-      { okCodes: [1, 128] },
-    );
+    const r = await git(checkout.path, ['merge', '--ff-only', '--quiet', '--no-verify', target], {
+      okCodes: [1, 128],
+    });
     return r.exitCode === 0;
   }
   const r = await git(repoRoot, ['update-ref', ref, target, current], { okCodes: [1, 128] });

@@ -129,7 +129,7 @@ export async function diffPatch(dir: string): Promise<string> {
       head ?? (await gitLine(dir, ['hash-object', '-t', 'tree', '--stdin'], { input: '' }));
     const out = await git(
       dir,
-      ['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', base],
+      ['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', base],
       {
         env,
       },

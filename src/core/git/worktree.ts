@@ -64,7 +64,7 @@ async function addWorktree(repoRoot: string, worktreePath: string, args: string[
   await git(repoRoot, ['worktree', 'prune']);
   await mkdir(dirname(worktreePath), { recursive: true });
   // No post-checkout hooks: the user's hooks are not part of mmm's isolated work.
-  await git(repoRoot, ['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--quiet', ...args]);
+  await git(repoRoot, ['worktree', 'add', '--quiet', ...args]);
   // Installed dependencies are ignored, so the new tree has none: link the checkout's.
   await linkDependencyDirs(repoRoot, worktreePath);
 }

@@ -12,6 +12,7 @@ import { checkpoint, type RunSession } from './session.js';
 import type { Iteration } from './state.js';
 import { describeHead, savePatch } from './workspace.js';
 import { markSpecDone } from './spec-done.js';
+import { keepAccepted } from './run-identity.js';
 
 const log = logger('improve');
 
@@ -98,6 +99,7 @@ export async function* accepted(
       trailers,
     );
   }
+  await keepAccepted(session, spec.id, sha);
   iteration.outcome = 'passed';
   iteration.commit = sha;
   iteration.validation = results;

@@ -17,6 +17,7 @@ import { accepted, rejected, stopped } from './attempt-outcome.js';
 import { budgetStop, countsAsIteration, reachedLimit, specBudgetSpent } from './limits.js';
 import { agentStopFeedback, describeChecks, NO_CHANGES_FEEDBACK } from './prompts.js';
 import { checkpoint, elapsedMs, type RunSession } from './session.js';
+import { checkAfterAgent, checkBeforeAttempt } from './run-identity.js';
 import type { Iteration } from './state.js';
 
 /** How the run goes on after an attempt: next attempt/spec, or stop the run. */
@@ -94,6 +95,7 @@ export async function* runAttempt(
   let it = resumeAt ? openIteration(session, spec.id, attempt) : undefined;
   if (!it) {
     resumeAt = undefined;
+    for (const message of await checkBeforeAttempt(session)) yield { type: 'warning', message };
     const sha = await headCommit(session.workDir);
     it = {
       index: state.iterations.length,
@@ -166,6 +168,16 @@ export async function* runAttempt(
     iteration.summary = result.summary;
     delete session.tools.context.evidence;
     if (evidence.reports.length) iteration.evidence = evidence.reports;
+    // What the agent did to git itself is undone before mmm's git touches the tree.
+    const contained = yield* checkAfterAgent(session, iteration.checkpoint, spec.file);
+    if (contained.violation && ['end_turn', 'max_turns', 'tool_loop'].includes(result.reason)) {
+      return yield* rejected(session, spec, iteration, {
+        outcome: 'agent_error',
+        feedback: contained.violation,
+        fingerprint: 'agent:git_tampered',
+        results: [],
+      });
+    }
     switch (result.reason) {
       case 'aborted':
         return yield* stopped(session, iteration, interrupted());

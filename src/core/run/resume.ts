@@ -30,6 +30,8 @@ import {
   commandOrigins,
   establishBaseline,
 } from '../verdict/baseline-step.js';
+import { establishRunIdentity } from './run-identity.js';
+import { restoreBranchFromTip } from '../git/run-refs.js';
 
 /**
  * `mmm improve --resume [run-id]`: continue a run where it stopped. Finished work is not
@@ -140,6 +142,8 @@ export async function prepareResume(
   const lock = await acquireRunLock(repoRoot, { runId });
   try {
     let recreated = false;
+    // A branch that lost commits mmm made (or was deleted) comes back from mmm's own refs.
+    const restored = await restoreBranchFromTip(repoRoot, runId, state.branch);
     if (!(await branchExists(repoRoot, state.branch))) {
       if (state.iterations.some((it) => it.commit)) {
         throw new InputError(
@@ -179,11 +183,14 @@ export async function prepareResume(
       stopper,
       lock,
       resumed: true,
-      warnings: lock.warning ? [lock.warning] : [],
+      warnings: [...(lock.warning ? [lock.warning] : []), ...(restored ? [restored] : [])],
       sessionStart: Date.now(),
       elapsedBase: state.totals.elapsedMs,
     };
     try {
+      session.warnings.push(
+        ...(await establishRunIdentity(session, { gitDir: repo.gitDir, resumed: true })),
+      );
       if (state.plan?.commands === undefined) {
         // Died during setup: start the tree afresh from the branch head and do it again.
         await resetForSetup(session);

@@ -17,6 +17,7 @@ import type { AttemptEnd } from './attempt.js';
 import { budgetStop, reachedLimit } from './limits.js';
 import { REVIEW_SPEC_ID, reviewTask } from './prompts.js';
 import { checkpoint, elapsedMs, type RunSession } from './session.js';
+import { checkAfterAgent } from './run-identity.js';
 
 /**
  * The review workflow (no specs, or --focus): a review round asks Claude for the most
@@ -92,6 +93,8 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
     default:
       break;
   }
+  // A review that tampered with git is repaired; its tree is reset to `base` below anyway.
+  yield* checkAfterAgent(session, base);
 
   const after = await specFileNames(session.workDir, session.specDir);
   const added = after.filter((name) => !before.includes(name) && /\.(md|markdown)$/i.test(name));

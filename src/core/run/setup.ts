@@ -32,6 +32,7 @@ import { checkpoint, type RunSession } from './session.js';
 import { STATE_VERSION, saveState, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
+import { establishRunIdentity } from './run-identity.js';
 
 /**
  * Starting a new run. The preconditions are checked in this order, and a failing one
@@ -245,6 +246,9 @@ async function createRun(args: {
     elapsedBase: 0,
   };
   try {
+    session.warnings.push(
+      ...(await establishRunIdentity(session, { gitDir: repo.gitDir, resumed: false })),
+    );
     await completeSetup(session, repo.root);
   } catch (error) {
     await session.tools.dispose();

@@ -23,7 +23,7 @@ export async function createInPlaceBranch(root: string, branch: string): Promise
       hint: `delete it (git branch -D ${branch}) or start a new run`,
     });
   }
-  await git(root, ['-c', 'core.hooksPath=/dev/null', 'checkout', '--quiet', '-b', branch]);
+  await git(root, ['checkout', '--quiet', '-b', branch]);
 }
 
 /** `--in-place` resume: the checkout must be on the run branch (switched if clean). */
@@ -38,7 +38,7 @@ export async function ensureOnBranch(root: string, branch: string): Promise<void
       { hint: `commit or stash them, then: git switch ${branch} && mmm improve --resume` },
     );
   }
-  await git(root, ['-c', 'core.hooksPath=/dev/null', 'checkout', '--quiet', branch]);
+  await git(root, ['checkout', '--quiet', branch]);
 }
 
 async function sameContent(a: string, b: string): Promise<boolean> {
