@@ -1,5 +1,5 @@
-import { copyFile, mkdtemp, rm, readFile, appendFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, appendFile, mkdir } from 'node:fs/promises';
+import { scratchIndex } from './scratch-index.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { git, gitLine, GitError } from './exec.js';
@@ -112,17 +112,9 @@ export async function hasChanges(dir: string): Promise<boolean> {
  * that `git apply` accepts. Uses a throwaway copy of the index, so nothing is staged.
  */
 export async function diffPatch(dir: string): Promise<string> {
-  const indexPath = resolve(dir, await gitLine(dir, ['rev-parse', '--git-path', 'index']));
-  const tmp = await mkdtemp(join(tmpdir(), 'mmm-index-'));
-  const tmpIndex = join(tmp, 'index');
+  const scratch = await scratchIndex(dir);
   try {
-    try {
-      // Copying keeps the stat cache, so `add -A` only hashes files that changed.
-      await copyFile(indexPath, tmpIndex);
-    } catch {
-      // No index yet: git builds one.
-    }
-    const env = { GIT_INDEX_FILE: tmpIndex };
+    const env = scratch.env;
     await git(dir, ['add', '-A'], { env });
     const head = await headOrNull(dir);
     const base =
@@ -136,7 +128,7 @@ export async function diffPatch(dir: string): Promise<string> {
     );
     return out.stdout;
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

@@ -1,7 +1,5 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { git, gitLine } from '../git/exec.js';
+import { scratchIndex } from '../git/scratch-index.js';
+import { git } from '../git/exec.js';
 import { secretRedactor, type Redactor } from './redact.js';
 
 /**
@@ -89,17 +87,9 @@ export async function findSecretsInChanges(
   redactor: Redactor = secretRedactor(),
 ): Promise<SecretFinding[]> {
   if (redactor.empty) return [];
-  const indexPath = resolve(dir, await gitLine(dir, ['rev-parse', '--git-path', 'index']));
-  const tmp = await mkdtemp(join(tmpdir(), 'mmm-scan-'));
-  const tmpIndex = join(tmp, 'index');
+  const scratch = await scratchIndex(dir);
   try {
-    try {
-      // A copy keeps the stat cache, so `add -A` only hashes files that changed.
-      await copyFile(indexPath, tmpIndex);
-    } catch {
-      // No index yet: git builds one.
-    }
-    const env = { GIT_INDEX_FILE: tmpIndex };
+    const env = scratch.env;
     await git(dir, ['add', '-A'], { env });
     const out = await git(
       dir,
@@ -122,7 +112,7 @@ export async function findSecretsInChanges(
     );
     return scanDiff(out.stdout, redactor);
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 

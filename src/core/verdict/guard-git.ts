@@ -1,7 +1,5 @@
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { git, gitLine } from '../git/exec.js';
+import { scratchIndex } from '../git/scratch-index.js';
+import { git } from '../git/exec.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
 import { emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
@@ -50,16 +48,9 @@ export async function attemptDiff(
   checkpoint: string,
   wantContent: (files: DiffFile[]) => string[] = () => [],
 ): Promise<AttemptDiff> {
-  const indexPath = resolve(dir, await gitLine(dir, ['rev-parse', '--git-path', 'index']));
-  const tmp = await mkdtemp(join(tmpdir(), 'mmm-guard-'));
-  const tmpIndex = join(tmp, 'index');
+  const scratch = await scratchIndex(dir);
   try {
-    try {
-      await copyFile(indexPath, tmpIndex);
-    } catch {
-      // No index yet: git builds one.
-    }
-    const env = { GIT_INDEX_FILE: tmpIndex };
+    const env = scratch.env;
     await git(dir, ['add', '-A'], { env });
     const out = await git(
       dir,
@@ -89,7 +80,7 @@ export async function attemptDiff(
     }
     return { files, contentAfter };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await scratch.dispose();
   }
 }
 
