@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestReport } from '../test-report.js';
+import { consoleOutput, readReports, testReport, type ConsoleFacts } from './collect.js';
+import { instrumentTestCommand } from './instrument.js';
+import type { InstrumentedCommand } from './types.js';
+
+export { diagnosticReport, MAX_DIAGNOSTICS } from './diagnostics.js';
+export { instrumentTestCommand, runnerOf } from './instrument.js';
+export { readReports, testReport, junitFilesSince, type ConsoleFacts } from './collect.js';
+export type { InstrumentedCommand, ReportFile, ReportFormat } from './types.js';
+
+/** A test command made ready to report per-test results (see instrument.ts, collect.ts). */
+export interface PreparedTestRun {
+  /** What to run instead of the project's command text. */
+  command: string;
+  /** Extra environment for it. */
+  env: Record<string, string>;
+  instrumented: InstrumentedCommand;
+  /** The console as mmm should summarize it (go test -json's stream rebuilt as text). */
+  console(output: string): Promise<string>;
+  /** Reads the reports (or the console) into the command's TestReport. */
+  report(facts: ConsoleFacts): Promise<TestReport>;
+  /** Removes the report directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Prepares one run of a test command: a fresh report directory outside the checkout (so
+ * nothing lands in the attempt's diff), the instrumented command, and the readers.
+ */
+export async function prepareTestRun(
+  command: string,
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PreparedTestRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'mmm-tests-'));
+  const startedAt = Date.now();
+  const instrumented = await instrumentTestCommand(command, root, dir, env);
+  return {
+    command: instrumented.command,
+    env: instrumented.env,
+    instrumented,
+    console: (output) => consoleOutput(instrumented, output),
+    report: async (facts) =>
+      testReport(instrumented, await readReports(instrumented, root, startedAt), facts),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
