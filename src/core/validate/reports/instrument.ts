@@ -51,6 +51,15 @@ export function runnerOf(words: readonly Word[]): string | undefined {
   }
 }
 
+/**
+ * What `node --test` prints when its output is not a terminal: TAP before Node 23, spec
+ * since. Naming any reporter replaces the default, so mmm names the default one again and
+ * the console reads as it would without mmm.
+ */
+export function nodeDefaultReporter(version = process.versions.node): 'tap' | 'spec' {
+  return Number(version.split('.')[0]) >= 23 ? 'spec' : 'tap';
+}
+
 interface Plan {
   /** Flags to add after the last word (they reach the runner as its own arguments). */
   append?: string;
@@ -91,7 +100,7 @@ async function planFor(runner: string, words: readonly Word[], dir: string): Pro
         insert: {
           after: at,
           flags:
-            '--test-reporter=spec --test-reporter-destination=stdout ' +
+            `--test-reporter=${nodeDefaultReporter()} --test-reporter-destination=stdout ` +
             `--test-reporter=${q(reporter)} --test-reporter-destination=${q(path)}`,
         },
         reports: [{ format: 'node-test', path }],
@@ -158,6 +167,8 @@ export async function instrumentTestCommand(
     const script = packageScript(words);
     const scriptText = script ? await scriptOf(root, script.script) : undefined;
     const scriptWords = scriptText ? simpleCommand(scriptText) : null;
+    // `yarn jest`, `pnpm vitest`: no such script, so the package manager runs the binary.
+    const direct = script && script.manager !== 'npm' && scriptText === undefined;
     if (script && scriptWords) {
       const runner = runnerOf(scriptWords);
       if (runner) result.runner = runner;
@@ -175,10 +186,11 @@ export async function instrumentTestCommand(
         const dashes = script.manager === 'npm' && !has(words.slice(script.argsAt), /^--$/);
         result.command = `${command} ${dashes ? '-- ' : ''}${plan.append}`;
       }
-    } else if (!script) {
-      const runner = runnerOf(words);
+    } else if (!script || direct) {
+      const runner = runnerOf(direct ? words.slice(1) : words);
       if (runner) result.runner = runner;
-      plan = runner ? await planFor(runner, words, reportDir) : null;
+      plan = runner ? await planFor(runner, direct ? words.slice(1) : words, reportDir) : null;
+      if (plan?.insert && direct) plan.insert = { ...plan.insert, after: plan.insert.after + 1 };
       if (plan) {
         let text = command;
         if (plan.insert) {
