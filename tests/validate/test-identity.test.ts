@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateAttempt, type ProjectCommand } from '../../src/core/validate/index.js';
-import { instrumentTestCommand } from '../../src/core/validate/reports/index.js';
+import { instrumentTestCommand, readReports } from '../../src/core/validate/reports/index.js';
 import { nodeDefaultReporter } from '../../src/core/validate/reports/instrument.js';
 import { tempDir, writeTree } from '../support/tmp.js';
 
@@ -100,6 +100,30 @@ describe('instrumentTestCommand: reporter flags only where they change nothing e
     for (const command of ['jest --json', 'vitest run --reporter=json', 'go test -json ./...']) {
       expect((await instrument(command)).command).toBe(command);
     }
+  });
+});
+
+describe('JUnit XML that Maven and Gradle leave on disk', () => {
+  it('reads the files written during this run, in the root and in modules', async () => {
+    const root = tempDir();
+    const fixtures = join(import.meta.dirname, 'fixtures', 'maven');
+    const fresh = join(root, 'target', 'surefire-reports');
+    const module = join(root, 'core', 'build', 'test-results', 'test');
+    const stale = join(root, 'old', 'target', 'surefire-reports');
+    for (const dir of [fresh, module, stale]) mkdirSync(dir, { recursive: true });
+    copyFileSync(join(fixtures, 'TEST-com.example.CalcTest$Inner.xml'), join(fresh, 'TEST-a.xml'));
+    copyFileSync(join(fixtures, 'TEST-com.example.CalcTest$Inner.xml'), join(module, 'TEST-b.xml'));
+    copyFileSync(join(fixtures, 'TEST-com.example.CalcTest$Inner.xml'), join(stale, 'TEST-c.xml'));
+    // Left by a run an hour ago: it says nothing about this one.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(join(stale, 'TEST-c.xml'), hourAgo, hourAgo);
+    const instrumented = await instrumentTestCommand('./gradlew test', root, tempDir(), {});
+    const tests = await readReports(instrumented, root, Date.now() - 60_000);
+    expect(tests).toHaveLength(8);
+    expect(tests.filter((t) => t.status === 'failed').map((t) => t.id)).toEqual([
+      'com.example.CalcTest > addsWrong',
+      'com.example.CalcTest > addsWrong',
+    ]);
   });
 });
 
@@ -208,6 +232,60 @@ describe('math', () => {
       'failed tests/test_a.py > test_bad',
     ]);
     expect(result.tests?.source).toBe('report');
+  }, 60_000);
+
+  const has = (tool: string, args: string[]): boolean => {
+    try {
+      execFileSync(tool, args, { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.skipIf(!has('go', ['version']))('go test, as go test -json; the console reads as before', async () => {
+    const root = writeTree(tempDir(), {
+      'go.mod': 'module example.com/m\n\ngo 1.19\n',
+      'm_test.go': `package m
+
+import "testing"
+
+func TestOk(t *testing.T) {}
+func TestBad(t *testing.T) { t.Fatal("bad") }
+func TestLater(t *testing.T) { t.Skip("later") }
+`,
+    });
+    const commands: ProjectCommand[] = [{ name: 'test', command: 'go test ./...' }];
+    const { results } = await validateAttempt({
+      root,
+      commands,
+      checks: [],
+      timeoutSec: 120,
+      env: { GOFLAGS: '-count=1', GOCACHE: join(tempDir(), 'cache') },
+    });
+    const result = results[0];
+    expect(result?.tests).toMatchObject({ runner: 'go', source: 'report', identity: 'names' });
+    expect(result?.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
+      'passed example.com/m > TestOk',
+      'failed example.com/m > TestBad',
+      'skipped example.com/m > TestLater',
+    ]);
+    // The model still reads text, not JSON events.
+    expect(result?.failedTests).toEqual(['TestBad']);
+    expect(result?.output).toContain('m_test.go:6: bad');
+    expect(result?.output).not.toContain('"Action"');
+  }, 120_000);
+
+  it.skipIf(!has('rspec', ['--version']))('rspec, asked through SPEC_OPTS', async () => {
+    const root = writeTree(tempDir(), {
+      'spec/a_spec.rb': "RSpec.describe 'A' do\n  it('works') { expect(1).to eq(1) }\n  it('breaks') { expect(1).to eq(2) }\nend\n",
+    });
+    const result = await runTests(root, 'rspec');
+    expect(result.summary).toBe('1 passed, 1 failed');
+    expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
+      'passed spec/a_spec.rb > A works',
+      'failed spec/a_spec.rb > A breaks',
+    ]);
   }, 60_000);
 
   it('a typecheck command carries its findings with file:line identities', async () => {

@@ -134,7 +134,7 @@ export async function readReports(
 export async function consoleOutput(instrumented: InstrumentedCommand, output: string) {
   if (!instrumented.stdoutReport) return output;
   const stream = (await readText(instrumented.stdoutReport.path)) ?? '';
-  const text = goJsonConsole(stream);
+  const text = goJsonConsole(stream, instrumented.verbose === true);
   return output.trim() ? `${output.trimEnd()}\n${text}` : text;
 }
 

@@ -64,10 +64,18 @@ const ruff: Extractor = (output, root) => [
   ),
 ];
 
-/** rustc / clippy: "error[E0308]: message\n --> src/lib.rs:3:38". */
+/**
+ * rustc / clippy: "error[E0308]: message\n --> src/lib.rs:3:38"; a clippy lint is named
+ * by its "index.html#len_zero" help link further down the block.
+ */
 const rustc: Extractor = (output, root) =>
   [...output.matchAll(/^(error|warning)(?:\[(\w+)\])?: (.+)\n\s*--> (\S+?):(\d+):\d+/gm)].map(
-    (m) => diagnostic(root, m[4], Number(m[5]), m[2], m[1] as 'error', m[3] ?? ''),
+    (m) => {
+      const block = output.slice(m.index + m[0].length).split(/\n(?=(?:error|warning)\b)/)[0];
+      const lint = /rust-clippy\/[^\s#]*#(\w+)/.exec(block ?? '')?.[1];
+      const rule = m[2] ?? (lint ? `clippy::${lint}` : undefined);
+      return diagnostic(root, m[4], Number(m[5]), rule, m[1] as 'error', m[3] ?? '');
+    },
   );
 
 const EXTRACTORS: Record<string, Extractor> = {

@@ -79,20 +79,43 @@ export function goCases(results: GoResult[], brokenPackages: string[]): TestCase
   return tests;
 }
 
-/** What `go test -v` would have printed: the Output of every event, in order. */
-export function goJsonConsole(text: string): string {
+/**
+ * The console the project's command would have printed: with `-v`, every event's Output
+ * in order; without it, as plain `go test` prints: each failed test's "--- FAIL" line and
+ * then its log lines (passing and skipped tests stay quiet), and the package lines.
+ */
+export function goJsonConsole(text: string, verbose = false): string {
   const parts: string[] = [];
+  const pending = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    if (!line.startsWith('{')) {
+    let e: GoEvent | undefined;
+    try {
+      e = line.startsWith('{') ? (JSON.parse(line) as GoEvent) : undefined;
+    } catch {
+      e = undefined;
+    }
+    if (!e) {
       parts.push(`${line}\n`);
       continue;
     }
-    try {
-      const e = JSON.parse(line) as GoEvent;
+    if (verbose || !e.Test) {
       if (e.Action === 'output' && e.Output) parts.push(e.Output);
-    } catch {
-      parts.push(`${line}\n`);
+      continue;
+    }
+    const key = `${e.Package ?? ''}\u0000${e.Test}`;
+    if (e.Action === 'output' && e.Output) {
+      if (/^=== (?:RUN|PAUSE|CONT|NAME)\b/.test(e.Output)) continue;
+      const lines = pending.get(key) ?? [];
+      lines.push(e.Output);
+      pending.set(key, lines);
+    } else if (e.Action === 'pass' || e.Action === 'skip' || e.Action === 'fail') {
+      const lines = pending.get(key) ?? [];
+      pending.delete(key);
+      if (e.Action !== 'fail') continue;
+      const head = lines.findIndex((l) => /^\s*--- FAIL: /.test(l));
+      if (head > 0) lines.unshift(...lines.splice(head, 1));
+      parts.push(...lines);
     }
   }
   return parts.join('');

@@ -201,6 +201,7 @@ export async function instrumentTestCommand(
         if (plan.stdoutTo) {
           text = `${text} > ${q(plan.stdoutTo)}`;
           result.stdoutReport = { format: 'go-json', path: plan.stdoutTo };
+          if (has(words, /^-(?:test\.)?v(?:=true)?$/)) result.verbose = true;
         }
         result.command = text;
       }

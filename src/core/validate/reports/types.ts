@@ -25,6 +25,8 @@ export interface InstrumentedCommand {
   runner?: string;
   /** go test -json's stdout went to this file; the console is rebuilt from it. */
   stdoutReport?: ReportFile;
+  /** The command asked for verbose output (go test -v): the rebuilt console keeps it. */
+  verbose?: boolean;
 }
 
 /** Test cases read from one source, before they are merged into a TestReport. */
