@@ -47,7 +47,10 @@ describe('diagnostics with file:line identities', () => {
       'error app/main.py:4:F841',
       'error app/util.py:10:E711',
     ]);
-    expect(ids('flake8-fail.txt')).toEqual(['error app/main.py:1:F401', 'error app/main.py:12:E501']);
+    expect(ids('flake8-fail.txt')).toEqual([
+      'error app/main.py:1:F401',
+      'error app/main.py:12:E501',
+    ]);
   });
 
   it('clippy', () => {
@@ -60,7 +63,10 @@ describe('diagnostics with file:line identities', () => {
   });
 
   it('counts only, when the output was cut or the format has no finding lines', () => {
-    const cut = read('tsc-fail.txt').replace(/^a\.ts\(2.*$/m, '… [9000 characters of output omitted] …');
+    const cut = read('tsc-fail.txt').replace(
+      /^a\.ts\(2.*$/m,
+      '… [9000 characters of output omitted] …',
+    );
     expect(diagnosticReport(parseOutput(cut), cut)).toMatchObject({
       identity: 'counts',
       diagnostics: [],

@@ -96,7 +96,9 @@ describe('per-test reports written by the runners', () => {
     // The stream rebuilt as text reads as plain go test printed it (or go test -v).
     const text = goJsonConsole(read('go/report.jsonl'));
     expect(parseOutput(text)).toMatchObject({ tool: 'go test', failed: 2 });
-    expect(text).toContain('--- FAIL: TestAddWrong (0.00s)\n    calc_test.go:15: add(1, 1) = 2, want 3\n');
+    expect(text).toContain(
+      '--- FAIL: TestAddWrong (0.00s)\n    calc_test.go:15: add(1, 1) = 2, want 3\n',
+    );
     expect(text).not.toMatch(/=== RUN|--- PASS|--- SKIP/);
     const verbose = goJsonConsole(read('go/report.jsonl'), true);
     expect(parseOutput(verbose)).toMatchObject({ tool: 'go test', passed: 3, failed: 2 });

@@ -31,11 +31,16 @@ describe('instrumentTestCommand: reporter flags only where they change nothing e
   });
 
   it('leaves compound commands as written', async () => {
-    for (const command of ['vitest run && eslint .', 'go vet ./... && go test ./...', 'jest | tee log']) {
+    for (const command of [
+      'vitest run && eslint .',
+      'go vet ./... && go test ./...',
+      'jest | tee log',
+    ]) {
       const r = await instrument(command);
       expect(r.command, command).toBe(command);
-      expect(r.reportFiles.filter((f) => f.format !== 'junit-xml' && f.format !== 'rspec-json'))
-        .toEqual([]);
+      expect(
+        r.reportFiles.filter((f) => f.format !== 'junit-xml' && f.format !== 'rspec-json'),
+      ).toEqual([]);
     }
   });
 
@@ -48,7 +53,9 @@ describe('instrumentTestCommand: reporter flags only where they change nothing e
     expect(compound.command).toBe('npm test');
     expect(compound.runner).toBeUndefined();
     const node = await instrument('npm run test', pkg('node --test'));
-    expect(node.command).toMatch(/^npm run test -- --test-reporter=(?:tap|spec) --test-reporter-destination=stdout /);
+    expect(node.command).toMatch(
+      /^npm run test -- --test-reporter=(?:tap|spec) --test-reporter-destination=stdout /,
+    );
     // Appended flags would land after node's file arguments: not touched.
     expect((await instrument('npm test', pkg('node --test test/'))).command).toBe('npm test');
   });
@@ -84,7 +91,9 @@ describe('instrumentTestCommand: reporter flags only where they change nothing e
     const php = await instrument('vendor/bin/phpunit');
     expect(php.command).toBe(`vendor/bin/phpunit --log-junit '${php.dir}/phpunit.xml'`);
     const dn = await instrument('dotnet test Calc.sln');
-    expect(dn.command).toBe(`dotnet test Calc.sln --logger trx --results-directory '${dn.dir}/trx'`);
+    expect(dn.command).toBe(
+      `dotnet test Calc.sln --logger trx --results-directory '${dn.dir}/trx'`,
+    );
     const mvn = await instrument('./mvnw -B test');
     expect([mvn.command, mvn.runner, mvn.scanJunitDirs]).toEqual(['./mvnw -B test', 'maven', true]);
     expect((await instrument('bin/rails test')).command).toBe('bin/rails test -v');
@@ -159,10 +168,30 @@ describe('validateAttempt: every test command carries its per-test report', () =
       source: 'report',
       identity: 'names',
       tests: [
-        { id: 'test/calc.test.js > calc > adds', file: 'test/calc.test.js', name: 'calc > adds', status: 'passed' },
-        { id: 'test/calc.test.js > calc > subtracts', file: 'test/calc.test.js', name: 'calc > subtracts', status: 'failed' },
-        { id: 'test/calc.test.js > calc > divides', file: 'test/calc.test.js', name: 'calc > divides', status: 'skipped' },
-        { id: 'test/other.test.js > other works', file: 'test/other.test.js', name: 'other works', status: 'passed' },
+        {
+          id: 'test/calc.test.js > calc > adds',
+          file: 'test/calc.test.js',
+          name: 'calc > adds',
+          status: 'passed',
+        },
+        {
+          id: 'test/calc.test.js > calc > subtracts',
+          file: 'test/calc.test.js',
+          name: 'calc > subtracts',
+          status: 'failed',
+        },
+        {
+          id: 'test/calc.test.js > calc > divides',
+          file: 'test/calc.test.js',
+          name: 'calc > divides',
+          status: 'skipped',
+        },
+        {
+          id: 'test/other.test.js > other works',
+          file: 'test/other.test.js',
+          name: 'other works',
+          status: 'passed',
+        },
       ],
       passed: 2,
       failed: 1,
@@ -175,14 +204,24 @@ describe('validateAttempt: every test command carries its per-test report', () =
   it('npm test whose script is node --test gets the same report', async () => {
     const root = writeTree(tempDir(), { ...NODE_TESTS, ...pkg('node --test') });
     const result = await runTests(root, 'npm test');
-    expect(result.tests).toMatchObject({ source: 'report', identity: 'names', passed: 2, failed: 1 });
+    expect(result.tests).toMatchObject({
+      source: 'report',
+      identity: 'names',
+      passed: 2,
+      failed: 1,
+    });
     expect(result.tests?.tests.map((t) => t.id)).toContain('test/other.test.js > other works');
   }, 60_000);
 
   it('a compound command runs as written; names come from its console', async () => {
     const root = writeTree(tempDir(), NODE_TESTS);
     const result = await runTests(root, 'node --test && echo done');
-    expect(result.tests).toMatchObject({ source: 'console', identity: 'names', passed: 2, failed: 1 });
+    expect(result.tests).toMatchObject({
+      source: 'console',
+      identity: 'names',
+      passed: 2,
+      failed: 1,
+    });
     expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
       'passed calc > adds',
       'failed calc > subtracts',
@@ -222,17 +261,21 @@ describe('math', () => {
     }
   })();
 
-  it.skipIf(!hasPytest)('pytest, asked through PYTEST_ADDOPTS', async () => {
-    const root = writeTree(tempDir(), {
-      'tests/test_a.py': 'def test_ok():\n    pass\n\ndef test_bad():\n    assert 1 == 2\n',
-    });
-    const result = await runTests(root, 'python3 -m pytest -p no:cacheprovider');
-    expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
-      'passed tests/test_a.py > test_ok',
-      'failed tests/test_a.py > test_bad',
-    ]);
-    expect(result.tests?.source).toBe('report');
-  }, 60_000);
+  it.skipIf(!hasPytest)(
+    'pytest, asked through PYTEST_ADDOPTS',
+    async () => {
+      const root = writeTree(tempDir(), {
+        'tests/test_a.py': 'def test_ok():\n    pass\n\ndef test_bad():\n    assert 1 == 2\n',
+      });
+      const result = await runTests(root, 'python3 -m pytest -p no:cacheprovider');
+      expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
+        'passed tests/test_a.py > test_ok',
+        'failed tests/test_a.py > test_bad',
+      ]);
+      expect(result.tests?.source).toBe('report');
+    },
+    60_000,
+  );
 
   const has = (tool: string, args: string[]): boolean => {
     try {
@@ -243,10 +286,12 @@ describe('math', () => {
     }
   };
 
-  it.skipIf(!has('go', ['version']))('go test, as go test -json; the console reads as before', async () => {
-    const root = writeTree(tempDir(), {
-      'go.mod': 'module example.com/m\n\ngo 1.19\n',
-      'm_test.go': `package m
+  it.skipIf(!has('go', ['version']))(
+    'go test, as go test -json; the console reads as before',
+    async () => {
+      const root = writeTree(tempDir(), {
+        'go.mod': 'module example.com/m\n\ngo 1.19\n',
+        'm_test.go': `package m
 
 import "testing"
 
@@ -254,43 +299,53 @@ func TestOk(t *testing.T) {}
 func TestBad(t *testing.T) { t.Fatal("bad") }
 func TestLater(t *testing.T) { t.Skip("later") }
 `,
-    });
-    const commands: ProjectCommand[] = [{ name: 'test', command: 'go test ./...' }];
-    const { results } = await validateAttempt({
-      root,
-      commands,
-      checks: [],
-      timeoutSec: 120,
-      env: { GOFLAGS: '-count=1', GOCACHE: join(tempDir(), 'cache') },
-    });
-    const result = results[0];
-    expect(result?.tests).toMatchObject({ runner: 'go', source: 'report', identity: 'names' });
-    expect(result?.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
-      'passed example.com/m > TestOk',
-      'failed example.com/m > TestBad',
-      'skipped example.com/m > TestLater',
-    ]);
-    // The model still reads text, not JSON events.
-    expect(result?.failedTests).toEqual(['TestBad']);
-    expect(result?.output).toContain('m_test.go:6: bad');
-    expect(result?.output).not.toContain('"Action"');
-  }, 120_000);
+      });
+      const commands: ProjectCommand[] = [{ name: 'test', command: 'go test ./...' }];
+      const { results } = await validateAttempt({
+        root,
+        commands,
+        checks: [],
+        timeoutSec: 120,
+        env: { GOFLAGS: '-count=1', GOCACHE: join(tempDir(), 'cache') },
+      });
+      const result = results[0];
+      expect(result?.tests).toMatchObject({ runner: 'go', source: 'report', identity: 'names' });
+      expect(result?.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
+        'passed example.com/m > TestOk',
+        'failed example.com/m > TestBad',
+        'skipped example.com/m > TestLater',
+      ]);
+      // The model still reads text, not JSON events.
+      expect(result?.failedTests).toEqual(['TestBad']);
+      expect(result?.output).toContain('m_test.go:6: bad');
+      expect(result?.output).not.toContain('"Action"');
+    },
+    120_000,
+  );
 
-  it.skipIf(!has('rspec', ['--version']))('rspec, asked through SPEC_OPTS', async () => {
-    const root = writeTree(tempDir(), {
-      'spec/a_spec.rb': "RSpec.describe 'A' do\n  it('works') { expect(1).to eq(1) }\n  it('breaks') { expect(1).to eq(2) }\nend\n",
-    });
-    const result = await runTests(root, 'rspec');
-    expect(result.summary).toBe('1 passed, 1 failed');
-    expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
-      'passed spec/a_spec.rb > A works',
-      'failed spec/a_spec.rb > A breaks',
-    ]);
-  }, 60_000);
+  it.skipIf(!has('rspec', ['--version']))(
+    'rspec, asked through SPEC_OPTS',
+    async () => {
+      const root = writeTree(tempDir(), {
+        'spec/a_spec.rb':
+          "RSpec.describe 'A' do\n  it('works') { expect(1).to eq(1) }\n  it('breaks') { expect(1).to eq(2) }\nend\n",
+      });
+      const result = await runTests(root, 'rspec');
+      expect(result.summary).toBe('1 passed, 1 failed');
+      expect(result.tests?.tests.map((t) => `${t.status} ${t.id}`)).toEqual([
+        'passed spec/a_spec.rb > A works',
+        'failed spec/a_spec.rb > A breaks',
+      ]);
+    },
+    60_000,
+  );
 
   it('a typecheck command carries its findings with file:line identities', async () => {
     const root = writeTree(tempDir(), {
-      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, files: ['a.ts'] }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true },
+        files: ['a.ts'],
+      }),
       'a.ts': 'export const n: number = "one";\n',
     });
     const tsc = join(REPO, 'node_modules', '.bin', 'tsc');
@@ -304,7 +359,9 @@ func TestLater(t *testing.T) { t.Skip("later") }
       tool: 'tsc',
       identity: 'names',
       errors: 1,
-      diagnostics: [{ id: 'a.ts:1:TS2322', file: 'a.ts', line: 1, rule: 'TS2322', severity: 'error' }],
+      diagnostics: [
+        { id: 'a.ts:1:TS2322', file: 'a.ts', line: 1, rule: 'TS2322', severity: 'error' },
+      ],
     });
   }, 60_000);
 });

@@ -114,11 +114,15 @@ export const jestVerbose: ConsoleParser = (output) => {
     // The tree ends at the first failure detail ("  ● …") or the summary.
     const end = lines.findIndex((l) => /^\s*● |^Test Suites:/.test(l));
     tests.push(
-      ...indentedTree(end >= 0 ? lines.slice(0, end) : lines, (text) => {
-        const m = /^(?:(✓|√)|(✕|×)|(○)(?: skipped| todo)?) (.+?)(?: \(\d+ m?s\))?$/.exec(text);
-        if (!m) return null;
-        return { status: m[1] ? 'passed' : m[2] ? 'failed' : 'skipped', name: m[4] ?? '' };
-      }, head[1]),
+      ...indentedTree(
+        end >= 0 ? lines.slice(0, end) : lines,
+        (text) => {
+          const m = /^(?:(✓|√)|(✕|×)|(○)(?: skipped| todo)?) (.+?)(?: \(\d+ m?s\))?$/.exec(text);
+          if (!m) return null;
+          return { status: m[1] ? 'passed' : m[2] ? 'failed' : 'skipped', name: m[4] ?? '' };
+        },
+        head[1],
+      ),
     );
   }
   return tests.length ? tests : null;
@@ -155,11 +159,15 @@ function pytestCase(nodeid: string, word: string): TestCase | undefined {
 export const pytestConsole: ConsoleParser = (output) => {
   if (!/^=+ .*\b(?:passed|failed|skipped|errors?)\b.* in [\d.]+s/m.test(output)) return null;
   const seen = new Map<string, TestCase>();
-  for (const m of output.matchAll(/^(\S+\.py::\S.*?) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b/gm)) {
+  for (const m of output.matchAll(
+    /^(\S+\.py::\S.*?) (PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b/gm,
+  )) {
     const t = pytestCase(m[1] ?? '', m[2] ?? '');
     if (t) seen.set(t.id, t);
   }
-  for (const m of output.matchAll(/^(PASSED|FAILED|ERROR|XFAIL|XPASS) (\S+\.py::\S+?)(?: - .*)?$/gm)) {
+  for (const m of output.matchAll(
+    /^(PASSED|FAILED|ERROR|XFAIL|XPASS) (\S+\.py::\S+?)(?: - .*)?$/gm,
+  )) {
     const t = pytestCase(m[2] ?? '', m[1] ?? '');
     if (t && !seen.has(t.id)) seen.set(t.id, t);
   }
@@ -173,7 +181,8 @@ export const goVerbose: ConsoleParser = (output) => {
   for (const line of output.split('\n')) {
     const t = /^\s*--- (PASS|FAIL|SKIP): (\S+) \(/.exec(line);
     if (t) {
-      const status: TestStatus = t[1] === 'PASS' ? 'passed' : t[1] === 'FAIL' ? 'failed' : 'skipped';
+      const status: TestStatus =
+        t[1] === 'PASS' ? 'passed' : t[1] === 'FAIL' ? 'failed' : 'skipped';
       pending.push({ test: t[2] ?? '', status });
       continue;
     }

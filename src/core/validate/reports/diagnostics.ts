@@ -44,9 +44,7 @@ const tsc: Extractor = (output, root) =>
     ...output.matchAll(
       /^(\S.*?)(?:\((\d+),\d+\)|:(\d+):\d+) ?[:-] (error|warning) (TS\d+): (.*)$/gm,
     ),
-  ].map((m) =>
-    diagnostic(root, m[1], Number(m[2] ?? m[3]), m[5], m[4] as 'error', m[6] ?? ''),
-  );
+  ].map((m) => diagnostic(root, m[1], Number(m[2] ?? m[3]), m[5], m[4] as 'error', m[6] ?? ''));
 
 /** mypy: "app/main.py:3: error: message  [code]". */
 const mypy: Extractor = (output, root) =>

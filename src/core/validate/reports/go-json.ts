@@ -47,7 +47,10 @@ export function parseGoJson(text: string): TestCase[] {
       results.set(`${pkg}\u0000${e.Test}`, { pkg, test: e.Test, status });
     } else if (status === 'failed') failedPackages.push(pkg);
   }
-  return goCases([...results.values()], failedPackages.filter((p) => !packagesWithTests.has(p)));
+  return goCases(
+    [...results.values()],
+    failedPackages.filter((p) => !packagesWithTests.has(p)),
+  );
 }
 
 export interface GoResult {
@@ -63,7 +66,11 @@ export function goCases(results: GoResult[], brokenPackages: string[]): TestCase
   const parents = new Map<string, boolean>();
   const keyed = new Map(results.map((r) => [`${r.pkg}\u0000${r.test}`, r] as const));
   for (const [key, r] of keyed) {
-    for (let cut = key.lastIndexOf('/'); cut > key.indexOf('\u0000'); cut = key.lastIndexOf('/', cut - 1)) {
+    for (
+      let cut = key.lastIndexOf('/');
+      cut > key.indexOf('\u0000');
+      cut = key.lastIndexOf('/', cut - 1)
+    ) {
       const parent = key.slice(0, cut);
       parents.set(parent, (parents.get(parent) ?? false) || r.status === 'failed');
     }

@@ -177,9 +177,10 @@ export async function instrumentTestCommand(
       // would land after its file arguments, so it qualifies only without any.
       if (plan?.insert) {
         const after = scriptWords.slice(plan.insert.after + 1);
-        plan = after.every((w) => w.text.startsWith('-')) && !plan.stdoutTo
-          ? { ...plan, append: plan.insert.flags, insert: undefined }
-          : null;
+        plan =
+          after.every((w) => w.text.startsWith('-')) && !plan.stdoutTo
+            ? { ...plan, append: plan.insert.flags, insert: undefined }
+            : null;
       }
       if (plan?.stdoutTo) plan = null;
       if (plan?.append) {

@@ -48,7 +48,10 @@ export function parseNodeTestReport(text: string, root?: string): TestCase[] {
     }
     if (!row || typeof row !== 'object') continue;
     const { file, path, status } = row as { file?: unknown; path?: unknown; status?: unknown };
-    if (!Array.isArray(path) || (status !== 'passed' && status !== 'failed' && status !== 'skipped'))
+    if (
+      !Array.isArray(path) ||
+      (status !== 'passed' && status !== 'failed' && status !== 'skipped')
+    )
       continue;
     const rel = typeof file === 'string' ? relativePath(file, root) : undefined;
     tests.push(testCase(rel, path.map(String), status));

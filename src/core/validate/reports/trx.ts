@@ -2,8 +2,7 @@ import type { TestCase, TestStatus } from '../test-report.js';
 import { relativePath, testCase } from './types.js';
 
 const ATTR = /([\w:.-]+)\s*=\s*"([^"]*)"/g;
-const TAG = (name: string): RegExp =>
-  new RegExp(`<${name}\\b((?:[^>"]|"[^"]*")*?)/?>`, 'g');
+const TAG = (name: string): RegExp => new RegExp(`<${name}\\b((?:[^>"]|"[^"]*")*?)/?>`, 'g');
 
 function attributes(text: string): Record<string, string> {
   const attrs: Record<string, string> = {};
@@ -45,7 +44,12 @@ export function parseTrx(text: string, root?: string): TestCase[] {
     const def = definitions.get(r.testId ?? '') ?? {};
     const name = r.testName ?? '';
     const cls = def.className ?? '';
-    const parts = cls && name.startsWith(`${cls}.`) ? [cls, name.slice(cls.length + 1)] : cls ? [cls, name] : [name];
+    const parts =
+      cls && name.startsWith(`${cls}.`)
+        ? [cls, name.slice(cls.length + 1)]
+        : cls
+          ? [cls, name]
+          : [name];
     const file = def.codeBase ? relativePath(def.codeBase, root).replace(/^.*\//, '') : undefined;
     tests.push(testCase(file, parts, status));
   }

@@ -1,7 +1,8 @@
 import type { TestCase, TestStatus } from '../test-report.js';
 
 /** A machine-readable report format a runner can write. */
-export type ReportFormat = 'node-test' | 'jest-json' | 'junit-xml' | 'go-json' | 'rspec-json' | 'trx';
+export type ReportFormat =
+  'node-test' | 'jest-json' | 'junit-xml' | 'go-json' | 'rspec-json' | 'trx';
 
 export interface ReportFile {
   format: ReportFormat;
