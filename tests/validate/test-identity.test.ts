@@ -133,6 +133,9 @@ describe('JUnit XML that Maven and Gradle leave on disk', () => {
       'com.example.CalcTest > addsWrong',
       'com.example.CalcTest > addsWrong',
     ]);
+    // Gradle did not run its test task (nothing changed): the files on disk are current.
+    const upToDate = '> Task :compileJava UP-TO-DATE\n> Task :old:test UP-TO-DATE\n';
+    expect(await readReports(instrumented, root, Date.now() - 60_000, upToDate)).toHaveLength(12);
   });
 });
 

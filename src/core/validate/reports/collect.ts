@@ -96,16 +96,24 @@ async function collectXml(dir: string, since: number, found: string[], depth: nu
   }
 }
 
+/**
+ * Gradle skipped its test task because nothing it depends on changed ("> Task :test
+ * UP-TO-DATE" in its plain console): the results on disk are this run's results.
+ */
+const GRADLE_UP_TO_DATE = /^> Task :(?:\S+:)?test\w* (?:UP-TO-DATE|FROM-CACHE)[ \t]*$/m;
+
 /** Every test the run's report files name (empty when there are none). */
 export async function readReports(
   instrumented: InstrumentedCommand,
   root: string,
   startedAt: number,
+  output = '',
 ): Promise<TestCase[]> {
   const files: ReportFile[] = [...instrumented.reportFiles];
   if (instrumented.stdoutReport) files.push(instrumented.stdoutReport);
   if (instrumented.scanJunitDirs) {
-    for (const path of await junitFilesSince(root, startedAt))
+    const upToDate = instrumented.runner === 'gradle' && GRADLE_UP_TO_DATE.test(output);
+    for (const path of await junitFilesSince(root, upToDate ? 0 : startedAt))
       files.push({ format: 'junit-xml', path });
   }
   const tests: TestCase[] = [];

@@ -44,7 +44,11 @@ export async function prepareTestRun(
     instrumented,
     console: (output) => consoleOutput(instrumented, output),
     report: async (facts) =>
-      testReport(instrumented, await readReports(instrumented, root, startedAt), facts),
+      testReport(
+        instrumented,
+        await readReports(instrumented, root, startedAt, facts.output),
+        facts,
+      ),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
