@@ -5,7 +5,8 @@ import type { SpecCheck } from '../specs/model.js';
 import { evaluateExpression, type CelBindings } from './cel.js';
 import { runShell } from './exec.js';
 import { checkFileContains, checkFileExists } from './file-checks.js';
-import { diagnosticReport, prepareTestRun } from './reports/index.js';
+import { summarizeProjectCommand } from './reports/attach.js';
+import { prepareTestRun } from './reports/index.js';
 import { summarizeCommand, type CommandMetrics } from './summarize.js';
 
 const log = logger('validate');
@@ -71,39 +72,27 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
 
   for (const { name, command } of options.commands) {
     throwIfAborted(signal);
-    // Test commands leave a per-test report (validate/reports); the others run as written.
+    // A test command is prepared to leave a per-test report (validate/reports).
     const prepared =
       name === 'test' ? await prepareTestRun(command, root, { ...process.env, ...env }) : undefined;
-    let summarized: ReturnType<typeof summarizeCommand>;
-    try {
-      const commandEnv = prepared ? { ...env, ...prepared.env } : env;
-      const shell = await runShell(prepared?.command ?? command, {
-        cwd: root,
-        timeoutSec: options.timeoutSec,
-        ...(signal ? { signal } : {}),
-        ...(commandEnv ? { env: commandEnv } : {}),
-      });
-      throwIfAborted(signal);
-      if (prepared) shell.output = await prepared.console(shell.output);
-      summarized = summarizeCommand(name, shell, { timeoutSec: options.timeoutSec });
-      const { parsed } = summarized;
-      if (prepared) {
-        summarized.result.tests = await prepared.report({
-          output: shell.output,
-          tool: parsed.tool,
-          ...(parsed.passed !== undefined ? { passed: parsed.passed } : {}),
-          ...(parsed.failed !== undefined ? { failed: parsed.failed } : {}),
-        });
-      } else if (name === 'lint' || name === 'typecheck') {
-        summarized.result.diagnostics = diagnosticReport(parsed, shell.output, root);
-      }
-    } finally {
-      await prepared?.dispose();
-    }
+    const commandEnv = prepared ? { ...env, ...prepared.env } : env;
+    const shell = await runShell(prepared?.command ?? command, {
+      cwd: root,
+      timeoutSec: options.timeoutSec,
+      ...(signal ? { signal } : {}),
+      ...(commandEnv ? { env: commandEnv } : {}),
+    });
+    if (signal?.aborted) await prepared?.dispose();
+    throwIfAborted(signal);
+    const summarized = await summarizeProjectCommand(name, shell, {
+      timeoutSec: options.timeoutSec,
+      root,
+      prepared,
+    });
     log.debug('command done', {
       name,
       command,
-      exitCode: summarized.result.exitCode,
+      exitCode: shell.exitCode,
       parser: summarized.parsed.tool,
       tests: summarized.result.tests?.identity,
       summary: summarized.result.summary,
