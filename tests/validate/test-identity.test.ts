@@ -49,6 +49,10 @@ describe('instrumentTestCommand: reporter flags only where they change nothing e
     expect(single.command).toBe(
       `npm test -- --reporter=default --reporter=json --outputFile.json='${single.dir}/vitest.json'`,
     );
+    const env = await instrument('TZ=UTC npm test', pkg('vitest run'));
+    expect(env.command).toMatch(/^TZ=UTC npm test -- --reporter=default --reporter=json /);
+    const pnpm = await instrument('pnpm vitest run');
+    expect(pnpm.command).toMatch(/^pnpm vitest run --reporter=default --reporter=json /);
     const compound = await instrument('npm test', pkg('vitest run && eslint .'));
     expect(compound.command).toBe('npm test');
     expect(compound.runner).toBeUndefined();

@@ -164,7 +164,9 @@ export async function instrumentTestCommand(
   const words = simpleCommand(command);
   let plan: Plan | null = null;
   if (words) {
-    const script = packageScript(words);
+    // `FOO=1 npm test`: the assignments stay in front; the script is read after them.
+    const lead = words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text));
+    const script = lead >= 0 ? packageScript(words.slice(lead)) : null;
     const scriptText = script ? await scriptOf(root, script.script) : undefined;
     const scriptWords = scriptText ? simpleCommand(scriptText) : null;
     // `yarn jest`, `pnpm vitest`: no such script, so the package manager runs the binary.
@@ -184,14 +186,16 @@ export async function instrumentTestCommand(
       }
       if (plan?.stdoutTo) plan = null;
       if (plan?.append) {
-        const dashes = script.manager === 'npm' && !has(words.slice(script.argsAt), /^--$/);
+        const args = words.slice(lead + script.argsAt);
+        const dashes = script.manager === 'npm' && !has(args, /^--$/);
         result.command = `${command} ${dashes ? '-- ' : ''}${plan.append}`;
       }
     } else if (!script || direct) {
-      const runner = runnerOf(direct ? words.slice(1) : words);
+      const runner = runnerOf(direct ? words.slice(lead + 1) : words);
       if (runner) result.runner = runner;
-      plan = runner ? await planFor(runner, direct ? words.slice(1) : words, reportDir) : null;
-      if (plan?.insert && direct) plan.insert = { ...plan.insert, after: plan.insert.after + 1 };
+      const shift = direct ? lead + 1 : 0;
+      plan = runner ? await planFor(runner, words.slice(shift), reportDir) : null;
+      if (plan?.insert) plan.insert = { ...plan.insert, after: plan.insert.after + shift };
       if (plan) {
         let text = command;
         if (plan.insert) {

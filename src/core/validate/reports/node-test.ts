@@ -24,8 +24,9 @@ export default async function* mmmReporter(source) {
     if (data.details?.type === 'suite') continue;
     const path = (stacks.get(key) ?? []).slice(0, data.nesting);
     path.push(data.name);
+    const marked = (v) => v !== undefined && v !== false;
     const status =
-      data.skip !== undefined || data.todo !== undefined
+      marked(data.skip) || marked(data.todo)
         ? 'skipped'
         : event.type === 'test:pass'
           ? 'passed'
