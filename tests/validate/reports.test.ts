@@ -153,6 +153,14 @@ describe('per-test reports written by the runners', () => {
     ]);
   });
 
+  it('a test file that fails to load is one failed test, not a file without tests', () => {
+    const vitest = parseJestJson(read('vitest/report-broken.json'), '/tmp/mmm-capture/vitest');
+    expect(rows(vitest)).toEqual(['f test/broken.test.js > (file failed to run)', ...JS_SUITE]);
+    const jest = parseJestJson(read('jest/report-broken.json'));
+    expect(rows(jest)).toContain('f test/broken.test.js > (file failed to run)');
+    expect(jest).toHaveLength(6);
+  });
+
   it('a report cut short is refused, not half-read', () => {
     expect(() => parseJestJson(read('jest/report.json').slice(0, 300))).toThrow();
     expect(() => parseJunitXml('garbage')).toThrow();
