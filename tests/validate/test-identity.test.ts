@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateAttempt, type ProjectCommand } from '../../src/core/validate/index.js';
@@ -346,6 +346,28 @@ func TestLater(t *testing.T) { t.Skip("later") }
     },
     60_000,
   );
+
+  it('an old runner that rejects the reporter flags runs again as written', async () => {
+    // A jest that predates --json: it refuses the option, and passes without it.
+    const bin = writeTree(tempDir(), {
+      jest: `#!/bin/sh
+for a in "$@"; do
+  case "$a" in --json) echo "Unknown option: --json"; exit 1;; esac
+done
+echo "Tests:       1 passed, 1 total"
+`,
+    });
+    chmodSync(join(bin, 'jest'), 0o755);
+    const { results } = await validateAttempt({
+      root: tempDir(),
+      commands: [{ name: 'test', command: 'jest' }],
+      checks: [],
+      timeoutSec: 30,
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    expect(results[0]).toMatchObject({ passed: true, summary: '1 passed, 0 failed' });
+    expect(results[0]?.tests).toMatchObject({ runner: 'jest', source: 'counts', passed: 1 });
+  });
 
   it('a typecheck command carries its findings with file:line identities', async () => {
     const root = writeTree(tempDir(), {

@@ -75,13 +75,21 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
     // A test command is prepared to leave a per-test report (validate/reports).
     const prepared =
       name === 'test' ? await prepareTestRun(command, root, { ...process.env, ...env }) : undefined;
-    const commandEnv = prepared ? { ...env, ...prepared.env } : env;
-    const shell = await runShell(prepared?.command ?? command, {
-      cwd: root,
-      timeoutSec: options.timeoutSec,
-      ...(signal ? { signal } : {}),
-      ...(commandEnv ? { env: commandEnv } : {}),
-    });
+    const run = (text: string, extraEnv?: Record<string, string>) => {
+      const commandEnv = extraEnv ? { ...env, ...extraEnv } : env;
+      return runShell(text, {
+        cwd: root,
+        timeoutSec: options.timeoutSec,
+        ...(signal ? { signal } : {}),
+        ...(commandEnv ? { env: commandEnv } : {}),
+      });
+    };
+    let shell = await run(prepared?.command ?? command, prepared?.env);
+    if (prepared && !signal?.aborted && (await prepared.refused(shell))) {
+      // The runner did not take mmm's reporter flags (an old version): run it as written.
+      prepared.asWritten();
+      shell = await run(command);
+    }
     if (signal?.aborted) await prepared?.dispose();
     throwIfAborted(signal);
     const summarized = await summarizeProjectCommand(name, shell, {

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ShellResult } from '../exec.js';
 import type { TestReport } from '../test-report.js';
 import { consoleOutput, readReports, testReport, type ConsoleFacts } from './collect.js';
 import { instrumentTestCommand } from './instrument.js';
@@ -22,9 +23,19 @@ export interface PreparedTestRun {
   console(output: string): Promise<string>;
   /** Reads the reports (or the console) into the command's TestReport. */
   report(facts: ConsoleFacts): Promise<TestReport>;
+  /**
+   * True when the runner rejected the flags mmm added (an unknown option, as an old
+   * runner version says) and left no report: the command should run again as written.
+   */
+  refused(shell: ShellResult): Promise<boolean>;
+  /** The command runs again as written: its console alone is read. */
+  asWritten(): void;
   /** Removes the report directory. */
   dispose(): Promise<void>;
 }
+
+const UNKNOWN_OPTION =
+  /unknown (?:option|argument|flag)|unrecognized (?:option|argument)|bad option|flag provided but not defined|unexpected argument|no such option|invalid option/i;
 
 /**
  * Prepares one run of a test command: a fresh report directory outside the checkout (so
@@ -49,6 +60,20 @@ export async function prepareTestRun(
         await readReports(instrumented, root, startedAt, facts.output),
         facts,
       ),
+    refused: async (shell) => {
+      if (instrumented.command === command || shell.exitCode === 0 || shell.timedOut) return false;
+      if (!UNKNOWN_OPTION.test(shell.output)) return false;
+      // Nothing but mmm's own node reporter module (and empty files, as a redirect leaves).
+      for (const f of await readdir(dir).catch(() => [] as string[])) {
+        if (f === 'mmm-node-reporter.mjs') continue;
+        if (((await stat(join(dir, f)).catch(() => undefined))?.size ?? 0) > 0) return false;
+      }
+      return true;
+    },
+    asWritten: () => {
+      Object.assign(instrumented, { command, env: {}, reportFiles: [] });
+      delete instrumented.stdoutReport;
+    },
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }
