@@ -29,6 +29,8 @@ export interface ShellOptions {
   killGraceMs?: number;
   /** Run inside this sandbox (tools.sandbox), with a private /tmp per command. */
   sandbox?: Sandbox;
+  /** More paths the command may write inside the sandbox (e.g. a test report directory). */
+  writable?: string[];
 }
 
 /**
@@ -87,7 +89,10 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
     let drainTimer: NodeJS.Timeout | undefined;
 
     const { file, args } = options.sandbox
-      ? options.sandbox.wrap(['bash', '-c', command], { cwd: options.cwd })
+      ? options.sandbox.wrap(['bash', '-c', command], {
+          cwd: options.cwd,
+          ...(options.writable ? { writable: options.writable } : {}),
+        })
       : { file: 'bash', args: ['-c', command] };
     const child = spawn(file, args, {
       cwd: options.cwd,

@@ -8,6 +8,8 @@ import { evaluateExpression, type CelBindings } from './cel.js';
 import { refusedCheck } from './check-policy.js';
 import { runShell } from './exec.js';
 import { checkFileContains, checkFileExists } from './file-checks.js';
+import { summarizeProjectCommand } from './reports/attach.js';
+import { prepareTestRun } from './reports/index.js';
 import { summarizeCommand, type CommandMetrics } from './summarize.js';
 
 const log = logger('validate');
@@ -78,20 +80,39 @@ export async function validateAttempt(options: ValidateOptions): Promise<Validat
 
   for (const { name, command } of options.commands) {
     throwIfAborted(signal);
-    const shell = await runShell(command, {
-      cwd: root,
-      timeoutSec: options.timeoutSec,
-      ...(signal ? { signal } : {}),
-      ...(env ? { env } : {}),
-      ...sandbox,
-    });
+    // A test command is prepared to leave a per-test report (validate/reports).
+    const prepared =
+      name === 'test' ? await prepareTestRun(command, root, { ...process.env, ...env }) : undefined;
+    const run = (text: string, extraEnv?: Record<string, string>) => {
+      const commandEnv = extraEnv ? { ...env, ...extraEnv } : env;
+      return runShell(text, {
+        cwd: root,
+        timeoutSec: options.timeoutSec,
+        ...(signal ? { signal } : {}),
+        ...(commandEnv ? { env: commandEnv } : {}),
+        ...sandbox,
+        ...(prepared ? { writable: [prepared.dir] } : {}),
+      });
+    };
+    let shell = await run(prepared?.command ?? command, prepared?.env);
+    if (prepared && !signal?.aborted && (await prepared.refused(shell))) {
+      // The runner did not take mmm's reporter flags (an old version): run it as written.
+      prepared.asWritten();
+      shell = await run(command);
+    }
+    if (signal?.aborted) await prepared?.dispose();
     throwIfAborted(signal);
-    const summarized = summarizeCommand(name, shell, { timeoutSec: options.timeoutSec });
+    const summarized = await summarizeProjectCommand(name, shell, {
+      timeoutSec: options.timeoutSec,
+      root,
+      prepared,
+    });
     log.debug('command done', {
       name,
       command,
       exitCode: shell.exitCode,
       parser: summarized.parsed.tool,
+      tests: summarized.result.tests?.identity,
       summary: summarized.result.summary,
     });
     results.push(summarized.result);
