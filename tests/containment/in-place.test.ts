@@ -26,7 +26,7 @@ async function inPlace(hostile: HostileCall[]) {
     honest: { s1: { path: 'a.txt', text: 'a\n' } },
   });
   fake = await startFakeAnthropic({ script: model.responder });
-  const result = await improve(repo, ['--in-place'], hostileEnv(fake.url));
+  const result = await improve(repo, ['--in-place'], hostileEnv(fake.url, {}, 'off'));
   return { repo, main, result };
 }
 

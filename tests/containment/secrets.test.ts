@@ -70,8 +70,11 @@ describe.each(SANDBOX_MODES)('secrets never leave (issue 17, item 3), sandbox %s
       const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
       const seen = model.toolResults.join('\n');
-      // The parent's environment was read, and every secret in it came out redacted.
-      for (const name of Object.keys(SECRETS)) expect(seen).toContain(`[redacted:${name}]`);
+      // Without the sandbox the parent's environment was read, and every secret in it came
+      // out redacted; inside it, /proc shows only the sandbox's own processes.
+      if (mode === 'off') {
+        for (const name of Object.keys(SECRETS)) expect(seen).toContain(`[redacted:${name}]`);
+      }
       expect(seen).toContain('||'); // the shell's own environment has no secrets at all
       // Nor can the base64 dumps be decoded back to a secret.
       for (const result of model.toolResults) {
@@ -152,7 +155,9 @@ describe.each(SANDBOX_MODES)('secrets never leave (issue 17, item 3), sandbox %s
       const feedback = String(first?.feedback);
       // Validation commands do not inherit the secrets; what /proc shows is redacted.
       expect(feedback).toContain('env key: undefined undefined');
-      expect(feedback).toContain('[redacted:ANTHROPIC_API_KEY]');
+      if (mode === 'off') expect(r.stdout).toContain('[redacted:ANTHROPIC_API_KEY]');
+      // The check script is protected (a check the model rewrites proves nothing).
+      expect(feedback).toContain('protected path changed: check.mjs');
       const runDir = join(repo, '.mmm', 'runs', runEnd(r.stdout).branch.replace(/^mmm\//, ''));
       expect(readFileSync(join(runDir, 'debug.log'), 'utf8')).toContain('"level":"debug"');
       expect(second).toMatchObject({ outcome: 'passed' });
@@ -184,7 +189,8 @@ describe.each(SANDBOX_MODES)('secrets never leave (issue 17, item 3), sandbox %s
       expectCompleted(r);
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
-      expect(String(first?.feedback)).toContain('dump.txt: the value of $ANTHROPIC_API_KEY');
+      // The integrity guard refuses the rewritten check script before the secret scan looks.
+      expect(String(first?.feedback)).toContain('protected path changed: check.mjs');
       expect(second).toMatchObject({ outcome: 'passed' });
       expectNoSecretLeaked(repo, r, model.toolResults);
       expectNothingSentToModel(fake);
@@ -211,6 +217,13 @@ describe.each(SANDBOX_MODES)('secrets never leave (issue 17, item 3), sandbox %s
       fake = await startFakeAnthropic({ script: model.responder });
       const r = await improve(repo, [], hostileEnv(fake.url, {}, mode));
       expectCompleted(r);
+      if (mode !== 'off') {
+        // In the sandbox, /proc holds no process of mmm's: there was no key to write.
+        expectNoSecretLeaked(repo, r, model.toolResults);
+        expectNothingSentToModel(fake);
+        expectCheckoutUnchanged(repo, before);
+        return;
+      }
       const [first, second] = attemptEnds(r.stdout);
       expect(first).toMatchObject({ outcome: 'failed' });
       expect(String(first?.feedback)).toContain('conf/leaked.env: the value of $ANTHROPIC_API_KEY');

@@ -175,11 +175,12 @@ describe('spec files the agent tampered with', () => {
       { bash: `rm ${SPEC_FILE} && mkfifo ${SPEC_FILE}` },
     ]);
     expect(warnings).toContain(
-      `${SPEC_FILE} had been replaced by a FIFO (named pipe) during the attempt; mmm restored it from the attempt's checkpoint and marked it done`,
+      `${SPEC_FILE} had been replaced by a FIFO (named pipe) during the attempt; mmm restored it from the attempt's checkpoint (spec files are mmm's)`,
     );
     expect(fileAt(repo, branch, 'a.txt')).toBe('a');
     expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/^status: done$/m);
-    expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/- \[x\] s1 is done/);
+    // No evidence was reported: the criterion stays unticked (verdict/evidence.ts).
+    expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/- \[ \] s1 is done/);
     expectCheckoutUnchanged(repo, before);
   }, 90_000);
 

@@ -80,10 +80,14 @@ function cheatThenHonest(
   };
 }
 
-async function runCheat(checks: string[], cheat: ScriptedReply[]) {
+async function runCheat(
+  checks: string[],
+  cheat: ScriptedReply[],
+  extraEnv: Record<string, string> = {},
+) {
   const repo = calcRepo(checks);
   fake = await startFakeAnthropic({ script: cheatThenHonest(cheat) });
-  const r = await improve(repo, [], modelEnv(fake.url));
+  const r = await improve(repo, [], { ...modelEnv(fake.url), ...extraEnv });
   const ends = events(r.stdout).filter((e) => e.type === 'attempt_end');
   const retried = fake
     .messageRequests()
@@ -154,9 +158,12 @@ describe('integrity guard, end to end', () => {
   });
 
   it('rejects an edit under .mmm/ made with bash', async () => {
+    // Without the sandbox: inside it, .mmm/ is read-only and the write itself fails; the
+    // guard is the wall that holds when there is no sandbox.
     const { repo, r, ends } = await runCheat(
       ['file_exists: src/sub.js'],
       [runCommand(`printf 'test = ""\\n' >> .mmm/config.toml`), createFile('src/sub.js', SUB)],
+      { MMM_TOOLS__SANDBOX: 'off' },
     );
     expect(r.exitCode).toBe(0);
     expect(ends.map((e) => e.outcome)).toEqual(['failed', 'passed']);

@@ -178,7 +178,13 @@ describe('verdicts on the calc sample', () => {
     fake = await startFakeAnthropic({
       script: fileWritingModel({ mul: { path: 'calc.js', text: CALC_WITH_MUL } }),
     });
-    const r = await improve(repo, [], { ...modelEnv(fake.url), FLIP_FILE: flipFile });
+    // The flip marker lives outside the worktree, which the sandbox makes read-only: this
+    // probe of the verdict runs without it.
+    const r = await improve(repo, [], {
+      ...modelEnv(fake.url),
+      FLIP_FILE: flipFile,
+      MMM_TOOLS__SANDBOX: 'off',
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const end = runEnd(r.stdout);
     const all = events(r.stdout);

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, gitLine } from '../git/exec.js';
 import { checkRunTree, pinRun, repairRunTree } from '../git/identity.js';
 import { pinOf, type WorkTreePin } from '../git/pin.js';
 import { readRef, runTipRef, setRef, specRef } from '../git/run-refs.js';
 import { isAncestor } from '../git/worktree.js';
+import { kindOf } from '../tools/regular-file.js';
 import type { RunEventBody } from './events.js';
 import {
   globalConfigFiles,
@@ -171,17 +172,9 @@ export async function* checkAfterAgent(
       message: `the agent committed ${check.selfCommits.length === 1 ? 'a commit' : `${check.selfCommits.length} commits`} itself (${check.selfCommits.map((s) => s.slice(0, 12)).join(', ')}); undone with reset --soft, so the changes are validated as the attempt's`,
     };
   }
-  if (specFile && !existsSync(join(session.workDir, specFile))) {
-    const tracked = await git(session.workDir, ['cat-file', '-e', `${checkpoint}:${specFile}`], {
-      okCodes: [1, 128],
-    });
-    if (tracked.exitCode === 0) {
-      await git(session.workDir, ['checkout', '--quiet', checkpoint, '--', specFile]);
-      yield {
-        type: 'warning',
-        message: `the agent deleted its spec file ${specFile}; mmm restored it (spec files are mmm's)`,
-      };
-    }
+  if (specFile) {
+    const restored = await restoreSpecFile(session.workDir, checkpoint, specFile);
+    if (restored) yield { type: 'warning', message: restored };
   }
   if (what.length === 0) return {};
   return {
@@ -201,4 +194,29 @@ export async function keepAccepted(
 ): Promise<void> {
   await setRef(session.repoRoot, specRef(session.state.runId, specId), sha);
   await setRef(session.repoRoot, runTipRef(session.state.runId), sha);
+}
+
+/**
+ * The spec file is mmm's: deleted by the agent, or replaced by something that is not a
+ * regular file (a FIFO would hang the write-back, a link would make it write elsewhere,
+ * and git cannot stage a FIFO), it is brought back from the checkpoint before validation.
+ * Removing a link never touches its target. Returns the warning, if anything was done.
+ */
+async function restoreSpecFile(
+  workDir: string,
+  checkpoint: string,
+  specFile: string,
+): Promise<string | undefined> {
+  const path = join(workDir, specFile);
+  const info = await lstat(path).catch(() => undefined);
+  if (info?.isFile()) return undefined;
+  const tracked = await git(workDir, ['cat-file', '-e', `${checkpoint}:${specFile}`], {
+    okCodes: [1, 128],
+  });
+  if (tracked.exitCode !== 0) return undefined;
+  if (info) await rm(path, { recursive: true, force: true });
+  await git(workDir, ['checkout', '--quiet', checkpoint, '--', specFile]);
+  return info
+    ? `${specFile} had been replaced by a ${kindOf(info)} during the attempt; mmm restored it from the attempt's checkpoint (spec files are mmm's)`
+    : `the agent deleted its spec file ${specFile}; mmm restored it (spec files are mmm's)`;
 }
