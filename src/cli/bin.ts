@@ -7,6 +7,17 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// A crash outside the command's own error handling: printed like any error, secrets redacted.
+const crash = (error: unknown): void => {
+  void import('../core/secrets/redact.js').then(({ redact }) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`mmm: internal error: ${redact(text)}\n`);
+    process.exit(1);
+  });
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Fast path: no commander, no command modules.

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { runMmm } from '../support/cli.js';
 import {
@@ -32,12 +32,16 @@ import {
   expectCheckoutUnchanged,
   expectNoSecretLeaked,
   hostileEnv,
+  SANDBOX_MODES,
+  type SandboxMode,
   hostileModel,
   snapshotCheckout,
   type HostileCall,
 } from './harness.js';
 
 let fake: FakeAnthropic | undefined;
+/** Items 4, 5 and 9 must hold with the sandbox and without it. */
+let sandboxMode: SandboxMode = 'auto';
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
@@ -63,7 +67,7 @@ async function hostileRun(
   const before = snapshotCheckout(repo);
   const model = hostileModel({ hostile: { s1: hostile }, honest: HONEST });
   fake = await startFakeAnthropic({ script: model.responder });
-  const r = await improve(repo, args, hostileEnv(fake.url));
+  const r = await improve(repo, args, hostileEnv(fake.url, {}, sandboxMode));
   expect(r.signal, r.stderr).toBeNull();
   expect(r.exitCode, r.stderr).toBe(0);
   const end = runEnd(r.stdout);
@@ -75,137 +79,161 @@ async function hostileRun(
   return { repo, results: model.toolResults, warnings, branch: end.branch, before };
 }
 
-describe('tools that cannot hang or blow up', () => {
-  it('a view of a FIFO gets a clear error at once; the run completes', async () => {
-    const { repo, results, branch, before } = await hostileRun([
-      { bash: 'mkfifo p' },
-      { edit: { command: 'view', path: 'p' } },
-      { edit: { command: 'str_replace', path: 'p', old_str: 'x', new_str: 'y' } },
-    ]);
-    const refusals = results.filter((t) => t.includes('p is a FIFO (named pipe), not a regular'));
-    expect(refusals).toHaveLength(2);
-    expect(fileAt(repo, branch, 'a.txt')).toBe('a');
-    expectCheckoutUnchanged(repo, before);
-  }, 90_000);
+describe.each(SANDBOX_MODES)('sandbox %s', (mode) => {
+  beforeEach(() => {
+    sandboxMode = mode;
+  });
+  afterAll(() => {
+    sandboxMode = 'auto';
+  });
 
-  it('a str_replace miss in a 150 MB file is refused by the size limit; the run completes', async () => {
-    const { repo, results, branch, before } = await hostileRun([
-      { bash: `node -e "require('fs').writeFileSync('big.js', Buffer.alloc(150e6, 'a = 1;\\n'))"` },
-      { edit: { command: 'str_replace', path: 'big.js', old_str: 'b = 2;\nc = 3;', new_str: 'x' } },
-      { edit: { command: 'view', path: 'big.js' } },
-      { bash: 'rm big.js' },
-    ]);
-    const limit = results.filter((t) =>
-      t.startsWith(
-        'big.js is 150 MB; the limit is 10 MB (tools.max_file_size): use the bash tool with sed/grep/head instead',
-      ),
-    );
-    expect(limit).toHaveLength(2);
-    expect(fileAt(repo, branch, 'a.txt')).toBe('a');
-    expectCheckoutUnchanged(repo, before);
-  }, 90_000);
+  describe('tools that cannot hang or blow up', () => {
+    it('a view of a FIFO gets a clear error at once; the run completes', async () => {
+      const { repo, results, branch, before } = await hostileRun([
+        { bash: 'mkfifo p' },
+        { edit: { command: 'view', path: 'p' } },
+        { edit: { command: 'str_replace', path: 'p', old_str: 'x', new_str: 'y' } },
+      ]);
+      const refusals = results.filter((t) => t.includes('p is a FIFO (named pipe), not a regular'));
+      expect(refusals).toHaveLength(2);
+      expect(fileAt(repo, branch, 'a.txt')).toBe('a');
+      expectCheckoutUnchanged(repo, before);
+    }, 90_000);
 
-  it('with the limit raised, the near-match search over 150 MB stays bounded (no OOM)', async () => {
-    const config = `${TEST_CONFIG}\n[tools]\nmax_file_size = 200000000\n`;
-    const { results } = await hostileRun(
-      [
+    it('a str_replace miss in a 150 MB file is refused by the size limit; the run completes', async () => {
+      const { repo, results, branch, before } = await hostileRun([
         {
           bash: `node -e "require('fs').writeFileSync('big.js', Buffer.alloc(150e6, 'a = 1;\\n'))"`,
         },
         {
           edit: { command: 'str_replace', path: 'big.js', old_str: 'b = 2;\nc = 3;', new_str: 'x' },
         },
+        { edit: { command: 'view', path: 'big.js' } },
         { bash: 'rm big.js' },
-      ],
-      { '.mmm/config.toml': config },
-    );
-    expect(results.some((t) => t.includes('old_str was not found verbatim in big.js'))).toBe(true);
-    expect(results.some((t) => t.includes('too many for a similarity search'))).toBe(true);
-  }, 120_000);
+      ]);
+      const limit = results.filter((t) =>
+        t.startsWith(
+          'big.js is 150 MB; the limit is 10 MB (tools.max_file_size): use the bash tool with sed/grep/head instead',
+        ),
+      );
+      expect(limit).toHaveLength(2);
+      expect(fileAt(repo, branch, 'a.txt')).toBe('a');
+      expectCheckoutUnchanged(repo, before);
+    }, 90_000);
 
-  it('SIGTERM then SIGTERM during a slow tool call stops the run at once (exit 130)', async () => {
-    await signalDuringSlowTool('SIGTERM');
-  }, 45_000);
+    it('with the limit raised, the near-match search over 150 MB stays bounded (no OOM)', async () => {
+      const config = `${TEST_CONFIG}\n[tools]\nmax_file_size = 200000000\n`;
+      const { results } = await hostileRun(
+        [
+          {
+            bash: `node -e "require('fs').writeFileSync('big.js', Buffer.alloc(150e6, 'a = 1;\\n'))"`,
+          },
+          {
+            edit: {
+              command: 'str_replace',
+              path: 'big.js',
+              old_str: 'b = 2;\nc = 3;',
+              new_str: 'x',
+            },
+          },
+          { bash: 'rm big.js' },
+        ],
+        { '.mmm/config.toml': config },
+      );
+      expect(results.some((t) => t.includes('old_str was not found verbatim in big.js'))).toBe(
+        true,
+      );
+      expect(results.some((t) => t.includes('too many for a similarity search'))).toBe(true);
+    }, 120_000);
 
-  it('SIGINT then SIGINT during a slow tool call stops the run at once (exit 130)', async () => {
-    await signalDuringSlowTool('SIGINT');
-  }, 45_000);
-});
+    it('SIGTERM then SIGTERM during a slow tool call stops the run at once (exit 130)', async () => {
+      await signalDuringSlowTool('SIGTERM');
+    }, 45_000);
 
-/**
- * The model views a FIFO (formerly a call that held a libuv thread and made every signal
- * useless), then runs a command that would take a minute. The first signal asks for a
- * graceful stop, the second aborts: the run ends with 130 long before the command would.
- */
-async function signalDuringSlowTool(signal: NodeJS.Signals): Promise<void> {
-  const repo = improveRepo(SPECS);
-  const model = hostileModel({
-    hostile: {
-      s1: [
-        { bash: 'mkfifo p' },
-        { edit: { command: 'view', path: 'p' } },
-        { bash: 'sleep 120; echo late > late.txt' },
-      ],
-    },
-    honest: HONEST,
+    it('SIGINT then SIGINT during a slow tool call stops the run at once (exit 130)', async () => {
+      await signalDuringSlowTool('SIGINT');
+    }, 45_000);
   });
-  fake = await startFakeAnthropic({ script: model.responder });
-  const run = spawnImprove(repo, [], modelEnv(fake.url));
-  await run.waitFor(
-    (e) =>
-      e.type === 'agent' &&
-      (e.event as { type: string; name?: string; input?: { command?: string } }).type ===
-        'tool_call' &&
-      JSON.stringify(e.event).includes('sleep 120'),
-  );
-  run.child.kill(signal);
-  // Signals sent back to back would merge into one: wait until the first was taken.
-  await run.waitFor((e) => e.type === 'warning' && String(e.message).startsWith('stopping'));
-  run.child.kill(signal);
-  const r = await run.done;
-  expect(r.signal, r.stderr).toBeNull();
-  expect(r.exitCode, r.stderr).toBe(130);
-  expect(runEnd(r.stdout).status).toBe('interrupted');
-  expect(model.toolResults.some((t) => t.includes('p is a FIFO (named pipe)'))).toBe(true);
-}
 
-describe('spec files the agent tampered with', () => {
-  it('a FIFO planted at the spec file: the commit neither hangs nor loses the work', async () => {
-    const { repo, warnings, branch, before } = await hostileRun([
-      { bash: `rm ${SPEC_FILE} && mkfifo ${SPEC_FILE}` },
-    ]);
-    expect(warnings).toContain(
-      `${SPEC_FILE} had been replaced by a FIFO (named pipe) during the attempt; mmm restored it from the attempt's checkpoint (spec files are mmm's)`,
-    );
-    expect(fileAt(repo, branch, 'a.txt')).toBe('a');
-    expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/^status: done$/m);
-    // No evidence was reported: the criterion stays unticked (verdict/evidence.ts).
-    expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/- \[ \] s1 is done/);
-    expectCheckoutUnchanged(repo, before);
-  }, 90_000);
-
-  it("a spec file linked into the user's checkout: the user's file is unchanged", async () => {
+  /**
+   * The model views a FIFO (formerly a call that held a libuv thread and made every signal
+   * useless), then runs a command that would take a minute. The first signal asks for a
+   * graceful stop, the second aborts: the run ends with 130 long before the command would.
+   */
+  async function signalDuringSlowTool(signal: NodeJS.Signals): Promise<void> {
     const repo = improveRepo(SPECS);
-    // The user has uncommitted edits in the very spec file the link points to.
-    writeTree(repo, { [SPEC_FILE]: `${readFileSync(join(repo, SPEC_FILE), 'utf8')}\nmy notes\n` });
-    const before = snapshotCheckout(repo);
     const model = hostileModel({
-      hostile: { s1: [{ bash: `rm ${SPEC_FILE} && ln -s ${join(repo, SPEC_FILE)} ${SPEC_FILE}` }] },
+      hostile: {
+        s1: [
+          { bash: 'mkfifo p' },
+          { edit: { command: 'view', path: 'p' } },
+          { bash: 'sleep 120; echo late > late.txt' },
+        ],
+      },
       honest: HONEST,
     });
     fake = await startFakeAnthropic({ script: model.responder });
-    const r = await improve(repo, [], hostileEnv(fake.url));
-    expect(r.exitCode, r.stderr).toBe(0);
-    const end = runEnd(r.stdout);
-    expect(end.status).toBe('completed');
-    expectCheckoutUnchanged(repo, before);
-    expect(readFileSync(join(repo, SPEC_FILE), 'utf8')).toMatch(/status: ready[\s\S]*my notes/);
-    // On the run branch the spec is a regular file again, marked done.
-    expect(git(repo, 'ls-tree', end.branch, SPEC_FILE)).toMatch(/^100644 blob /);
-    expect(fileAt(repo, end.branch, SPEC_FILE)).toMatch(/^status: done$/m);
-    const warnings = events(r.stdout).filter((e) => e.type === 'warning');
-    expect(JSON.stringify(warnings)).toMatch(/replaced by a symbolic link during the attempt/);
-  }, 90_000);
+    const run = spawnImprove(repo, [], modelEnv(fake.url));
+    await run.waitFor(
+      (e) =>
+        e.type === 'agent' &&
+        (e.event as { type: string; name?: string; input?: { command?: string } }).type ===
+          'tool_call' &&
+        JSON.stringify(e.event).includes('sleep 120'),
+    );
+    run.child.kill(signal);
+    // Signals sent back to back would merge into one: wait until the first was taken.
+    await run.waitFor((e) => e.type === 'warning' && String(e.message).startsWith('stopping'));
+    run.child.kill(signal);
+    const r = await run.done;
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(runEnd(r.stdout).status).toBe('interrupted');
+    expect(model.toolResults.some((t) => t.includes('p is a FIFO (named pipe)'))).toBe(true);
+  }
+
+  describe('spec files the agent tampered with', () => {
+    it('a FIFO planted at the spec file: the commit neither hangs nor loses the work', async () => {
+      const { repo, warnings, branch, before } = await hostileRun([
+        { bash: `rm ${SPEC_FILE} && mkfifo ${SPEC_FILE}` },
+      ]);
+      expect(warnings).toContain(
+        `${SPEC_FILE} had been replaced by a FIFO (named pipe) during the attempt; mmm restored it from the attempt's checkpoint (spec files are mmm's)`,
+      );
+      expect(fileAt(repo, branch, 'a.txt')).toBe('a');
+      expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/^status: done$/m);
+      // No evidence was reported: the criterion stays unticked (verdict/evidence.ts).
+      expect(fileAt(repo, branch, SPEC_FILE)).toMatch(/- \[ \] s1 is done/);
+      expectCheckoutUnchanged(repo, before);
+    }, 90_000);
+
+    it("a spec file linked into the user's checkout: the user's file is unchanged", async () => {
+      const repo = improveRepo(SPECS);
+      // The user has uncommitted edits in the very spec file the link points to.
+      writeTree(repo, {
+        [SPEC_FILE]: `${readFileSync(join(repo, SPEC_FILE), 'utf8')}\nmy notes\n`,
+      });
+      const before = snapshotCheckout(repo);
+      const model = hostileModel({
+        hostile: {
+          s1: [{ bash: `rm ${SPEC_FILE} && ln -s ${join(repo, SPEC_FILE)} ${SPEC_FILE}` }],
+        },
+        honest: HONEST,
+      });
+      fake = await startFakeAnthropic({ script: model.responder });
+      const r = await improve(repo, [], hostileEnv(fake.url, {}, sandboxMode));
+      expect(r.exitCode, r.stderr).toBe(0);
+      const end = runEnd(r.stdout);
+      expect(end.status).toBe('completed');
+      expectCheckoutUnchanged(repo, before);
+      expect(readFileSync(join(repo, SPEC_FILE), 'utf8')).toMatch(/status: ready[\s\S]*my notes/);
+      // On the run branch the spec is a regular file again, marked done.
+      expect(git(repo, 'ls-tree', end.branch, SPEC_FILE)).toMatch(/^100644 blob /);
+      expect(fileAt(repo, end.branch, SPEC_FILE)).toMatch(/^status: done$/m);
+      const warnings = events(r.stdout).filter((e) => e.type === 'warning');
+      expect(JSON.stringify(warnings)).toMatch(/replaced by a symbolic link during the attempt/);
+    }, 90_000);
+  });
 });
 
 describe('spec files that are not regular files in the checkout', () => {
@@ -216,7 +244,7 @@ describe('spec files that are not regular files in the checkout', () => {
     symlinkSync(join(outside, 'x.md'), join(repo, 'specs', '02-link.md'));
     execFileSync('mkfifo', [join(repo, 'specs', '03-pipe.md')]);
     fake = await startFakeAnthropic({ script: () => finish('nothing') });
-    const r = await improve(repo, [], hostileEnv(fake.url));
+    const r = await improve(repo, [], hostileEnv(fake.url, {}, sandboxMode));
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/specs\/02-link\.md:1:1: is a symbolic link, not a regular file/);
     expect(r.stderr).toMatch(
@@ -278,7 +306,7 @@ describe('spec_dir outside the repository', () => {
       git(made, 'add', '-A');
       git(made, 'commit', '-qm', 'spec_dir');
       fake = await startFakeAnthropic({ script: () => finish('nothing') });
-      const r = await improve(made, [], hostileEnv(fake.url));
+      const r = await improve(made, [], hostileEnv(fake.url, {}, sandboxMode));
       expect(r.exitCode, r.stderr).toBe(2);
       expect(r.stderr).toMatch(
         /\.mmm\/config\.toml: spec_dir ".*" (leaves the repository|is outside the repository|goes through a symbolic link)/,
@@ -314,7 +342,7 @@ describe('a FIFO planted by a review round', () => {
         return finish(`Done with ${t.taskId}.`);
       },
     });
-    const r = await improve(repo, ['--focus', 'greetings'], hostileEnv(fake.url));
+    const r = await improve(repo, ['--focus', 'greetings'], hostileEnv(fake.url, {}, sandboxMode));
     expect(r.signal, r.stderr).toBeNull();
     expect(r.exitCode, r.stderr).toBe(0);
     const end = runEnd(r.stdout);

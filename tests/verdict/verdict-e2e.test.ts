@@ -145,14 +145,12 @@ describe('verdicts on the calc sample', () => {
       iterations?: unknown;
       baseline: Baseline;
     };
-    const identity = state.baseline.results[0]?.tests?.identity;
-    if (identity === 'names') {
-      // With per-test names (the node:test report), the test is named.
-      expect(feedback).toMatch(/test `[^`]*add` passed before this attempt and now is missing/);
-    } else {
-      // Counts only: the drop is named, and said to be by counts.
-      expect(feedback).toContain('`test`: passing tests dropped from 2 to 1 (compared by counts');
-    }
+    // node --test leaves a per-test report (validate/reports): the test is named.
+    expect(state.baseline.results[0]?.tests?.identity).toBe('names');
+    expect(feedback).toMatch(/test `[^`]*add` passed before this attempt and now is missing/);
+    // And the deleted lines are quoted.
+    expect(feedback).toContain('Lines this attempt removed from test files:');
+    expect(feedback).toMatch(/ {4}\d+: test\('add', \(\) => assert\.equal\(add\(1, 2\), 3\)\);/);
     expect(feedback).toContain('New failures (this attempt caused them; fix them)');
     expect(feedback).not.toContain('Already failing before you started');
     // The spec's check passed in the cheat: only the verdict rejected it.

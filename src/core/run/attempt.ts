@@ -11,6 +11,7 @@ import { evidenceFailure, evidenceFingerprint, judgeCriteria } from '../verdict/
 import { attemptChecks, checkResultName } from '../verdict/evidence-checks.js';
 import type { EvidenceSink } from '../tools/index.js';
 import { testFilesOf } from '../verdict/guard-test-files.js';
+import { removedTestLinesOf, testsWentAway } from '../verdict/removed-test-lines.js';
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
@@ -68,7 +69,11 @@ function guardOptions(
     allowEdit: spec.allowEdit ?? [],
     specFile: spec.file,
     knownTestFiles: testFilesOf(
-      [...session.state.iterations.flatMap((i) => i.validation ?? []), ...results],
+      [
+        ...(session.state.baseline?.results ?? []),
+        ...session.state.iterations.flatMap((i) => i.validation ?? []),
+        ...results,
+      ],
       session.workDir,
     ),
   };
@@ -288,8 +293,13 @@ export async function* runAttempt(
     // the deleted lines together.
     const violations = await guardAttempt(guardOptions(session, spec, iteration, checks, results));
     if (!passed || violations.length) {
+      const guardOpts = guardOptions(session, spec, iteration, checks, results);
+      const removed = testsWentAway(judged.verdict)
+        ? await removedTestLinesOf(session.workDir, iteration.checkpoint, guardOpts.knownTestFiles)
+        : undefined;
       const feedback = [
         passed ? undefined : verdictFeedback(judged.verdict, results),
+        removed,
         violations.length ? formatGuardFeedback(violations) : undefined,
         agentNote,
       ]
