@@ -103,7 +103,8 @@ export function judgeCriteria(input: EvidenceInput): CriterionVerdict[] {
     for (const name of report?.tests ?? []) {
       matches.push({ name, match: findName(name, input.results) });
     }
-    const evidence = matches.map((m) => `${m.match.label} ${m.match.status}`);
+    // A name reported twice (or the criterion's own check named again) is one proof.
+    const evidence = [...new Set(matches.map((m) => `${m.match.label} ${m.match.status}`))];
     if (matches.length === 0) {
       return { ...base, status: 'unverified', evidence, reason: 'no evidence reported' };
     }
