@@ -1,5 +1,5 @@
 import { readFile, appendFile, mkdir } from 'node:fs/promises';
-import { scratchIndex } from './scratch-index.js';
+import { CACHED_DIFF, withStagedScratch } from './scratch-index.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { git, gitLine, GitError } from './exec.js';
@@ -112,24 +112,12 @@ export async function hasChanges(dir: string): Promise<boolean> {
  * that `git apply` accepts. Uses a throwaway copy of the index, so nothing is staged.
  */
 export async function diffPatch(dir: string): Promise<string> {
-  const scratch = await scratchIndex(dir);
-  try {
-    const env = scratch.env;
-    await git(dir, ['add', '-A'], { env });
+  return withStagedScratch(dir, async (env) => {
     const head = await headOrNull(dir);
     const base =
       head ?? (await gitLine(dir, ['hash-object', '-t', 'tree', '--stdin'], { input: '' }));
-    const out = await git(
-      dir,
-      ['diff', '--cached', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', base],
-      {
-        env,
-      },
-    );
-    return out.stdout;
-  } finally {
-    await scratch.dispose();
-  }
+    return (await git(dir, [...CACHED_DIFF, '--binary', base], { env })).stdout;
+  });
 }
 
 const EXCLUDES = ['/.mmm/runs/', '/.mmm/worktrees/', '/.mmm/run.lock', '/.mmm/run.lock.*'];

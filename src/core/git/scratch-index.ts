@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gitLine } from './exec.js';
+import { git, gitLine } from './exec.js';
 
 /**
  * A private index and a private object directory, for reading "what `git add -A` would
@@ -39,4 +39,24 @@ export async function scratchIndex(dir: string): Promise<ScratchIndex> {
     },
     dispose: () => rm(tmp, { recursive: true, force: true }),
   };
+}
+
+/** `git diff --cached` that runs no program the repository configures. */
+export const CACHED_DIFF = ['diff', '--cached', '--no-color', '--no-ext-diff', '--no-textconv'];
+
+/**
+ * Runs `use` with the environment of a scratch index that holds everything `git add -A`
+ * would stage in `dir` (untracked files included, ignored ones not); then removes it.
+ */
+export async function withStagedScratch<T>(
+  dir: string,
+  use: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchIndex(dir);
+  try {
+    await git(dir, ['add', '-A'], { env: scratch.env });
+    return await use(scratch.env);
+  } finally {
+    await scratch.dispose();
+  }
 }

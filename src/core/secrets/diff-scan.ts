@@ -1,4 +1,4 @@
-import { scratchIndex } from '../git/scratch-index.js';
+import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
 import { secretRedactor, type Redactor } from './redact.js';
 
@@ -87,21 +87,14 @@ export async function findSecretsInChanges(
   redactor: Redactor = secretRedactor(),
 ): Promise<SecretFinding[]> {
   if (redactor.empty) return [];
-  const scratch = await scratchIndex(dir);
-  try {
-    const env = scratch.env;
-    await git(dir, ['add', '-A'], { env });
+  return withStagedScratch(dir, async (env) => {
     const out = await git(
       dir,
       [
         '-c',
         'core.quotePath=false',
-        'diff',
-        '--cached',
+        ...CACHED_DIFF,
         '--text',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
         '--no-renames',
         '--unified=0',
         '--src-prefix=a/',
@@ -111,9 +104,7 @@ export async function findSecretsInChanges(
       { env },
     );
     return scanDiff(out.stdout, redactor);
-  } finally {
-    await scratch.dispose();
-  }
+  });
 }
 
 /** Feedback for an attempt whose changes hold secret values; names files, never values. */

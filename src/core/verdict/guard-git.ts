@@ -1,4 +1,4 @@
-import { scratchIndex } from '../git/scratch-index.js';
+import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
@@ -48,20 +48,13 @@ export async function attemptDiff(
   checkpoint: string,
   wantContent: (files: DiffFile[]) => string[] = () => [],
 ): Promise<AttemptDiff> {
-  const scratch = await scratchIndex(dir);
-  try {
-    const env = scratch.env;
-    await git(dir, ['add', '-A'], { env });
+  return withStagedScratch(dir, async (env) => {
     const out = await git(
       dir,
       [
         '-c',
         'core.quotePath=true',
-        'diff',
-        '--cached',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
+        ...CACHED_DIFF,
         '--no-relative',
         '--find-renames',
         '--unified=0',
@@ -79,9 +72,7 @@ export async function attemptDiff(
       if (blob.exitCode === 0) contentAfter.set(path, blob.stdout);
     }
     return { files, contentAfter };
-  } finally {
-    await scratch.dispose();
-  }
+  });
 }
 
 /** Which of `paths` are files (blobs) in `commit`. */
