@@ -7,7 +7,7 @@
  * its changes are validated and committed as the attempt's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { branchMessages, runEnd, runIdOf, runState } from '../improve/helpers.js';
+import { branchMessages, events, runEnd, runIdOf, runState } from '../improve/helpers.js';
 import { git } from '../support/tmp.js';
 import { expectCheckoutUnchanged, type HostileCall } from './harness.js';
 import { attemptEnds, runProbe, startProbe, warnings, type Probe } from './git-probes.js';
@@ -57,6 +57,15 @@ describe('the agent moves HEAD or the run branch', () => {
     };
     expect(git(probe.repo, 'rev-parse', end.branch)).toBe(state.specs.s1?.commit);
     expectCheckoutUnchanged(probe.repo, probe.before);
+    // Checked after every tool batch: the hostile attempt ended right after that call, so
+    // its one request is all it spent (the honest attempt took two).
+    const first = events(result.stdout).find(
+      (e) => e.type === 'agent' && (e.event as { type: string }).type === 'attempt_end',
+    );
+    expect((first?.event as { summary: string }).summary).toMatch(
+      /mmm stopped this attempt after a tool call changed the run's git: HEAD was detached/,
+    );
+    expect(probe.fake.messageRequests()).toHaveLength(3);
   }, 60_000);
 
   it('git symbolic-ref HEAD refs/heads/main: nothing is committed on main', async () => {

@@ -27,6 +27,12 @@ export async function* agentStep(
     /** A spec with its own `budget:`, counted on top of the run's limits. */
     spec?: { id: string; budget?: { usd?: number; tokens?: number } };
   },
+  /**
+   * Checked after every tool batch (file reads only, no process): what the agent did to
+   * the run's git identity. Anything found ends the attempt at once — nothing more is
+   * spent on a tree mmm must repair and reject anyway (run-identity.ts does both).
+   */
+  identityProblems: () => string[] = () => [],
 ): AsyncGenerator<RunEventBody, AgentResult> {
   const { state, stopper, tools } = session;
   const { specId, attempt } = args;
@@ -66,6 +72,23 @@ export async function* agentStep(
     if (next.done) return next.value;
     const event = next.value;
     yield { type: 'agent', specId, attempt, event };
+    if (event.type === 'turn_end') {
+      const problems = identityProblems();
+      if (problems.length > 0) {
+        log.warn('git identity changed by a tool call', { problems });
+        const result: AgentResult = {
+          type: 'attempt_end',
+          reason: 'end_turn',
+          summary: `mmm stopped this attempt after a tool call changed the run's git: ${problems.join('; ')}`,
+          turns: event.turn,
+          usage: counted,
+          cost: countedCost,
+        };
+        await agent.return(result);
+        yield { type: 'agent', specId, attempt, event: result };
+        return result;
+      }
+    }
     if (event.type === 'usage') {
       state.totals = {
         ...state.totals,

@@ -1,5 +1,6 @@
 import { buildSystemPrompt, taskMessage, type AgentResult } from '../agent/index.js';
 import { hasChanges, headCommit } from '../git/index.js';
+import { identityProblems, pinOf } from '../git/pin.js';
 import { emptyUsage } from '../llm/usage.js';
 import type { Spec, SpecCheck } from '../specs/model.js';
 import { validateAttempt } from '../validate/index.js';
@@ -141,35 +142,44 @@ export async function* runAttempt(
     const protectedFiles = await protectedForPrompt(
       guardOptions(session, spec, iteration, checks, []),
     );
-    const result: AgentResult = yield* agentStep(session, {
-      specId: spec.id,
-      attempt,
-      system: buildSystemPrompt({
-        ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
-        ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
-        spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
-        checks: describeChecks(
-          session.commands,
-          checks,
-          new Set(state.baseline?.results.filter((r) => !r.passed).map((r) => r.name)),
-        ),
-        ...(state.baseline?.preExisting.length ? { preExisting: state.baseline.preExisting } : {}),
-        previousAttempts: previousAttempts(session, spec.id),
-        criteria: spec.criteria.map((c) => ({
-          text: c.text,
-          done: c.done,
-          ...(c.check ? { check: checkResultName(c.check) } : {}),
-        })),
-        requireEvidence: session.config.validate.require_evidence,
-        protectedFiles,
-      }),
-      task: taskMessage(spec),
-      spec,
-      onUsage: (usage, cost) => {
-        iteration.usage = usage;
-        iteration.cost = cost;
+    const result: AgentResult = yield* agentStep(
+      session,
+      {
+        specId: spec.id,
+        attempt,
+        system: buildSystemPrompt({
+          ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
+          ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
+          spec: { id: spec.id, title: spec.title, body: spec.body, file: spec.file },
+          checks: describeChecks(
+            session.commands,
+            checks,
+            new Set(state.baseline?.results.filter((r) => !r.passed).map((r) => r.name)),
+          ),
+          ...(state.baseline?.preExisting.length
+            ? { preExisting: state.baseline.preExisting }
+            : {}),
+          previousAttempts: previousAttempts(session, spec.id),
+          criteria: spec.criteria.map((c) => ({
+            text: c.text,
+            done: c.done,
+            ...(c.check ? { check: checkResultName(c.check) } : {}),
+          })),
+          requireEvidence: session.config.validate.require_evidence,
+          protectedFiles,
+        }),
+        task: taskMessage(spec),
+        spec,
+        onUsage: (usage, cost) => {
+          iteration.usage = usage;
+          iteration.cost = cost;
+        },
       },
-    });
+      () => {
+        const pin = pinOf(session.workDir);
+        return pin ? identityProblems(pin) : [];
+      },
+    );
     iteration.summary = result.summary;
     delete session.tools.context.evidence;
     if (evidence.reports.length) iteration.evidence = evidence.reports;
