@@ -1,3 +1,4 @@
+import { sep } from 'node:path';
 /**
  * The environment of the agent's shell: the user's environment without secrets, made
  * non-interactive (no pagers, prompts or editors), so a command can never hang waiting
@@ -30,4 +31,17 @@ export const NON_INTERACTIVE_ENV: Readonly<Record<string, string>> = {
 /** The scrubbed, non-interactive environment for the agent's shell and validation commands. */
 export function agentEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return { ...withoutSecrets(base), ...NON_INTERACTIVE_ENV };
+}
+
+/**
+ * `GIT_CEILING_DIRECTORIES` for commands run in a run's worktree (`.mmm/worktrees/<id>`):
+ * git never looks for a repository above the worktrees folder, so when the agent removes
+ * the worktree's `.git`, its git commands fail ("not a git repository") instead of
+ * finding — and changing — the repository of the user's checkout. Empty elsewhere.
+ */
+export function worktreeCeiling(root: string): Record<string, string> {
+  const marker = `${sep}.mmm${sep}worktrees${sep}`;
+  const at = root.lastIndexOf(marker);
+  if (at === -1) return {};
+  return { GIT_CEILING_DIRECTORIES: root.slice(0, at + marker.length - 1) };
 }

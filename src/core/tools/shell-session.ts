@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadTailBuffer } from './output-buffer.js';
 import type { Sandbox } from './sandbox.js';
-import { agentEnv } from './shell-env.js';
+import { agentEnv, worktreeCeiling } from './shell-env.js';
 
 /**
  * A shell that behaves as persistent for working directory and exported variables,
@@ -107,13 +107,13 @@ export class ShellSession {
     private readonly sandbox?: Sandbox,
   ) {
     this.cwd = root;
-    this.env = agentEnv();
+    this.env = { ...agentEnv(), ...worktreeCeiling(root) };
   }
 
   /** Back to the root directory and the initial environment. */
   reset(): void {
     this.cwd = this.root;
-    this.env = agentEnv();
+    this.env = { ...agentEnv(), ...worktreeCeiling(this.root) };
   }
 
   get workingDirectory(): string {

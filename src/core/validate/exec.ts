@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Sandbox } from '../tools/sandbox.js';
-import { agentEnv } from '../tools/shell-env.js';
+import { agentEnv, worktreeCeiling } from '../tools/shell-env.js';
 import { HeadTailBuffer, cleanOutput } from './output-buffer.js';
 
 /** What one shell command did. */
@@ -67,6 +67,7 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
   // edited can no more read the API key than the model's own commands.
   const env: NodeJS.ProcessEnv = {
     ...agentEnv(process.env),
+    ...worktreeCeiling(options.cwd),
     ...NON_INTERACTIVE_ENV,
     ...options.env,
   };
