@@ -36,11 +36,15 @@ async function commonDirOf(repoRoot: string): Promise<string> {
   return gitLine(repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
 }
 
-function repoDirs(pin: WorkTreePin): RepoDirs {
+/**
+ * What to watch. Your global git config only without the sandbox: inside it the agent
+ * cannot write there, so a change to it during the run is yours, and is left alone.
+ */
+function repoDirs(pin: WorkTreePin, session: RunSession): RepoDirs {
   return {
     commonDir: pin.commonDir,
     runGitDir: pin.linked ? pin.gitDir : undefined,
-    globalFiles: globalConfigFiles(),
+    globalFiles: session.tools.sandbox ? [] : globalConfigFiles(),
   };
 }
 
@@ -92,12 +96,12 @@ export async function establishRunIdentity(
     if (step === 'agent' || step === 'review') {
       // Killed while the agent worked: what it planted is still in the repository.
       warnings.push(
-        ...(await removePlanted(repoDirs(pin), snapshotDir(session), plantedDir(session))),
+        ...(await removePlanted(repoDirs(pin, session), snapshotDir(session), plantedDir(session))),
       );
     }
     warnings.push(...(await checkStateAgainstBranch(session)));
   }
-  await snapshotRepoConfig(repoDirs(pin), snapshotDir(session));
+  await snapshotRepoConfig(repoDirs(pin, session), snapshotDir(session));
   return warnings;
 }
 
@@ -153,7 +157,11 @@ export async function* checkAfterAgent(
   const pin = pinOf(session.workDir);
   if (!pin) return {};
   const what: string[] = [];
-  const planted = await removePlanted(repoDirs(pin), snapshotDir(session), plantedDir(session));
+  const planted = await removePlanted(
+    repoDirs(pin, session),
+    snapshotDir(session),
+    plantedDir(session),
+  );
   for (const message of planted) yield { type: 'warning', message };
   if (planted.length > 0) what.push("changed the repository's git hooks or configuration");
 
