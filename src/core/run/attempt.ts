@@ -5,6 +5,7 @@ import { emptyUsage } from '../llm/usage.js';
 import type { Spec, SpecCheck } from '../specs/model.js';
 import { validateAttempt } from '../validate/index.js';
 import { judgeAttempt, type AttemptVerdict } from '../verdict/attempt-verdict.js';
+import { sessionRunOptions } from '../verdict/baseline-step.js';
 import { verdictFeedback, verdictFingerprint, verdictSummary } from '../verdict/feedback.js';
 import { formatGuardFeedback, guardFingerprint } from '../verdict/guard.js';
 import { guardAttempt, protectedForPrompt, type GuardOptions } from '../verdict/guard-git.js';
@@ -273,12 +274,7 @@ export async function* runAttempt(
         commands: session.commands,
         baseline: state.baseline,
         iterations: state.iterations,
-        options: {
-          root: session.workDir,
-          timeoutSec: session.config.validate.timeout,
-          signal: scope.signal,
-          sandbox: session.tools.sandbox,
-        },
+        options: sessionRunOptions(session, scope.signal),
       });
       ({ passed, results } = judged);
       if (state.baseline && judged.newlyFlaky.length) {

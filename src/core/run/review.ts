@@ -10,6 +10,7 @@ import { findSecretsInChanges } from '../secrets/diff-scan.js';
 import { redact } from '../secrets/redact.js';
 import { runShell, validateAttempt } from '../validate/index.js';
 import { judgeAttempt } from '../verdict/attempt-verdict.js';
+import { sessionRunOptions } from '../verdict/baseline-step.js';
 import { verdictSummary } from '../verdict/feedback.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
@@ -221,11 +222,7 @@ export async function* formatStep(
         commands: session.commands,
         baseline: state.baseline,
         iterations: state.iterations,
-        options: {
-          root: session.workDir,
-          timeoutSec: session.config.validate.timeout,
-          signal: scope.signal,
-        },
+        options: sessionRunOptions(session, scope.signal),
       });
       yield {
         type: 'validation',

@@ -1,4 +1,4 @@
-import { lstat, rm } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, gitLine } from '../git/exec.js';
 import { checkRunTree, pinRun, repairRunTree } from '../git/identity.js';
@@ -14,6 +14,7 @@ import {
   type RepoDirs,
 } from './planted-config.js';
 import type { RunSession } from './session.js';
+import { restoreFromCheckpoint } from './spec-done.js';
 
 /**
  * The run's identity, checked around every attempt (issue 17): mmm's git works only in the
@@ -218,12 +219,7 @@ async function restoreSpecFile(
   const path = join(workDir, specFile);
   const info = await lstat(path).catch(() => undefined);
   if (info?.isFile()) return undefined;
-  const tracked = await git(workDir, ['cat-file', '-e', `${checkpoint}:${specFile}`], {
-    okCodes: [1, 128],
-  });
-  if (tracked.exitCode !== 0) return undefined;
-  if (info) await rm(path, { recursive: true, force: true });
-  await git(workDir, ['checkout', '--quiet', checkpoint, '--', specFile]);
+  if (!(await restoreFromCheckpoint(workDir, checkpoint, specFile))) return undefined;
   return info
     ? `${specFile} had been replaced by a ${kindOf(info)} during the attempt; mmm restored it from the attempt's checkpoint (spec files are mmm's)`
     : `the agent deleted its spec file ${specFile}; mmm restored it (spec files are mmm's)`;

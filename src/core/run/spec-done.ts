@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../git/exec.js';
-import { replaceFile, SpecFileRefused, updateSpecFile } from '../specs/write-back.js';
+import { SpecFileRefused, updateSpecFile } from '../specs/write-back.js';
 
 /**
  * Marking a spec done when its attempt passed, without ever hanging, writing outside the
@@ -29,21 +29,19 @@ export async function markSpecDone(
   } catch (error) {
     if (!(error instanceof SpecFileRefused) || error.kind === 'outside') return [notMarked(error)];
     // Nothing at the path holds data worth keeping, and git cannot commit a FIFO there.
+    let restored: boolean;
     try {
-      await rm(path, { force: true });
+      restored = await restoreFromCheckpoint(workDir, checkpoint, specFile);
+      if (!restored) await rm(path, { force: true });
     } catch (removal) {
       return [notMarked(removal)];
     }
-    let text: string;
-    try {
-      text = (await git(workDir, ['cat-file', 'blob', `${checkpoint}:${specFile}`])).stdout;
-    } catch {
+    if (!restored) {
       return [
         `${specFile} had been replaced by a ${error.kind} during the attempt and is not in the checkpoint ${checkpoint.slice(0, 12)}; it was removed, and the work is committed without it`,
       ];
     }
     try {
-      await replaceFile(path, text, 0o644);
       await updateSpecFile(path, update, { root: workDir });
     } catch (again) {
       return [notMarked(again)];
@@ -52,4 +50,23 @@ export async function markSpecDone(
       `${specFile} had been replaced by a ${error.kind} during the attempt; mmm restored it from the attempt's checkpoint and marked it done`,
     ];
   }
+}
+
+/**
+ * Brings `file` back as it is in `checkpoint`, removing whatever stands at its path (a link
+ * is removed, never followed). False, and nothing touched, when the checkpoint has no such
+ * file.
+ */
+export async function restoreFromCheckpoint(
+  workDir: string,
+  checkpoint: string,
+  file: string,
+): Promise<boolean> {
+  const tracked = await git(workDir, ['cat-file', '-e', `${checkpoint}:${file}`], {
+    okCodes: [1, 128],
+  });
+  if (tracked.exitCode !== 0) return false;
+  await rm(join(workDir, file), { recursive: true, force: true });
+  await git(workDir, ['checkout', '--quiet', checkpoint, '--', file]);
+  return true;
 }

@@ -1,3 +1,4 @@
+import { unquotePath } from '../git/quoted-path.js';
 import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
 import { secretRedactor, type Redactor } from './redact.js';
@@ -15,30 +16,6 @@ export interface SecretFinding {
   file: string;
   /** The variables whose values were found (never the values). */
   names: string[];
-}
-
-/** Unquote a path git printed in C style ("a\"b\303\251"). */
-function unquote(path: string): string {
-  if (!path.startsWith('"')) return path;
-  const bytes: number[] = [];
-  const body = path.slice(1, -1);
-  const simple: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8 };
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const next = body[i + 1] ?? '';
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /** Findings in a unified diff (`-U0`, `b/` destination prefix): added lines and new names. */
@@ -59,16 +36,16 @@ export function scanDiff(diff: string, redactor: Redactor = secretRedactor()): S
       file = '';
       // The name itself may hold a secret (it would be in the tree object).
       const names = redactor.find(line);
-      if (names.length) note(unquote(line.slice(line.lastIndexOf(' b/') + 3)), names);
+      if (names.length) note(unquotePath(line.slice(line.lastIndexOf(' b/') + 3)), names);
       continue;
     }
     if (!inHunk) {
       if (line.startsWith('+++ ')) {
         // git ends the header with a tab when the name has a space.
         const target = line.slice(4).replace(/\t$/, '');
-        if (target !== '/dev/null') file = unquote(target).replace(/^b\//, '');
+        if (target !== '/dev/null') file = unquotePath(target).replace(/^b\//, '');
       } else if (line.startsWith('rename to ') || line.startsWith('copy to ')) {
-        file = unquote(line.slice(line.indexOf(' to ') + 4));
+        file = unquotePath(line.slice(line.indexOf(' to ') + 4));
       } else if (line.startsWith('@@')) {
         inHunk = true;
       }

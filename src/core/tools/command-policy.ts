@@ -1,6 +1,6 @@
 import { nestedRuns, unwrap } from './command-wrappers.js';
 import { dotGitRule } from './dot-git-rule.js';
-import { GIT_ENV, gitRule } from './git-policy.js';
+import { GIT_ENV, GIT_GLOBAL_WITH_VALUE, gitRule } from './git-policy.js';
 import { commandExtras, splitCommands, type SimpleCommand } from './shell-words.js';
 
 const MAX_NESTING = 8;
@@ -56,18 +56,6 @@ export function normalize(words: SimpleCommand): string[] {
   const { argv } = unwrap(words);
   return argv[0] === 'git' ? ['git', ...argv.slice(1 + gitGlobalCount(argv.slice(1)))] : argv;
 }
-
-const GIT_GLOBAL_WITH_VALUE = new Set([
-  '-C',
-  '-c',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--exec-path',
-  '--config-env',
-  '--super-prefix',
-  '--attr-source',
-]);
 
 function gitGlobalCount(args: readonly string[]): number {
   let i = 0;

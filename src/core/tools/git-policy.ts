@@ -97,7 +97,8 @@ const SAFE_CONFIG =
 export const GIT_ENV =
   /^GIT_(DIR|WORK_TREE|COMMON_DIR|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|CEILING_DIRECTORIES|DISCOVERY_ACROSS_FILESYSTEM|CONFIG|CONFIG_GLOBAL|CONFIG_SYSTEM|CONFIG_NOSYSTEM|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+|EXEC_PATH|SSH|SSH_COMMAND|EXTERNAL_DIFF|DIFF_OPTS|SEQUENCE_EDITOR|PROXY_COMMAND|TEMPLATE_DIR|REPLACE_REF_BASE|REFLOG_ACTION|SHALLOW_FILE|GRAFT_FILE|ASKPASS|TRACE2?_\w*)$/;
 
-const GLOBAL_WITH_VALUE = new Set([
+/** git's global options that take a value as the next word (`-C dir`, `-c key=value`, …). */
+export const GIT_GLOBAL_WITH_VALUE: ReadonlySet<string> = new Set([
   '-C',
   '-c',
   '--git-dir',
@@ -143,8 +144,8 @@ function globalOptions(args: readonly string[]): [string | undefined, number] {
     const eq = a.indexOf('=');
     const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined;
-    const value = inline ?? (GLOBAL_WITH_VALUE.has(name) ? args[i + 1] : undefined);
-    if (GLOBAL_WITH_VALUE.has(name) && inline === undefined) i++;
+    const value = inline ?? (GIT_GLOBAL_WITH_VALUE.has(name) ? args[i + 1] : undefined);
+    if (GIT_GLOBAL_WITH_VALUE.has(name) && inline === undefined) i++;
     switch (name) {
       case '-C': {
         const dir = value ?? '';

@@ -10,7 +10,7 @@ import { describeHead } from '../run/workspace.js';
 import type { RunState } from '../run/state.js';
 import type { ProjectCommand } from '../validate/index.js';
 import { assertBaselineUsable, type Baseline, type CommandOrigin } from './baseline.js';
-import { takeBaseline } from './take-baseline.js';
+import { takeBaseline, type RunCommandsOptions } from './take-baseline.js';
 
 const log = logger('verdict');
 
@@ -45,6 +45,20 @@ export function baselineEvent(baseline: Baseline, source: BaselineEvent['source'
 }
 
 /**
+ * How the run's project commands are run for the verdict (baseline, flaky re-runs): in the
+ * work tree, with the validation timeout, in the run's sandbox — exactly as an attempt's
+ * validation runs them, so the results compare.
+ */
+export function sessionRunOptions(session: RunSession, signal: AbortSignal): RunCommandsOptions {
+  return {
+    root: session.workDir,
+    timeoutSec: session.config.validate.timeout,
+    signal,
+    sandbox: session.tools.sandbox,
+  };
+}
+
+/**
  * Takes the baseline in the session's work tree (untouched run branch), stops the run
  * (exit 2) when a command cannot run or `require-green` finds failures, else records it
  * in the state and queues its event. Before any model call.
@@ -54,12 +68,10 @@ export async function establishBaseline(
   origins: readonly CommandOrigin[],
   source: 'taken' | 'retaken',
 ): Promise<Baseline> {
-  const baseline = await takeBaseline(session.commands, {
-    root: session.workDir,
-    timeoutSec: session.config.validate.timeout,
-    signal: session.stopper.signal,
-    sandbox: session.tools.sandbox,
-  });
+  const baseline = await takeBaseline(
+    session.commands,
+    sessionRunOptions(session, session.stopper.signal),
+  );
   log.info('baseline taken', {
     commit: baseline.commit,
     durationMs: baseline.durationMs,
