@@ -9,6 +9,7 @@ interface ImproveFlags {
   spec?: string[];
   focus?: string;
   model?: string;
+  engine?: 'api' | 'claude-code';
   maxIterations?: string;
   maxCost?: string;
   maxTokens?: string;
@@ -68,6 +69,7 @@ export function improveOptions(
     if (value !== undefined) options[key] = value;
   };
   set('model', flags.model);
+  set('engine', flags.engine);
   set('maxIterations', positiveNumber('--max-iterations', flags.maxIterations, true));
   set('maxCost', positiveNumber('--max-cost', flags.maxCost, false));
   set('maxTokens', positiveNumber('--max-tokens', flags.maxTokens, true));
@@ -94,6 +96,12 @@ export function register(program: Command): void {
       'no specs needed: Claude reviews this area, writes a spec, implements it',
     )
     .option('--model <id>', 'Anthropic model id (config: model)')
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'what runs each agent step: the Messages API, or your claude CLI (config: engine; docs/engines.md)',
+      ).choices(['api', 'claude-code']),
+    )
     .option(
       '--max-iterations <n>',
       'stop after this many attempts in the run (config: max_iterations)',

@@ -48,6 +48,8 @@ export type AgentEvent =
       compacted: number;
     }
   | { type: 'turn_end'; turn: number; stopReason: string }
+  /** The engine's own session id (the claude-code engine: for `claude --resume <id>`). */
+  | { type: 'session'; engine: string; id: string }
   | {
       type: 'attempt_end';
       reason: AgentStopReason;

@@ -156,6 +156,28 @@ export const configSchema = z
       .strict()
       .default({ compact_threshold: 0.6 }),
     pricing: z.record(z.string(), pricingSchema).default({}).describe('Per-model price overrides'),
+    engine: z
+      .enum(['api', 'claude-code'])
+      .default('api')
+      .describe(
+        'What runs each agent step: mmm on the Messages API, or the claude CLI (docs/engines.md)',
+      ),
+    claude_code: z
+      .object({
+        path: z.string().min(1).optional().describe('The claude binary; default: claude on PATH'),
+        permission_mode: z
+          .enum(['dontAsk', 'acceptEdits', 'bypassPermissions'])
+          .default('dontAsk')
+          .describe(
+            "Claude Code's --permission-mode: dontAsk runs only what mmm's rules allow; bypassPermissions skips every check (docs/engines.md)",
+          ),
+        continue_session: z
+          .boolean()
+          .default(false)
+          .describe("A retry resumes the failed attempt's Claude Code session (--resume)"),
+      })
+      .strict()
+      .default({ permission_mode: 'dontAsk', continue_session: false }),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { runAgent, type AgentEvent, type AgentResult } from '../agent/index.js';
+import type { AgentEvent, AgentResult } from '../agent/index.js';
 import { isMmmError } from '../errors.js';
 import { logger } from '../log.js';
 import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../llm/usage.js';
@@ -9,7 +9,8 @@ import { checkpoint, elapsedMs, type RunSession } from './session.js';
 const log = logger('improve');
 
 /**
- * One agent session inside the run (a spec attempt or a review): runs the agent with the
+ * One agent session inside the run (a spec attempt or a review): runs the session's engine
+ * (core/engine: the API loop or Claude Code) with the
  * run's remaining budget, forwards its events, adds its usage to the run totals as it
  * comes (checkpointing each time, so a crash loses no spent money from the budget), and
  * returns the agent's result. A provider error that the agent throws (authentication)
@@ -38,13 +39,14 @@ export async function* agentStep(
   const { specId, attempt } = args;
   let counted = emptyUsage();
   let countedCost: Cost = 0;
-  const agent = runAgent({
-    client: session.client,
-    tools: tools.tools,
-    toolContext: { ...tools.context, signal: stopper.signal },
+  const agent = session.engine.run({
+    specId,
+    attempt,
+    workDir: session.workDir,
+    repoRoot: session.repoRoot,
+    tools,
     system: args.system,
     task: args.task,
-    config: session.config,
     budget: agentBudget(state, elapsedMs(session), args.spec),
     signal: stopper.signal,
     requestSignal: stopper.requestSignal,

@@ -85,7 +85,7 @@ async function drive(
       branch: state.branch,
       worktree: state.worktree,
       baseCommit: state.baseCommit,
-      model: session.client.model,
+      model: session.engine.model,
       workflow: state.workflow,
       specs: specSummaries(state, session.specs),
       limits: state.limits,

@@ -21,6 +21,8 @@ export interface ImproveOptions {
   focus?: string;
   /** --in-place: work in the checkout (on a new branch) instead of a worktree. */
   inPlace?: boolean;
+  /** --engine: what runs the agent steps (config `engine`). */
+  engine?: 'api' | 'claude-code';
   /** --merge: fast-forward the starting branch when everything passed. */
   merge?: boolean;
   /** --resume [run-id]: `true` picks the latest resumable run. */
@@ -43,6 +45,7 @@ export interface RunResult {
 export function configFlags(options: ImproveOptions): Record<string, unknown> {
   return {
     model: options.model,
+    engine: options.engine,
     max_iterations: options.maxIterations,
     'budget.usd': options.maxCost,
     'budget.tokens': options.maxTokens,

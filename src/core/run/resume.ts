@@ -16,7 +16,7 @@ import {
   latestResumableRun,
   limitWarnings,
   loadWorkSpecs,
-  openClient,
+  openEngine,
   openTools,
 } from './services.js';
 import { checkpoint, type RunSession } from './session.js';
@@ -83,6 +83,7 @@ function runConfig(state: RunState, flags: Config, options: ImproveOptions): Con
   return {
     ...config,
     ...(options.model !== undefined ? { model: flags.model } : {}),
+    ...(options.engine !== undefined ? { engine: flags.engine } : {}),
     ...(options.maxIterations !== undefined ? { max_iterations: flags.max_iterations } : {}),
     budget: {
       ...config.budget,
@@ -138,7 +139,7 @@ export async function prepareResume(
   const config = runConfig(state, flags, options);
   chooseSandbox(config.tools); // tools.sandbox = "bwrap" without a working bwrap: exit 2
   await assertLockFree(repoRoot);
-  const client = openClient(config, options, paths);
+  const engine = await openEngine(config, options, paths);
   const lock = await acquireRunLock(repoRoot, { runId });
   try {
     let recreated = false;
@@ -174,7 +175,7 @@ export async function prepareResume(
       repoRoot,
       workDir: state.worktree,
       config,
-      client,
+      engine,
       tools: openTools(state.worktree, repoRoot, config),
       specDir: config.spec_dir,
       specs: [],
@@ -216,7 +217,7 @@ export async function prepareResume(
           session.baselineEvent = baselineEvent(state.baseline, 'recorded');
         }
       }
-      session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
+      session.warnings.push(...limitWarnings(config, engine), ...session.tools.warnings);
       await checkpoint(session);
     } catch (error) {
       await session.tools.dispose();

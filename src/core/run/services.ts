@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import { createLlmClient } from '../llm/index.js';
-import type { LlmClient } from '../llm/types.js';
+import { createEngine } from '../engine/index.js';
+import type { Engine } from '../engine/types.js';
 import { priceOf } from '../llm/pricing.js';
 import { listSpecFiles, loadSpecs } from '../specs/load.js';
 import { formatProblem, type Spec } from '../specs/model.js';
@@ -39,12 +39,21 @@ export async function assertLockFree(repoRoot: string): Promise<void> {
   );
 }
 
-/** The model client (throws ProviderError, exit 4, without credentials or a replay). */
-export function openClient(config: Config, options: ImproveOptions, paths: RunPaths): LlmClient {
-  return createLlmClient({
+/**
+ * The engine of the agent steps (core/engine), config `engine`: throws ProviderError
+ * (exit 4) without credentials, InputError (exit 2) for a missing or too old `claude`.
+ */
+export function openEngine(
+  config: Config,
+  options: ImproveOptions,
+  paths: RunPaths,
+): Promise<Engine> {
+  return createEngine({
     config,
     ...(options.env ? { env: options.env } : {}),
     transcriptPath: paths.transcript,
+    runDir: paths.dir,
+    cwd: options.cwd,
     ...(options.replayPath ? { replayPath: options.replayPath } : {}),
     ...(options.replayDelayMs !== undefined ? { replayDelayMs: options.replayDelayMs } : {}),
   });
@@ -99,7 +108,7 @@ export async function loadWorkSpecs(
 }
 
 /** Warnings about limits that cannot be enforced. */
-export function limitWarnings(config: Config, client: LlmClient): string[] {
+export function limitWarnings(config: Config, client: Pick<Engine, 'model'>): string[] {
   if (config.budget.usd === undefined) return [];
   if (priceOf(client.model, config.pricing)) return [];
   return [

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { LlmClient } from '../llm/types.js';
+import type { Engine } from '../engine/types.js';
 import type { Spec } from '../specs/model.js';
 import type { ToolSet } from '../tools/index.js';
 import type { ProjectCommand } from '../validate/index.js';
@@ -22,7 +22,8 @@ export interface RunSession {
   /** Where the agent works: the run's worktree, or the checkout with --in-place. */
   workDir: string;
   config: Config;
-  client: LlmClient;
+  /** What runs the agent steps (core/engine). */
+  engine: Engine;
   tools: ToolSet;
   /** The spec directory, relative to the work tree. */
   specDir: string;

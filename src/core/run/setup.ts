@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import { ExitCode, InputError, MmmError } from '../errors.js';
 import { createRunWorktree, excludeMmmFiles, openRepo, type RepoInfo } from '../git/index.js';
 import { emptyUsage } from '../llm/usage.js';
-import type { LlmClient } from '../llm/types.js';
+import type { Engine } from '../engine/types.js';
 import { readAgentNotes } from '../agent/index.js';
 import { assertValidSpecs, loadSpecs } from '../specs/load.js';
 import type { Spec } from '../specs/model.js';
@@ -25,7 +25,7 @@ import {
   hasSpecFiles,
   limitWarnings,
   loadWorkSpecs,
-  openClient,
+  openEngine,
   openTools,
 } from './services.js';
 import { checkpoint, type RunSession } from './session.js';
@@ -129,7 +129,7 @@ export async function prepareNewRun(
   const runId = newRunId();
   const paths = runPaths(repoRoot, runId);
   // Credentials are checked before anything is created (exit 4).
-  const client = openClient(config, options, paths);
+  const engine = await openEngine(config, options, paths);
   let lock: RunLock;
   try {
     lock = await acquireRunLock(repoRoot, { runId });
@@ -146,7 +146,7 @@ export async function prepareNewRun(
       workflow,
       runId,
       paths,
-      client,
+      engine,
       lock,
       stopper,
       configWarnings,
@@ -164,12 +164,12 @@ async function createRun(args: {
   workflow: 'specs' | 'review';
   runId: string;
   paths: RunPaths;
-  client: LlmClient;
+  engine: Engine;
   lock: RunLock;
   stopper: RunStopper;
   configWarnings: string[];
 }): Promise<RunSession> {
-  const { options, repo, config, workflow, runId, paths, client, lock } = args;
+  const { options, repo, config, workflow, runId, paths, engine, lock } = args;
   const repoRoot = repo.mainRoot;
   const branch = `${config.git.branch_prefix}${runId}`;
   const inPlace = options.inPlace === true || !config.git.worktree;
@@ -232,7 +232,7 @@ async function createRun(args: {
     repoRoot,
     workDir,
     config,
-    client,
+    engine,
     tools: openTools(workDir, repoRoot, config),
     specDir: config.spec_dir,
     specs: [],
@@ -256,7 +256,7 @@ async function createRun(args: {
     if (error instanceof BaselineError) await discardNewRun(state, paths);
     throw error;
   }
-  session.warnings.push(...limitWarnings(config, client), ...session.tools.warnings);
+  session.warnings.push(...limitWarnings(config, engine), ...session.tools.warnings);
   return session;
 }
 

@@ -1,0 +1,221 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import {
+  ccBash,
+  ccFinish,
+  ccWrite,
+  claudeEnv,
+  describeClaudeTurn,
+  findTestClaude,
+} from '../support/fake-claude-code.js';
+import {
+  branchMessages,
+  events,
+  fileAt,
+  improve,
+  improveRepo,
+  runEnd,
+  spawnImprove,
+} from '../improve/helpers.js';
+
+/**
+ * The claude-code engine end to end: the built mmm runs the real `claude` binary
+ * (scripts/install-claude-code.sh) against the fake Messages server, offline, with a
+ * private HOME. The scripted model answers in Claude Code's tool shapes.
+ */
+const claude = findTestClaude();
+let fake: FakeAnthropic | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+type Event = Record<string, unknown> & { event?: Record<string, unknown> };
+
+function agentEvents(stdout: string, type: string): Record<string, unknown>[] {
+  return (events(stdout) as Event[])
+    .filter((e) => e.type === 'agent' && e.event?.type === type)
+    .map((e) => e.event as Record<string, unknown>);
+}
+
+/** Processes whose working directory is inside `dir` (a claude, or anything it started). */
+function processesIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) found.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+describe.skipIf(!claude.path)(
+  `the claude-code engine: the real claude CLI against the fake server${claude.path ? '' : ` (skipped: ${claude.reason})`}`,
+  () => {
+    const bin = claude.path as string;
+
+    it('implements a spec through claude -p; mmm validates and commits it', async () => {
+      const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, 'alpha\n');
+          return ccFinish('Created a.txt.');
+        },
+      });
+      const r = await improve(repo, ['--engine', 'claude-code'], claudeEnv(fake.url, bin));
+      expect(r.exitCode, r.stderr).toBe(0);
+      const end = runEnd(r.stdout);
+      expect(end.status).toBe('completed');
+      expect(fileAt(repo, end.branch, 'a.txt')).toBe('alpha');
+      const messages = branchMessages(repo, end.branch);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/^mmm: Write a\n/);
+      expect(messages[0]).toContain('Mmm-Spec: first');
+
+      // mmm's rules reached Claude Code's system prompt; the task came as the prompt.
+      const first = describeClaudeTurn(fake.messageRequests()[0]!);
+      expect(first.system).toContain('You are mmm');
+      expect(first.system).toContain('your tools are Claude Code');
+      expect(first.prompt).toContain('Do task first: Write a.');
+      // The same short tool lines as the API engine, a session id, usage per turn.
+      expect(agentEvents(r.stdout, 'tool_result')[0]).toMatchObject({
+        name: 'Write',
+        ok: true,
+        display: 'edit a.txt (create)',
+      });
+      expect(agentEvents(r.stdout, 'session')[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(agentEvents(r.stdout, 'usage').length).toBeGreaterThanOrEqual(2);
+      const attemptEnd = agentEvents(r.stdout, 'attempt_end')[0];
+      expect(attemptEnd).toMatchObject({ reason: 'end_turn', turns: 2, summary: 'Created a.txt.' });
+      expect(attemptEnd?.cost).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('retries a failed validation in a fresh session with the feedback', async () => {
+      const repo = improveRepo([{ id: 'fix', title: 'Write a' }]);
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          const retry = t.system.includes('Earlier attempts at this task were rolled back');
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, retry ? 'fixed\n' : 'a bug\n');
+          return ccFinish(retry ? 'Fixed it.' : 'Wrote a.txt.');
+        },
+      });
+      const r = await improve(repo, ['--engine', 'claude-code'], claudeEnv(fake.url, bin));
+      expect(r.exitCode, r.stderr).toBe(0);
+      const end = runEnd(r.stdout);
+      expect(fileAt(repo, end.branch, 'a.txt')).toBe('fixed');
+      expect(branchMessages(repo, end.branch)[0]).toContain('Mmm-Attempt: 2');
+      const sessions = agentEvents(r.stdout, 'session').map((e) => e.id);
+      expect(sessions).toHaveLength(2);
+      expect(sessions[0]).not.toBe(sessions[1]);
+      // The second session was told why the first attempt was rejected.
+      const retryTurn = fake
+        .messageRequests()
+        .map((q) => describeClaudeTurn(q))
+        .find((t) => t.system.includes('Earlier attempts'));
+      expect(retryTurn?.system).toContain('a.txt contains a bug');
+    }, 60_000);
+
+    it("denies the model's git commit through Claude Code's permission rules", async () => {
+      const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, 'alpha\n');
+          if (t.turn === 2) return ccBash('git add -A && git commit -qm sneaky');
+          return ccFinish(`Could not commit: ${t.toolResults.join(' ')}`);
+        },
+      });
+      const r = await improve(repo, ['--engine', 'claude-code'], claudeEnv(fake.url, bin));
+      expect(r.exitCode, r.stderr).toBe(0);
+      const denied = agentEvents(r.stdout, 'tool_result').find((e) => e.name === 'Bash');
+      expect(denied).toMatchObject({ ok: false });
+      expect(String(denied?.display)).toContain("denied by mmm's permission rules");
+      const third = fake.messageRequests().map((q) => describeClaudeTurn(q))[2];
+      expect(third?.toolResults.join(' ')).toMatch(/Permission to use Bash .* denied/);
+      // Only mmm's own commit is on the branch.
+      const end = runEnd(r.stdout);
+      const messages = branchMessages(repo, end.branch);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]).toMatch(/^mmm: Write a\n/);
+    }, 60_000);
+
+    it('stops claude when the token cap is passed during a step (exit 3, resumable)', async () => {
+      const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
+      let n = 0;
+      fake = await startFakeAnthropic({
+        // A model that never ends its turn: only mmm's cap stops it.
+        script: () => ({ ...ccBash(`echo step ${++n}`), delayMs: 100 }),
+      });
+      const r = await improve(
+        repo,
+        ['--engine', 'claude-code', '--max-tokens', '2500'],
+        claudeEnv(fake.url, bin),
+      );
+      expect(r.exitCode, r.stderr).toBe(3);
+      const end = runEnd(r.stdout);
+      expect(end.status).toBe('limit');
+      expect(agentEvents(r.stdout, 'attempt_end')[0]).toMatchObject({ reason: 'budget_tokens' });
+      // Each turn costs 1050 tokens: the third passes 2500, and claude was stopped there
+      // (a request already on its way may still arrive, no more).
+      expect(fake.messageRequests().length).toBeLessThanOrEqual(4);
+      const worktree = String(events(r.stdout).find((e) => e.type === 'run_start')?.worktree);
+      expect(processesIn(worktree)).toEqual([]);
+    }, 60_000);
+
+    it('kill -9 of mmm leaves no claude behind; --resume redoes the step', async () => {
+      const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
+      let killed = false;
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, 'alpha\n');
+          // Before the kill, the second turn hangs: mmm is killed while claude waits.
+          if (!killed) return { ...ccFinish('late'), delayMs: 60_000 };
+          return ccFinish('Created a.txt.');
+        },
+      });
+      const env = claudeEnv(fake.url, bin);
+      const run = spawnImprove(repo, ['--engine', 'claude-code'], env);
+      const start = await run.waitFor((e) => e.type === 'run_start');
+      await run.waitFor(
+        (e) => e.type === 'agent' && (e.event as { type?: string }).type === 'tool_result',
+      );
+      const worktree = String(start.worktree);
+      expect(processesIn(worktree).length).toBeGreaterThan(0);
+      run.child.kill('SIGKILL');
+      await run.done;
+      killed = true;
+      // The sandbox's --die-with-parent and PID namespace take claude down with mmm.
+      expect(await waitUntil(() => processesIn(worktree).length === 0, 5000)).toBe(true);
+
+      const r = await improve(repo, ['--resume'], env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const end = runEnd(r.stdout);
+      expect(end.status).toBe('completed');
+      expect(fileAt(repo, end.branch, 'a.txt')).toBe('alpha');
+      const state = JSON.parse(
+        readFileSync(
+          join(repo, '.mmm', 'runs', end.branch.replace('mmm/', ''), 'state.json'),
+          'utf8',
+        ),
+      ) as { config: { engine: string } };
+      expect(state.config.engine).toBe('claude-code');
+    }, 90_000);
+  },
+);
