@@ -185,6 +185,8 @@ export class PlainFormatter {
             `  retry ${e.retry} in ${formatDuration(e.delayMs)}: ${oneLine(e.reason)}${e.status ? ` (HTTP ${e.status})` : ''}`,
           ),
         ];
+      case 'session':
+        return [c.dim(`  ${e.engine} session ${e.id}`)];
       case 'compaction':
         return [
           c.dim(

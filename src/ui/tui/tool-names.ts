@@ -1,6 +1,13 @@
 /** Short names for tool lines: Anthropic's long tool names are noise on an 80-column screen. */
 const SHORT: Record<string, string> = {
   str_replace_based_edit_tool: 'edit',
+  // Claude Code's tools (the claude-code engine), in the words of mmm's own.
+  Bash: 'bash',
+  Read: 'view',
+  Edit: 'edit',
+  Write: 'edit',
+  Glob: 'glob',
+  Grep: 'grep',
 };
 
 export function shortToolName(name: string): string {

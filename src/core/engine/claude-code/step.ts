@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AgentEvent, AgentResult, AgentStopReason } from '../../agent/index.js';
 import type { Config } from '../../config/schema.js';
@@ -53,6 +53,25 @@ function claudeHome(env: NodeJS.ProcessEnv): string[] {
   }
   const file = join(home, '.claude.json');
   return env.CLAUDE_CONFIG_DIR || !existsSync(file) ? [dir] : [dir, file];
+}
+
+/**
+ * The sandbox's /tmp is private: a claude installed under /tmp (a test's cache, an
+ * unpacked download) is shown again there, read-only.
+ */
+function withBinary(command: { file: string; args: string[] }, binary: string): typeof command {
+  let dir: string;
+  try {
+    dir = dirname(realpathSync(binary));
+  } catch {
+    return command;
+  }
+  if (dir !== '/tmp' && !dir.startsWith('/tmp/')) return command;
+  const at = command.args.indexOf('--');
+  if (at < 0) return command;
+  const args = [...command.args];
+  args.splice(at, 0, '--ro-bind', dir, dir);
+  return { file: command.file, args };
 }
 
 export function claudeEnv(ctx: StepContext, workDir: string): NodeJS.ProcessEnv {
@@ -139,13 +158,16 @@ export async function* runClaudeStep(
   // Inside mmm's sandbox when there is one (network on: Claude Code talks to its API).
   const choice = chooseSandbox({ ...ctx.config.tools, network: true }, env);
   const command = choice.bwrap
-    ? createSandbox({
-        bwrap: choice.bwrap,
-        workDir: task.workDir,
-        repoRoot: task.repoRoot,
-        network: true,
-        env,
-      }).wrap([ctx.binary.path, ...argv], { cwd: task.workDir, writable: claudeHome(env) })
+    ? withBinary(
+        createSandbox({
+          bwrap: choice.bwrap,
+          workDir: task.workDir,
+          repoRoot: task.repoRoot,
+          network: true,
+          env,
+        }).wrap([ctx.binary.path, ...argv], { cwd: task.workDir, writable: claudeHome(env) }),
+        ctx.binary.path,
+      )
     : { file: ctx.binary.path, args: argv };
   const child = spawnClaude({
     file: command.file,
