@@ -131,6 +131,64 @@ describe.skipIf(!claude.path)(
       expect(retryTurn?.system).toContain('a.txt contains a bug');
     }, 60_000);
 
+    it('with claude_code.continue_session, a retry resumes the failed session', async () => {
+      const repo = improveRepo([{ id: 'fix', title: 'Write a' }]);
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          // The retry's prompt joins the first session's conversation.
+          const at = req.body.messages.findIndex((m) =>
+            JSON.stringify(m.content).includes('mmm rolled back your previous attempt'),
+          );
+          if (at >= 0) {
+            if (at === req.body.messages.length - 1)
+              return ccWrite(`${t.workDir}/a.txt`, 'fixed\n');
+            return ccFinish('Fixed it.');
+          }
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, 'a bug\n');
+          return ccFinish('Wrote a.txt.');
+        },
+      });
+      const env = { ...claudeEnv(fake.url, bin), MMM_CLAUDE_CODE__CONTINUE_SESSION: 'true' };
+      const r = await improve(repo, ['--engine', 'claude-code'], env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(fileAt(repo, runEnd(r.stdout).branch, 'a.txt')).toBe('fixed');
+      const sessions = agentEvents(r.stdout, 'session').map((e) => e.id);
+      expect(sessions).toHaveLength(2);
+      expect(sessions[1]).toBe(sessions[0]);
+      // The resumed conversation still holds the first attempt; the feedback came as a prompt.
+      const resumed = fake
+        .messageRequests()
+        .find((q) =>
+          JSON.stringify(q.body.messages).includes('mmm rolled back your previous attempt'),
+        );
+      const history = JSON.stringify(resumed?.body.messages);
+      expect(history).toContain('Wrote a.txt.');
+      expect(history).toContain('a.txt contains a bug');
+    }, 60_000);
+
+    it('SIGTERM stops claude and the run (exit 130, resumable)', async () => {
+      const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          if (t.turn === 1) return ccWrite(`${t.workDir}/a.txt`, 'alpha\n');
+          return { ...ccFinish('late'), delayMs: 60_000 };
+        },
+      });
+      const run = spawnImprove(repo, ['--engine', 'claude-code'], claudeEnv(fake.url, bin));
+      const start = await run.waitFor((e) => e.type === 'run_start');
+      await run.waitFor(
+        (e) => e.type === 'agent' && (e.event as { type?: string }).type === 'tool_result',
+      );
+      run.child.kill('SIGTERM');
+      const r = await run.done;
+      expect(r.exitCode, r.stderr).toBe(130);
+      expect(runEnd(r.stdout).status).toBe('interrupted');
+      expect(agentEvents(r.stdout, 'attempt_end')[0]).toMatchObject({ reason: 'aborted' });
+      expect(processesIn(String(start.worktree))).toEqual([]);
+    }, 60_000);
+
     it("denies the model's git commit through Claude Code's permission rules", async () => {
       const repo = improveRepo([{ id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] }]);
       fake = await startFakeAnthropic({
