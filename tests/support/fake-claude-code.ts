@@ -6,7 +6,7 @@
  * its own tools; fake-anthropic.ts serves them as they are.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RecordedRequest, ScriptedReply } from './fake-anthropic.js';
@@ -132,4 +132,37 @@ export function ccBash(command: string): ScriptedReply {
 
 export function ccFinish(summary: string): ScriptedReply {
   return { content: [{ type: 'text', text: summary }], usage };
+}
+
+/** The AgentEvents of a given type in `mmm improve --json` output. */
+export function agentEvents(stdout: string, type: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type?: string; event?: Record<string, unknown> })
+    .filter((e) => e.type === 'agent' && e.event?.type === type)
+    .map((e) => e.event as Record<string, unknown>);
+}
+
+/** Processes whose working directory is inside `dir` (a claude, or anything it started). */
+export function processesIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`).startsWith(dir)) found.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+export async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
 }
