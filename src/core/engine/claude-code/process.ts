@@ -51,6 +51,47 @@ export function reapLeftover(runDir: string): boolean {
   }
 }
 
+/** Every process below `pid` (read from /proc), children before grandchildren. */
+function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const next = queue.shift() as number;
+    let children: number[] = [];
+    try {
+      children = readFileSync(`/proc/${next}/task/${next}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      // Gone already.
+    }
+    found.push(...children);
+    queue.push(...children);
+  }
+  return found;
+}
+
+function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Who gets the first, polite signal. Inside bubblewrap the child is bwrap, which a SIGINT
+ * kills outright (and with it, at once, everything in its PID namespace): the SIGINT goes
+ * to the processes bwrap runs instead, so that Claude Code ends its turn itself.
+ */
+function politeTargets(child: ChildProcess, sandboxed: boolean): number[] {
+  if (!child.pid) return [];
+  if (!sandboxed) return [child.pid];
+  const inside = descendants(child.pid).filter((pid) => commandName(pid) !== 'bwrap');
+  return inside.length ? inside.slice(0, 1) : [child.pid];
+}
+
 export interface ClaudeChild {
   child: ChildProcess;
   /** Resolves with the exit code (or the signal) once the process is gone. */
@@ -68,6 +109,8 @@ export function spawnClaude(args: {
   env: NodeJS.ProcessEnv;
   input: string;
   runDir: string;
+  /** The file is bwrap, running claude in a PID namespace. */
+  sandboxed: boolean;
 }): ClaudeChild {
   const child = spawn(args.file, args.argv, {
     cwd: args.cwd,
@@ -106,9 +149,11 @@ export function spawnClaude(args: {
         : ['SIGINT', 'SIGTERM', 'SIGKILL'];
       for (const signal of steps) {
         try {
-          child.kill(signal);
+          if (signal === 'SIGINT') {
+            for (const pid of politeTargets(child, args.sandboxed)) process.kill(pid, signal);
+          } else child.kill(signal);
         } catch {
-          return;
+          // Already gone: the wait below returns at once.
         }
         const gone = await Promise.race([
           exited.then(() => true),

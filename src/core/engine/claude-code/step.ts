@@ -176,6 +176,7 @@ export async function* runClaudeStep(
     env,
     input,
     runDir: ctx.runDir,
+    sandboxed: choice.bwrap !== undefined,
   });
 
   let stopWith: AgentStopReason | undefined;
@@ -191,7 +192,10 @@ export async function* runClaudeStep(
   const timer =
     deadline === undefined
       ? undefined
-      : setTimeout(() => stop('budget_time'), Math.max(0, deadline - Date.now()));
+      : setTimeout(
+          () => stop('budget_time'),
+          Math.min(2 ** 31 - 1, Math.max(0, deadline - Date.now())),
+        );
   try {
     const lines = createInterface({ input: child.child.stdout!, crlfDelay: Infinity });
     for await (const text of lines) {
