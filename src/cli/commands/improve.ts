@@ -136,6 +136,7 @@ Examples:
   $ mmm improve --focus "error handling" no specs: review, write one, implement it
   $ mmm improve --max-cost 5 --max-time 1h
   $ mmm improve --resume                 continue the latest interrupted run
+  $ mmm improve --engine claude-code     run the agent steps through your claude CLI
 
 Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached (resumable)
             4 provider error · 130 interrupted (resumable)`,
