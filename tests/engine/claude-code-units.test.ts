@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkClaude, REQUIRED_FLAGS } from '../../src/core/engine/claude-code/binary.js';
 import { permissionSetup } from '../../src/core/engine/claude-code/permissions.js';
+import { claudeArgs } from '../../src/core/engine/claude-code/step.js';
+import { configSchema } from '../../src/core/config/schema.js';
+import type { EngineTask } from '../../src/core/engine/types.js';
 import { ClaudeStreamMapper } from '../../src/core/engine/claude-code/stream.js';
 import { isMmmError } from '../../src/core/errors.js';
 import { toolCallText } from '../../src/ui/tui/tool-names.js';
@@ -184,6 +187,46 @@ describe('claude-code engine: permission rules', () => {
     }
     expect(setup.deny).toContain('Edit(//r/.mmm/worktrees/x/.git)');
     expect(JSON.parse(setup.settings)).toMatchObject({ permissions: { defaultMode: 'dontAsk' } });
+  });
+});
+
+describe('claude-code engine: the claude command line', () => {
+  const config = configSchema.parse({ model: 'claude-opus-5', max_turns: 7 });
+  const task = {
+    workDir: '/r/.mmm/worktrees/x',
+    repoRoot: '/r',
+    system: 'You are mmm.',
+    task: 'Do task a.',
+  } as EngineTask;
+  const ctx = {
+    config,
+    binary: { path: 'claude', version: '2.1.332' },
+    env: {},
+    runDir: '/r/.mmm/runs/x',
+  };
+  it("passes the model, max_turns, mmm's rules and the permission setup", () => {
+    const args = claudeArgs(ctx, task);
+    const after = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
+    expect(args.slice(0, 5)).toEqual([
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--include-partial-messages',
+    ]);
+    expect(after('--model')).toBe('claude-opus-5');
+    expect(after('--max-turns')).toBe('7');
+    expect(after('--append-system-prompt')).toMatch(
+      /^You are mmm\.\n\nThis session runs in Claude Code/,
+    );
+    expect(after('--permission-mode')).toBe('dontAsk');
+    expect(args).not.toContain('--dangerously-skip-permissions');
+    expect(args).not.toContain('--resume');
+  });
+  it('continues a session with --resume (its recorded system prompt stays)', () => {
+    const args = claudeArgs({ ...ctx, resumeSession: 's-1' }, task);
+    expect(args[args.indexOf('--resume') + 1]).toBe('s-1');
+    expect(args).not.toContain('--append-system-prompt');
   });
 });
 
