@@ -25,6 +25,7 @@ async function loadCommands(): Promise<Register[]> {
     import('./commands/improve.js'),
     import('./commands/status.js'),
     import('./commands/runs.js'),
+    import('./commands/report.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }
