@@ -211,7 +211,9 @@ export function buildReport(input: ReportInput): RunReport {
       tokens: tokensOf(usage),
       cost,
       costWithoutCache: cost === null ? null : uncached,
-      cacheSavings: cost === null || uncached === null ? null : uncached - cost,
+      // Rounded to a millionth of a dollar: float noise must not read as a saving.
+      cacheSavings:
+        cost === null || uncached === null ? null : Math.round((uncached - cost) * 1e6) / 1e6,
       cacheShare: prompt > 0 ? usage.cacheRead / prompt : null,
       iterations: Math.max(state.totals.iterations, state.iterations.length),
       commits: state.totals.commits,
