@@ -148,14 +148,14 @@ export function buildReport(input: ReportInput): RunReport {
     attemptReport(input, it, byAttempt.get(attemptKey(it.specId, it.attempt))),
   );
   assignLanes(attempts);
-  const ids = [
-    ...state.specOrder,
-    ...Object.keys(state.specs).filter((id) => !state.specOrder.includes(id)),
-  ];
+  const ordered = new Set(state.specOrder);
+  const ids = [...ordered, ...Object.keys(state.specs).filter((id) => !ordered.has(id))];
+  const bySpec = new Map<string, AttemptReport[]>();
+  for (const a of attempts) bySpec.set(a.specId, [...(bySpec.get(a.specId) ?? []), a]);
   const specs: SpecReport[] = ids.flatMap((id) => {
     const s = state.specs[id];
     if (!s) return [];
-    const mine = attempts.filter((a) => a.specId === id);
+    const mine = bySpec.get(id) ?? [];
     const withCriteria = [...mine].reverse().find((a) => a.criteria.length > 0);
     return [
       {

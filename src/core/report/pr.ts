@@ -66,29 +66,39 @@ export function renderPrBody(r: RunReport, limit = PR_BODY_LIMIT): string {
     `<sub>Full report: \`mmm report ${r.run.id} --out report.html\`</sub>`,
   ];
   const out = [...head];
+  // Running byte counts (each line costs its bytes and a newline): linear in the specs.
+  let used = bytes(head);
+  const tailBytes = bytes(tail);
+  const add = (lines: string[], budget: number): boolean => {
+    const size = bytes(lines);
+    if (used + size + tailBytes > budget) return false;
+    out.push(...lines);
+    used += size;
+    return true;
+  };
+  // The table alone may be too long for thousands of specs: keep the rows that fit in half.
   const table = specTable(r.specs);
-  // The table alone may be too long for thousands of specs: keep the rows that fit.
-  const room = limit - bytes(head) - bytes(tail) - 2_000;
-  let rows = table.length;
-  while (rows > 2 && bytes(table.slice(0, rows)) > room / 2) rows--;
-  out.push(...table.slice(0, rows));
-  if (rows < table.length)
-    out.push('', `… and ${table.length - rows} more specs (see the full report).`);
-  out.push('', '### Specs', '');
+  const tableBudget = used + tailBytes + (limit - used - tailBytes) / 2;
+  let rows = 0;
+  for (const row of table) {
+    if (!add([row], tableBudget)) break;
+    rows++;
+  }
+  if (rows < table.length) {
+    add(['', `… and ${table.length - rows} more specs (see the full report).`], limit);
+  }
+  add(['', '### Specs', ''], limit);
   let left = r.specs.length;
   let index = 0;
   for (; index < r.specs.length; index++) {
-    const section = specSection(r.specs[index] as SpecReport);
-    if (bytes([...out, ...section, ...tail]) > limit - 1_000) break;
-    out.push(...section);
+    if (!add(specSection(r.specs[index] as SpecReport), limit - 1_000)) break;
     left--;
   }
   for (; index < r.specs.length; index++) {
     const s = r.specs[index] as SpecReport;
     const attempts = s.attempts.map((a) => outcomeWord(a.outcome)).join(', ');
     const line = `- ${statusIcon(s.status)} ${code(s.id)} ${s.status}${s.commit ? ` in ${code(short(s.commit))}` : ''}${attempts ? ` (${attempts})` : ''}`;
-    if (bytes([...out, line, ...tail]) > limit - 200) break;
-    out.push(line);
+    if (!add([line], limit - 200)) break;
     left--;
   }
   if (left > 0) out.push('', `… ${left} more specs: see the full report.`);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../src/core/report/build.js';
+import { renderHtml } from '../../src/core/report/html.js';
+import { renderMarkdown } from '../../src/core/report/markdown.js';
+import { PR_BODY_LIMIT, renderPrBody } from '../../src/core/report/pr.js';
+import { chartCounts } from './html-check.js';
+import { syntheticInput } from './synthetic-input.js';
+
+describe('the report of a 50-spec run (state and events made up directly)', () => {
+  const input = syntheticInput(50);
+  const report = buildReport(input);
+
+  it('counts every spec and attempt', () => {
+    expect(report.specs).toHaveLength(50);
+    expect(report.attempts).toHaveLength(16 * 3 + 34 * 2);
+    expect(report.totals.specs).toMatchObject({ total: 50, done: 34, failed: 16 });
+  });
+
+  it('--format pr stays under 64 KB, every spec still named', () => {
+    const full = renderMarkdown(report);
+    expect(Buffer.byteLength(full)).toBeGreaterThan(64 * 1024); // the full report would not fit
+    const body = renderPrBody(report);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(PR_BODY_LIMIT);
+    expect(Buffer.byteLength(body)).toBeLessThan(64 * 1024);
+    for (const s of report.specs) expect(body).toContain(s.id);
+    expect(body).toContain('<details');
+    expect(body).toContain(`mmm report ${report.run.id} --out report.html`);
+  });
+
+  it('--format pr stays under the limit for 600 specs too, with a count of the rest', () => {
+    const body = renderPrBody(buildReport(syntheticInput(600, { events: false })));
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(PR_BODY_LIMIT);
+    expect(body).toMatch(/… \d+ more specs: see the full report\./);
+  });
+
+  it('html: one bar, point and timeline rect per attempt', () => {
+    const n = report.attempts.length;
+    expect(chartCounts(renderHtml(report))).toEqual({
+      tokenBars: n,
+      tokenSegments: n * 4,
+      costBars: n,
+      cachePoints: n,
+      timelineAttempts: n,
+      timeBars: n,
+    });
+  });
+});
+
+describe('a run recorded before events or timings existed', () => {
+  const report = buildReport(syntheticInput(3, { events: false }));
+
+  it('says "not recorded" instead of inventing numbers', () => {
+    expect(report.eventsRecorded).toBe(false);
+    expect(report.attempts.every((a) => a.time === null)).toBe(true);
+    expect(report.totals.time).toBeNull();
+    const md = renderMarkdown(report);
+    expect(md).toContain('| Time split | not recorded |');
+    expect(md).toContain('time splits and verdict details are not recorded');
+    expect(md).toContain('Baseline: not recorded.');
+    const html = renderHtml(report);
+    expect(html).toContain('Time split: not recorded');
+    expect(chartCounts(html).timeBars).toBe(0);
+  });
+});
