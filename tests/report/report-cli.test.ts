@@ -42,9 +42,10 @@ async function makeRun(): Promise<void> {
     }),
   });
   env = modelEnv(fake.url);
-  const r = await improve(repo, [], env);
+  const r = await improve(repo, ['--report', join(repo, 'at-the-end.md')], env);
   expect(r.exitCode, r.stderr).toBe(1);
   runId = runIdOf(runEnd(r.stdout).branch);
+  expect(r.stderr).toContain(`mmm: report written to ${join(repo, 'at-the-end.md')}`);
 }
 
 afterEach(async () => {
@@ -115,6 +116,8 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
     const r = await report();
     expect(r.exitCode, r.stderr).toBe(0);
     const md = r.stdout;
+    // `mmm improve --report FILE` wrote the same report when the run ended.
+    expect(readFileSync(join(repo, 'at-the-end.md'), 'utf8')).toBe(md);
     expect(md).toMatch(new RegExp(`^# mmm run ${runId} — failed: 2 of 3 specs done`));
     expect(md).toContain('| Branch | `mmm/' + runId + '` from `main`');
     expect(md).toContain('## Baseline');
@@ -197,6 +200,10 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('--format pdf: not a report format');
     expect(bad.stderr).toContain('md, html, json, pr');
+    const noDir = await improve(repo, ['--report', join(repo, 'no', 'such', 'dir.html')], env);
+    expect(noDir.exitCode).toBe(2);
+    expect(noDir.stderr).toContain('the directory');
+    expect(existsSync(join(repo, '.mmm', 'runs'))).toBe(false);
     const missing = await report('20200101-000000-abcd');
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('no run 20200101-000000-abcd');
