@@ -80,7 +80,35 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
     await checkMarkdown();
     await checkPr();
     await checkHtml();
+    await checkStats();
   }, 60_000);
+
+  /** `mmm runs --stats`: pass rate, cost per commit, median attempts, failure reasons. */
+  async function checkStats(): Promise<void> {
+    const r = await runMmm(['runs', '--stats', '--json'], { cwd: repo, env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout) as {
+      runs: number;
+      attempts: { judged: number; passed: number; passRate: number };
+      commits: number;
+      costPerCommit: number;
+      cost: number;
+      specs: { tried: number; medianAttempts: number };
+      failureReasons: { reason: string; count: number }[];
+    };
+    expect(stats.runs).toBe(1);
+    expect(stats.attempts).toEqual({ judged: 5, passed: 2, passRate: 0.4 });
+    expect(stats.commits).toBe(2);
+    expect(stats.costPerCommit).toBeCloseTo(stats.cost / 2, 10);
+    expect(stats.specs).toMatchObject({ tried: 3, done: 2, failed: 1, medianAttempts: 2 });
+    expect(stats.failureReasons.reduce((n, f) => n + f.count, 0)).toBeGreaterThanOrEqual(3);
+    const text = await runMmm(['runs', '--stats'], { cwd: repo, env });
+    expect(text.stdout).toContain('attempts passed:          40% (2 of 5)');
+    expect(text.stdout).toContain(
+      'attempts per spec:        median 2 (3 specs tried: 2 done, 1 failed)',
+    );
+    expect(text.stdout).toContain('most frequent failure reasons:');
+  }
 
   async function checkJson(): Promise<void> {
     const r = await report('--format', 'json');

@@ -3,6 +3,7 @@ import { buildReport } from '../../src/core/report/build.js';
 import { renderHtml } from '../../src/core/report/html.js';
 import { renderMarkdown } from '../../src/core/report/markdown.js';
 import { PR_BODY_LIMIT, renderPrBody } from '../../src/core/report/pr.js';
+import { median, runStats } from '../../src/core/report/stats.js';
 import { chartCounts } from './html-check.js';
 import { syntheticInput } from './synthetic-input.js';
 
@@ -60,5 +61,27 @@ describe('a run recorded before events or timings existed', () => {
     const html = renderHtml(report);
     expect(html).toContain('Time split: not recorded');
     expect(chartCounts(html).timeBars).toBe(0);
+  });
+});
+
+describe('runs --stats across runs', () => {
+  it('adds up attempts, commits and costs, and ranks the failure reasons', () => {
+    const one = syntheticInput(3); // specs 0, 1 pass on attempt 2; spec 2 fails 3 times
+    const two = syntheticInput(6, { events: false });
+    const s = runStats([one, two], [{ runId: 'x', error: 'broken' }]);
+    expect(s.runs).toBe(2);
+    expect(s.unreadable).toHaveLength(1);
+    // run one: 2 + 2 + 3 attempts, 2 passed; run two: twice that.
+    expect(s.attempts).toEqual({ judged: 21, passed: 6, passRate: 6 / 21 });
+    expect(s.commits).toBe(6);
+    expect(s.costPerCommit).toBeCloseTo((21 * 0.05) / 6, 10);
+    expect(s.specs).toEqual({ tried: 9, done: 6, failed: 3, medianAttempts: 2 });
+    expect(s.failureReasons).toEqual([{ reason: 'test: 40 failed', count: 15 }]);
+  });
+
+  it('median of an even and an odd count', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeNull();
   });
 });
