@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { runMmm } from '../support/cli.js';
 import {
@@ -196,6 +197,10 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
     // Accepted attempts are green (pass, retry #2), rejected ones red (retry #1, fail #1, #2).
     expect(html.match(/class="attempt o-ok"/g)).toHaveLength(2);
     expect(html.match(/class="attempt o-bad"/g)).toHaveLength(3);
+    // A rejected attempt links its saved patch.
+    expect(html).toContain(
+      `<a href="${pathToFileURL(join(repo, '.mmm', 'runs', runId, 'attempts', 'retry-1.patch')).href}">`,
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
     copyFileSync(out, E2E_HTML);
   }

@@ -119,6 +119,7 @@ function attemptReport(
     criteria: it.criteria ?? [],
     commit: it.commit ? commitReport(input, it.commit) : null,
     patch: it.patch ? (input.patches[it.patch] ?? it.patch) : null,
+    patchFile: it.patch ?? null,
     summary: it.summary?.trim() || null,
     feedback: it.feedback ?? null,
     lane: 0,

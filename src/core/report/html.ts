@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cacheChart, costChart, timeChart, timelineChart, tokensChart } from './html-charts.js';
 import { REPORT_CSS } from './html-style.js';
 import type { AttemptReport, RunReport, SpecReport } from './model.js';
@@ -158,8 +160,10 @@ function attempt(a: AttemptReport): string {
       `<p>Commit ${c(short(a.commit.sha))} ${esc(a.commit.subject ?? '')} <span class="muted">(${esc(diffstat(a.commit))})</span></p><ul>${files}</ul>`,
     );
   }
-  if (a.patch)
-    parts.push(`<p>Saved patch: <a href="${esc(encodeURI(a.patch))}">${c(a.patch)}</a></p>`);
+  if (a.patch) {
+    const href = a.patchFile && isAbsolute(a.patchFile) ? pathToFileURL(a.patchFile).href : a.patch;
+    parts.push(`<p>Saved patch: <a href="${esc(href)}">${c(a.patch)}</a></p>`);
+  }
   return `<div class="attempt-box">${parts.join('')}</div>`;
 }
 

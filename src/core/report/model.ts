@@ -69,6 +69,8 @@ export interface AttemptReport {
   commit: CommitReport | null;
   /** The saved patch of a rejected attempt, relative to the repository. */
   patch: string | null;
+  /** The same patch's absolute path (the HTML report links to it). */
+  patchFile: string | null;
   summary: string | null;
   feedback: string | null;
   /** Timeline lane: 0 unless attempts overlapped in time. */
