@@ -5,7 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { runMmm } from '../support/cli.js';
 import {
+  describeTurn,
   fileWritingModel,
+  finish,
+  spawnImprove,
   improve,
   improveRepo,
   modelEnv,
@@ -222,6 +225,40 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
     },
     30_000,
   );
+
+  it('reports a run while it is going: the attempt under way is in progress', async () => {
+    repo = improveRepo([
+      { id: 'first', title: 'Write a', checks: ['file_exists: a.txt'] },
+      { id: 'slow', title: 'Write b', checks: ['file_exists: b.txt'] },
+    ]);
+    const files = fileWritingModel({ first: { path: 'a.txt', text: 'alpha\n' } });
+    fake = await startFakeAnthropic({
+      // The second spec's first request is held for long enough to report meanwhile.
+      script: (request) =>
+        describeTurn(request).taskId === 'slow'
+          ? { ...finish('Thinking.'), delayMs: 20_000 }
+          : files(request),
+    });
+    env = modelEnv(fake.url);
+    const live = spawnImprove(repo, [], env);
+    try {
+      await live.waitFor((e) => e.type === 'attempt_start' && e.specId === 'slow');
+      const r = await report('--format', 'json');
+      expect(r.exitCode, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as JsonReport & { run: { live: boolean } };
+      expect(j.run.live).toBe(true);
+      expect(j.specs.map((s) => [s.id, s.attempts.map((a) => a.outcome)])).toEqual([
+        ['first', ['passed']],
+        ['slow', [null]],
+      ]);
+      const md = await report();
+      expect(md.stdout).toContain('— running: 1 of 2 specs done');
+      expect(md.stdout).toContain('#### Attempt 1: in progress');
+    } finally {
+      live.child.kill('SIGKILL');
+      await live.done;
+    }
+  }, 60_000);
 
   it('refuses a bad format or an unknown run with exit 2, writing nothing', async () => {
     repo = improveRepo([]);
