@@ -38,6 +38,7 @@ Examples:
   $ mmm specs validate --strict   check the spec files (CI-friendly)
   $ mmm improve                   let Claude work through specs/
   $ mmm improve --resume          continue an interrupted run
+  $ mmm report --out report.html  what the last run did, as one page with charts
 
 Exit codes: 0 ok · 1 some work failed · 2 bad input · 3 limit reached (resumable)
             4 provider/auth error · 130 interrupted (resumable)
