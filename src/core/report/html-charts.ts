@@ -44,7 +44,7 @@ export function costChart(r: RunReport): string {
       values: [a.cost ?? 0],
       tip: `${a.index + 1}. ${label(a)}: ${usd(a.cost)}`,
     })),
-    format: (n) => `$${n < 1 ? n.toFixed(n === 0 ? 0 : 3) : n.toFixed(2)}`,
+    format: usd,
   });
 }
 

@@ -74,7 +74,7 @@ export function stackedBars(options: {
   rows: { label: string; values: number[]; tip: string }[];
   format: (n: number) => string;
 }): string {
-  const height = 240;
+  const height = 200;
   const { rows, series } = options;
   const plot = height - PAD.top - PAD.bottom - 16;
   const max = niceMax(Math.max(0, ...rows.map((r) => r.values.reduce((a, b) => a + b, 0))));
@@ -125,7 +125,7 @@ export function lineChart(options: {
   format: (n: number) => string;
   seriesKey: string;
 }): string {
-  const height = 200;
+  const height = 170;
   const { points } = options;
   const plot = height - PAD.top - PAD.bottom;
   const max = options.max ?? niceMax(Math.max(0, ...points.map((p) => p.value)));
