@@ -17,6 +17,7 @@ export function chartCounts(html: string) {
     tokenBars: count(tokens, /<g class="bar"/g),
     tokenSegments: count(tokens, /<rect class="seg /g),
     costBars: count(section(html, 'chart-cost'), /<g class="bar"/g),
+    costSegments: count(section(html, 'chart-cost'), /<rect class="seg /g),
     cachePoints: count(section(html, 'chart-cache'), /<circle class="point/g),
     timelineAttempts: count(section(html, 'chart-timeline'), /<rect class="attempt/g),
     timeBars: count(section(html, 'chart-time'), /<g class="hbar"/g),

@@ -193,6 +193,7 @@ describe('mmm report of a run with a passed, a retried and a failed spec', () =>
       tokenBars: 5,
       tokenSegments: expect.any(Number) as number,
       costBars: 5,
+      costSegments: expect.any(Number) as number,
       cachePoints: 5,
       timelineAttempts: 5,
       timeBars: 5,

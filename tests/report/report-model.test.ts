@@ -17,6 +17,18 @@ describe('the report of a 50-spec run (state and events made up directly)', () =
     expect(report.totals.specs).toMatchObject({ total: 50, done: 34, failed: 16 });
   });
 
+  it("splits each attempt's cost by token kind, adding up to its cost", () => {
+    for (const a of report.attempts) {
+      const k = a.costByKind;
+      expect(k).not.toBeNull();
+      expect(
+        (k?.input ?? 0) + (k?.output ?? 0) + (k?.cacheWrite ?? 0) + (k?.cacheRead ?? 0),
+      ).toBeCloseTo(a.cost ?? -1, 10);
+      // sonnet 5.5: input $2, cache read $0.10 per MTok → 12k input cost 6× 40k cache reads
+      expect((k?.input ?? 0) / (k?.cacheRead ?? 1)).toBeCloseTo((12_000 * 2) / (40_000 * 0.1), 6);
+    }
+  });
+
   it('--format pr stays under 64 KB, every spec still named', () => {
     const full = renderMarkdown(report);
     expect(Buffer.byteLength(full)).toBeGreaterThan(64 * 1024); // the full report would not fit
@@ -40,6 +52,7 @@ describe('the report of a 50-spec run (state and events made up directly)', () =
       tokenBars: n,
       tokenSegments: n * 4,
       costBars: n,
+      costSegments: n * 4,
       cachePoints: n,
       timelineAttempts: n,
       timeBars: n,

@@ -1,4 +1,4 @@
-import { costOf } from '../llm/pricing.js';
+import { costOf, priceOf } from '../llm/pricing.js';
 import type { ModelPricing } from '../config/schema.js';
 import type { ReportInput } from './input.js';
 import {
@@ -79,6 +79,30 @@ function failureReasons(it: Iteration, facts: AttemptEvents | undefined): string
   return [first ?? 'rejected (the reason was not recorded)'];
 }
 
+/** `cost` split by token kind in proportion to each kind's list price × tokens. */
+export function costByKind(
+  cost: number | null,
+  usage: Tokens,
+  price: { input: number; output: number; cache_write: number; cache_read: number } | undefined,
+): Tokens | null {
+  if (cost === null || !price) return null;
+  const raw = {
+    input: usage.input * price.input,
+    output: usage.output * price.output,
+    cacheWrite: usage.cacheWrite * price.cache_write,
+    cacheRead: usage.cacheRead * price.cache_read,
+  };
+  const sum = raw.input + raw.output + raw.cacheWrite + raw.cacheRead;
+  if (sum <= 0) return { input: cost, output: 0, cacheWrite: 0, cacheRead: 0 };
+  const k = cost / sum;
+  return {
+    input: raw.input * k,
+    output: raw.output * k,
+    cacheWrite: raw.cacheWrite * k,
+    cacheRead: raw.cacheRead * k,
+  };
+}
+
 /** Lanes for a Gantt chart: an attempt goes in the first lane free at its start. */
 function assignLanes(attempts: AttemptReport[]): void {
   const laneEnds: number[] = [];
@@ -93,10 +117,13 @@ function assignLanes(attempts: AttemptReport[]): void {
   }
 }
 
+type Price = Parameters<typeof costByKind>[2];
+
 function attemptReport(
   input: ReportInput,
   it: Iteration,
   facts: AttemptEvents | undefined,
+  price: Price,
 ): AttemptReport {
   const start = Date.parse(it.startedAt);
   const end = it.endedAt ? Date.parse(it.endedAt) : NaN;
@@ -111,6 +138,7 @@ function attemptReport(
     usage: { ...it.usage },
     tokens: tokensOf(it.usage),
     cost: it.cost,
+    costByKind: costByKind(it.cost, it.usage, price),
     time: facts?.time ?? null,
     checks: (it.validation ?? []).map(checkReport),
     failureReasons: failureReasons(it, facts),
@@ -145,8 +173,10 @@ function warnings(events: readonly RunEvent[]): string[] {
 export function buildReport(input: ReportInput): RunReport {
   const { state } = input;
   const byAttempt = attemptEvents(input.events);
+  const model = runModel(input);
+  const price = model ? priceOf(model, pricing(input)) : undefined;
   const attempts = state.iterations.map((it) =>
-    attemptReport(input, it, byAttempt.get(attemptKey(it.specId, it.attempt))),
+    attemptReport(input, it, byAttempt.get(attemptKey(it.specId, it.attempt)), price),
   );
   assignLanes(attempts);
   const ordered = new Set(state.specOrder);
@@ -179,7 +209,6 @@ export function buildReport(input: ReportInput): RunReport {
   for (const s of specs) counts[s.status] = (counts[s.status] ?? 0) + 1;
 
   const usage = { ...state.totals.usage };
-  const model = runModel(input);
   const prompt = usage.input + usage.cacheWrite + usage.cacheRead;
   const uncached = model
     ? costOf(

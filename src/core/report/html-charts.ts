@@ -34,16 +34,23 @@ export function tokensChart(r: RunReport): string {
   });
 }
 
+/** Cost per iteration, stacked by token kind when the price is known. */
 export function costChart(r: RunReport): string {
+  const byKind = r.attempts.every((a) => a.costByKind !== null);
   return stackedBars({
     id: 'chart-cost',
     title: 'Cost per iteration',
-    series: [{ key: 'cost', label: 'cost (USD)' }],
-    rows: r.attempts.map((a) => ({
-      label: String(a.index + 1),
-      values: [a.cost ?? 0],
-      tip: `${a.index + 1}. ${label(a)}: ${usd(a.cost)}`,
-    })),
+    series: byKind ? TOKEN_SERIES : [{ key: 'cost', label: 'cost (USD; price unknown)' }],
+    rows: r.attempts.map((a) => {
+      const k = a.costByKind;
+      return {
+        label: String(a.index + 1),
+        values: k ? [k.input, k.cacheRead, k.cacheWrite, k.output] : [a.cost ?? 0],
+        tip: k
+          ? `${a.index + 1}. ${label(a)}: ${usd(a.cost)} (input ${usd(k.input)}, cache read ${usd(k.cacheRead)}, cache write ${usd(k.cacheWrite)}, output ${usd(k.output)})`
+          : `${a.index + 1}. ${label(a)}: ${usd(a.cost)}`,
+      };
+    }),
     format: usd,
   });
 }

@@ -183,7 +183,7 @@ export function renderHtml(r: RunReport): string {
   const charts = r.attempts.length
     ? [
         figure('Tokens per iteration, by kind', tokensChart(r)),
-        figure('Cost per iteration', costChart(r)),
+        figure('Cost per iteration, by kind of token', costChart(r)),
         figure('Cache share of prompt tokens over the run', cacheChart(r)),
         figure('Timeline of attempts per spec', timelineChart(r)),
         figure('Where the time went: model, tools, validation', timeChart(r)),

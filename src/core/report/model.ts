@@ -58,6 +58,11 @@ export interface AttemptReport {
   usage: Tokens;
   tokens: number;
   cost: number | null;
+  /**
+   * The cost split by token kind: the model's list prices weighted by the tokens of each
+   * kind, scaled to add up to `cost`. null when the price is unknown.
+   */
+  costByKind: Tokens | null;
   time: TimeSplit | null;
   checks: CheckReport[];
   /** Why it was rejected, one line each (empty when accepted). */
