@@ -4,7 +4,9 @@ import { action } from '../run-command.js';
 export function register(program: Command): void {
   const runs = program
     .command('runs')
-    .description('list the runs of this repository, or clean up their worktrees')
+    .description(
+      'list the runs of this repository (--stats: what they add up to), or clean up their worktrees',
+    )
     .option('--json', 'print the runs as a JSON array')
     .option(
       '--stats',
