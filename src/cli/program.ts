@@ -25,6 +25,7 @@ async function loadCommands(): Promise<Register[]> {
     import('./commands/improve.js'),
     import('./commands/status.js'),
     import('./commands/runs.js'),
+    import('./commands/report.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }
@@ -37,6 +38,7 @@ Examples:
   $ mmm specs validate --strict   check the spec files (CI-friendly)
   $ mmm improve                   let Claude work through specs/
   $ mmm improve --resume          continue an interrupted run
+  $ mmm report --out report.html  what the last run did, as one page with charts
 
 Exit codes: 0 ok · 1 some work failed · 2 bad input · 3 limit reached (resumable)
             4 provider/auth error · 130 interrupted (resumable)

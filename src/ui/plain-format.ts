@@ -147,6 +147,7 @@ export class PlainFormatter {
           color(`run ${e.status}: ${e.reason}`),
           `${count('done')} done · ${count('failed')} failed · ${t.commits} commit${t.commits === 1 ? '' : 's'} · cost ${formatCost(t.cost)} · ${formatTokens(totalTokens(t.usage))} tokens · ${formatDuration(t.elapsedMs)} · branch ${e.branch} · exit ${e.exitCode}`,
           ...e.next.map((cmd) => `next: ${cmd}`),
+          `report: mmm report ${e.runId} --out report.html`,
         ];
       }
       default:

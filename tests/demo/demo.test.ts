@@ -85,6 +85,7 @@ describe('mmm demo --no-tui (in a pipe)', () => {
     expect(plain.stdout).toMatch(/run completed: all 3 specs done/);
     expect(plain.stdout).toContain(`The demo repository is ${dir}; to look around:`);
     expect(plain.stdout).toContain(`git log --stat main..${demoBranch(dir)}`);
+    expect(plain.stdout).toContain('mmm report --out report.html');
     // plain progress: no cursor movement or colors in a pipe
     expect(plain.stdout).not.toContain('\u001b[');
   });

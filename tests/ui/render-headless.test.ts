@@ -75,6 +75,7 @@ describe('plain renderer', () => {
       '1 done · 0 failed · 1 commit · cost $0.02 · 3.5k tokens · 26s · branch mmm/20261122-0147-ab12 · exit 1',
       'next: git log --oneline main..mmm/20261122-0147-ab12',
       'next: git merge mmm/20261122-0147-ab12',
+      'report: mmm report 20261122-0147-ab12 --out report.html',
     ]);
   });
 

@@ -53,7 +53,7 @@ describe('renderRun in TUI mode', () => {
     expect(out).toContain('✘ Run finished with failures · exit 1');
     expect(out).toContain('  git merge mmm/20261122-0147-ab12');
     // the summary is the last thing drawn
-    expect(out.trimEnd().endsWith('git merge mmm/20261122-0147-ab12')).toBe(true);
+    expect(out.trimEnd().endsWith('mmm report 20261122-0147-ab12 --out report.html')).toBe(true);
   });
 });
 

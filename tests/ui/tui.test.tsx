@@ -103,6 +103,7 @@ describe('RunApp', () => {
       'Next:',
       '  git log --oneline main..mmm/20261122-0147-ab12',
       '  git merge mmm/20261122-0147-ab12',
+      'Report: mmm report 20261122-0147-ab12 --out report.html',
     ]);
     // no live parts after the end
     expect(frame).not.toContain('q stop');

@@ -66,6 +66,10 @@ shell commands, the project's tests, the validation and the commits are real.`,
           [`cd ${demo.dir}`, ''],
           [`git log --stat main..${result.branch}`, 'the commits mmm made, with their trailers'],
           ['mmm status', 'the run: specs, attempts, cost'],
+          [
+            'mmm report --out report.html',
+            'the run as one page with charts (open it in a browser)',
+          ],
           [`ls .mmm/runs/${result.runId}`, 'state.json, events.jsonl, transcript.jsonl'],
         ];
         const width = Math.max(...rows.map(([cmd]) => cmd.length)) + 3;

@@ -21,6 +21,7 @@ interface ImproveFlags {
   tui?: boolean;
   replay?: string;
   replayDelay?: string;
+  report?: string;
 }
 
 function positiveNumber(
@@ -123,6 +124,10 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the run as JSON events, one per line (docs/events.md)')
     .option('--no-tui', 'plain line-by-line progress instead of the terminal UI')
+    .option(
+      '--report <file>',
+      'write the run report to this file at the end (.html: HTML, .json: JSON, else markdown)',
+    )
     .addOption(
       new Option('--replay <transcript>', 'serve the model from a recorded transcript').hideHelp(),
     )
@@ -137,6 +142,7 @@ Examples:
   $ mmm improve --max-cost 5 --max-time 1h
   $ mmm improve --resume                 continue the latest interrupted run
   $ mmm improve --engine claude-code     run the agent steps through your claude CLI
+  $ mmm improve --report report.html     and write the run's report at the end
 
 Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached (resumable)
             4 provider error · 130 interrupted (resumable)`,
@@ -144,6 +150,10 @@ Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached 
     .action(
       action(async (flags: ImproveFlags) => {
         const options = improveOptions(flags, process.cwd(), process.env);
+        const { checkReportTarget, writeRunReport } = await import('../report-file.js');
+        // A --report path that cannot be written is bad input before anything starts.
+        const reportTarget =
+          flags.report === undefined ? undefined : checkReportTarget(flags.report);
         const { startImprove } = await import('../../core/run/improve.js');
         const { renderRun, chooseMode } = await import('../../ui/render-run.js');
         const run = startImprove(options);
@@ -151,12 +161,14 @@ Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached 
         // The renderer routes SIGINT/SIGTERM and the TUI's keys to the run: the first
         // asks for a graceful stop, the second aborts.
         const rendering = renderRun(run, { mode });
+        let result;
         try {
-          const result = await run.result;
-          return result.exitCode;
+          result = await run.result;
         } finally {
           await rendering;
         }
+        if (reportTarget) await writeRunReport(process.cwd(), result.runId, reportTarget);
+        return result.exitCode;
       }),
     );
 }

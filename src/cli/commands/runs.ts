@@ -4,13 +4,33 @@ import { action } from '../run-command.js';
 export function register(program: Command): void {
   const runs = program
     .command('runs')
-    .description('list the runs of this repository, or clean up their worktrees')
+    .description(
+      'list the runs of this repository (--stats: what they add up to), or clean up their worktrees',
+    )
     .option('--json', 'print the runs as a JSON array')
+    .option(
+      '--stats',
+      'across the runs: attempt pass rate, cost per commit, attempts per spec, failure reasons',
+    )
     .action(
-      action(async (options: { json?: boolean }) => {
+      action(async (options: { json?: boolean; stats?: boolean }) => {
         const { openRepo } = await import('../../core/git/repo.js');
-        const { listRuns } = await import('../../core/run/runs.js');
         const repo = await openRepo(process.cwd(), { dirty: false });
+        if (options.stats) {
+          const { loadAllReportInputs } = await import('../../core/report/source.js');
+          const { runStats } = await import('../../core/report/stats.js');
+          const { inputs, unreadable } = await loadAllReportInputs(repo.mainRoot);
+          const stats = runStats(inputs, unreadable);
+          if (options.json) {
+            process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
+            return;
+          }
+          const { formatStats } = await import('../../ui/run-stats.js');
+          process.stdout.write(formatStats(stats));
+          for (const u of unreadable) process.stderr.write(`mmm: warning: ${u.error}\n`);
+          return;
+        }
+        const { listRuns } = await import('../../core/run/runs.js');
         const entries = await listRuns(repo.mainRoot);
         if (options.json) {
           process.stdout.write(JSON.stringify(entries, null, 2) + '\n');

@@ -92,7 +92,7 @@ export function RunApp(props: RunAppProps) {
       <Box flexDirection="column" width={columns}>
         <Header state={state} />
         {state.end ? (
-          <Summary end={state.end} specLimit={Math.max(3, rows - 10)} />
+          <Summary end={state.end} runId={state.runId} specLimit={Math.max(3, rows - 10)} />
         ) : (
           <>
             <SpecList specs={state.specs} limit={layout.specs} />

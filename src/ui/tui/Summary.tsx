@@ -31,7 +31,15 @@ export function specCounts(end: RunEnd): string {
 }
 
 /** The final screen: what got done, what it cost, what to run next. */
-export function Summary({ end, specLimit }: { end: RunEnd; specLimit: number }) {
+export function Summary({
+  end,
+  runId,
+  specLimit,
+}: {
+  end: RunEnd;
+  runId?: string;
+  specLimit: number;
+}) {
   const theme = useTheme();
   const t = end.totals;
   const facts = [
@@ -69,6 +77,12 @@ export function Summary({ end, specLimit }: { end: RunEnd; specLimit: number }) 
           {`  ${cmd}`}
         </Text>
       ))}
+      {runId ? (
+        <Text wrap="truncate-end">
+          <Text bold>Report:</Text>
+          {` mmm report ${runId} --out report.html`}
+        </Text>
+      ) : null}
     </Box>
   );
 }
