@@ -37,7 +37,8 @@ export interface TranscriptEntry {
 interface StoredLine extends Omit<TranscriptEntry, 'request'> {
   request: Omit<TranscriptRequest, 'system' | 'tools'> &
     Partial<Pick<TranscriptRequest, 'system' | 'tools'>>;
-  from?: { seq: number; keep: number };
+  /** `unmark`: the last kept message is sent without its cache breakpoint. */
+  from?: { seq: number; keep: number; unmark?: boolean };
 }
 
 /** Earlier requests a new one may continue (several, for interleaved conversations). */
@@ -56,6 +57,31 @@ function sharedPrefix(base: MessageParam[], next: MessageParam[]): number {
     i++;
   }
   return i;
+}
+
+/** `message` without the cache breakpoint on its last block (as withLatestBreakpoint set it). */
+function unmarked(message: MessageParam): MessageParam {
+  if (typeof message.content === 'string') return message;
+  const last = message.content.at(-1);
+  if (!last || !('cache_control' in last)) return message;
+  const { cache_control: _marker, ...rest } = last;
+  return { ...message, content: [...message.content.slice(0, -1), rest] } as MessageParam;
+}
+
+/**
+ * The earlier request's last message carried the cache breakpoint; this request sends it
+ * again without one. When that is the only difference, it is kept too (`unmark`), so a
+ * turn's tool results are stored once, not twice.
+ */
+function keepsUnmarked(base: MessageParam[], next: MessageParam[], shared: number): boolean {
+  const kept = base[shared];
+  const sent = next[shared];
+  return (
+    shared === base.length - 1 &&
+    kept !== undefined &&
+    sent !== undefined &&
+    JSON.stringify(unmarked(kept)) === JSON.stringify(sent)
+  );
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -98,6 +124,9 @@ export class TranscriptWriter {
         keep = shared;
       }
     }
+    const unmark =
+      base !== undefined && keepsUnmarked(base.request.messages, request.messages, keep);
+    if (unmark) keep += 1;
     const { system, tools, messages, ...rest } = request;
     const line: StoredLine = {
       seq: this.seq,
@@ -110,7 +139,7 @@ export class TranscriptWriter {
             messages: messages.slice(keep),
           }
         : request,
-      ...(base ? { from: { seq: base.seq, keep } } : {}),
+      ...(base ? { from: { seq: base.seq, keep, ...(unmark ? { unmark } : {}) } } : {}),
       response,
       ...(retries.length ? { retries } : {}),
     };
@@ -201,13 +230,16 @@ function resolve(line: StoredLine, bySeq: Map<number, TranscriptEntry>): Transcr
   if (!Number.isInteger(from.keep) || from.keep < 0 || from.keep > base.request.messages.length) {
     return `keeps ${from.keep} messages of request ${from.seq}, which has ${base.request.messages.length}`;
   }
+  const kept = base.request.messages.slice(0, from.keep);
+  const last = kept.at(-1);
+  if (from.unmark === true && last) kept[kept.length - 1] = unmarked(last);
   return {
     ...rest,
     request: {
       ...request,
       system: request.system ?? base.request.system,
       tools: request.tools ?? base.request.tools,
-      messages: [...base.request.messages.slice(0, from.keep), ...request.messages],
+      messages: [...kept, ...request.messages],
     },
   };
 }
