@@ -37,6 +37,8 @@ export type Fault =
   | { type: 'disconnect'; afterEvents: number }
   /** Send an unparseable SSE data line after this many events, then end. */
   | { type: 'malformed'; afterEvents: number }
+  /** Send this many SSE events, then nothing more, never closing (a hung stream). */
+  | { type: 'stall'; afterEvents: number }
   /** Send an `event: error` frame (as the API does when overloaded mid-stream), then end. */
   | { type: 'error_event'; afterEvents: number; errorType?: string };
 

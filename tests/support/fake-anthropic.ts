@@ -7,6 +7,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { replyEvents, replyMessage, type ScriptedReply } from './fake-anthropic-replies.js';
+import { FakeContext, type FakeContextOptions } from './fake-anthropic-context.js';
 
 export * from './fake-anthropic-replies.js';
 
@@ -42,10 +43,14 @@ export interface FakeAnthropic {
   /** Adds replies to the queue. */
   push(...items: ScriptItem[]): void;
   close(): Promise<void>;
+  /** With `options.context`: the window and cache model, and what it saw. */
+  context?: FakeContext;
 }
 
 export interface FakeAnthropicOptions {
   script?: ScriptItem[] | Responder;
+  /** Model a context window and prompt caching (fake-anthropic-context.ts). */
+  context?: FakeContextOptions;
 }
 
 function sse(res: ServerResponse, event: string, data: unknown): void {
@@ -82,6 +87,7 @@ export async function startFakeAnthropic(
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let messageCount = 0;
+  const context = options.context ? new FakeContext(options.context) : undefined;
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -135,7 +141,7 @@ export async function startFakeAnthropic(
         );
         return;
       }
-      const reply = typeof item === 'function' ? item(recorded, index) : item;
+      let reply = typeof item === 'function' ? item(recorded, index) : item;
       if (reply.delayMs) await wait(reply.delayMs);
       if (res.destroyed) return;
       const fault = reply.fault;
@@ -152,6 +158,14 @@ export async function startFakeAnthropic(
           headers,
         );
         return;
+      }
+      if (context) {
+        const verdict = context.judge(body);
+        if (verdict.tooLong) {
+          sendError(res, 400, 'invalid_request_error', verdict.tooLong);
+          return;
+        }
+        reply = { ...reply, usage: { ...reply.usage, ...verdict.usage } };
       }
       if (!body.stream) {
         res.writeHead(200, {
@@ -172,6 +186,7 @@ export async function startFakeAnthropic(
           res.socket?.destroy();
           return;
         }
+        if (fault?.type === 'stall' && i === fault.afterEvents) return; // open, silent
         if (fault?.type === 'malformed' && i === fault.afterEvents) {
           res.write(
             'event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": {\n\n',
@@ -204,6 +219,7 @@ export async function startFakeAnthropic(
     push: (...items) => {
       queue.push(...items);
     },
+    ...(context ? { context } : {}),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -22,15 +22,17 @@ function resultText(block: ToolResultBlockParam): string {
 }
 
 /**
- * Replaces the content of all but the `keep` most recent tool results with a short
- * placeholder naming the call (`[output of \`npm test\` compacted: 48213 chars]`).
- * Mutates `messages` in place; ids, order and is_error flags stay as they were, so
- * the conversation remains valid for the API.
+ * Replaces the content of tool results with a short placeholder naming the call
+ * (`[output of \`npm test\` compacted: 48213 chars]`), oldest first, until at least
+ * `targetChars` characters are gone; the `keep` most recent results are never touched.
+ * Mutates `messages` in place (each changed message is a new object); ids, order and
+ * is_error flags stay as they were, so the conversation remains valid for the API.
  */
 export function compactToolResults(
   messages: MessageParam[],
   summaries: ReadonlyMap<string, string>,
   keep = KEEP_RECENT_RESULTS,
+  targetChars = Number.POSITIVE_INFINITY,
 ): CompactionResult {
   const locations: { message: number; block: number }[] = [];
   messages.forEach((message, m) => {
@@ -42,6 +44,7 @@ export function compactToolResults(
   let compacted = 0;
   let removedChars = 0;
   for (const { message: m, block: b } of locations.slice(0, Math.max(0, locations.length - keep))) {
+    if (removedChars >= targetChars) break;
     const message = messages[m] as MessageParam;
     const content = message.content as ToolResultBlockParam[];
     const block = content[b] as ToolResultBlockParam;
@@ -59,6 +62,7 @@ export function compactToolResults(
   return { compacted, removedChars };
 }
 
+/** Tokens of `chars` characters, by the same rough rule the compaction uses. */
 export function estimateTokens(chars: number): number {
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }

@@ -4,4 +4,5 @@ export { buildSystemPrompt, readAgentNotes, taskMessage, AGENT_NOTES_LIMIT } fro
 export type { PromptParts } from './prompt.js';
 export { compactToolResults, KEEP_RECENT_RESULTS } from './compaction.js';
 export { declareTools, systemBlocks, withLatestBreakpoint } from './request.js';
+export { reserveRequest, budgetReached, MIN_OUTPUT_TOKENS } from './budget.js';
 export type { AgentEvent, AgentStopReason } from './events.js';

@@ -2,30 +2,27 @@ import type {
   ContentBlockParam,
   Message,
   MessageParam,
-  ToolResultBlockParam,
   ToolUseBlock,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { Config } from '../config/schema.js';
-import { MmmError } from '../errors.js';
+import { logger } from '../log.js';
+import type { ContextOverflowError } from '../llm/overflow.js';
 import { costOf } from '../llm/pricing.js';
-import { AuthenticationFailedError } from '../llm/retry.js';
-import { LlmAbortedError, type LlmClient } from '../llm/types.js';
-import { addCost, addUsage, emptyUsage, totalTokens, type Cost, type Usage } from '../llm/usage.js';
+import type { LlmClient, LlmRequest } from '../llm/types.js';
+import { addCost, addUsage, emptyUsage, type Usage } from '../llm/usage.js';
 import type { AgentTool, ToolContext } from '../tools/types.js';
-import { compactToolResults, estimateTokens } from './compaction.js';
+import { budgetReached, reserveRequest, type AgentBudget, type Spent } from './budget.js';
+import { ContextWindow } from './context-window.js';
 import type { AgentEvent, AgentStopReason } from './events.js';
 import { declareTools, systemBlocks, withLatestBreakpoint } from './request.js';
-import { executeToolCall, summarizeCall } from './tool-exec.js';
+import { nextStep } from './stop-reason.js';
+import { RepeatGuard, runToolCalls } from './tool-calls.js';
+import { requestTurn, type RequestOutcome } from './turn.js';
 
-export interface AgentBudget {
-  usd?: number;
-  tokens?: number;
-  /** Epoch ms. */
-  deadline?: number;
-  /** Already spent by earlier attempts of the run; counted against `usd`. */
-  spentUsd?: number;
-  spentTokens?: number;
-}
+export type { AgentBudget } from './budget.js';
+export { TOOL_LOOP_REPEATS } from './tool-calls.js';
+
+const log = logger('agent');
 
 export interface RunAgentOptions {
   client: LlmClient;
@@ -55,16 +52,8 @@ export interface RunAgentOptions {
 
 export type AgentResult = Extract<AgentEvent, { type: 'attempt_end' }>;
 
-/** Identical call + identical result this many times in a row ends the attempt. */
-export const TOOL_LOOP_REPEATS = 3;
-
-const CONTINUE_AFTER_MAX_TOKENS =
-  'Your last response was cut off by the output token limit. Continue exactly where you ' +
-  'stopped, without repeating what you already wrote.';
-const CUT_OFF_TOOL_CALL =
-  'Error: this tool call was not run because your response hit the output token limit ' +
-  'while writing it, so its input may be incomplete. Send it again; split large file ' +
-  'contents into several smaller edits.';
+/** A turn whose prompt the server refuses as too long is compacted and sent again this often. */
+export const TOO_LONG_RECOVERIES = 2;
 
 function toUsage(message: Message): Usage {
   const u = message.usage;
@@ -76,10 +65,23 @@ function toUsage(message: Message): Usage {
   };
 }
 
+function tooLong(error: ContextOverflowError, window: number, why: string): string {
+  const size = error.maximum ?? window;
+  return (
+    `${error.message}; ${why} (set context.window to ${size} or less in .mmm/config.toml, ` +
+    'or lower context.compact_threshold)'
+  );
+}
+
 /**
  * One attempt: the model works on `task` with `tools` until it ends its turn or a
  * limit stops it. Yields every event; returns (and yields last) the attempt_end event.
  * Throws only AuthenticationFailedError (401/403): no later attempt can succeed either.
+ *
+ * Each turn: compact if the context is past its threshold, check the limits and reserve
+ * the request's worst case against the caps, send it (compacting and resending when the
+ * server says the prompt is too long), then act on the stop reason — run the tool calls,
+ * continue, or end.
  */
 export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentEvent, AgentResult> {
   const { client, config, signal } = options;
@@ -87,96 +89,105 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
   const maxTurns = options.maxTurns ?? config.max_turns;
   const tools = declareTools(options.tools, client.toolSchema);
   const system = systemBlocks(options.system);
-  const compactAt = config.context.compact_threshold * client.contextWindow;
   const messages: MessageParam[] = [{ role: 'user', content: options.task }];
+  const context = new ContextWindow(
+    client.contextWindow,
+    config.context.compact_threshold,
+    JSON.stringify(tools).length + options.system.length + options.task.length,
+  );
   const summaries = new Map<string, string>();
-  let total = emptyUsage();
-  let totalCost: Cost = 0;
+  const guard = new RepeatGuard();
+  const price = (usage: Usage) => costOf(client.model, usage, config.pricing);
+  const stopping = (): boolean => signal?.aborted === true || options.stopAfterTool?.() === true;
+  const signals = { request: options.requestSignal ?? signal, attempt: signal };
+  let spent: Spent = { usage: emptyUsage(), cost: 0 };
   let turn = 0;
   let summary = '';
-  let promptTokens = 0;
-  let lastCall = '';
-  let repeats = 0;
 
   const end = (reason: AgentStopReason, error?: string): AgentResult => ({
     type: 'attempt_end',
     reason,
     summary,
     turns: turn,
-    usage: total,
-    cost: totalCost,
+    usage: spent.usage,
+    cost: spent.cost,
     ...(error === undefined ? {} : { error }),
   });
-
-  const limitReached = (): AgentStopReason | undefined => {
-    if (signal?.aborted || options.stopAfterTool?.()) return 'aborted';
-    if (turn >= maxTurns) return 'max_turns';
-    if (budget.deadline !== undefined && Date.now() >= budget.deadline) return 'budget_time';
-    const tokens = (budget.spentTokens ?? 0) + totalTokens(total);
-    if (budget.tokens !== undefined && tokens >= budget.tokens) return 'budget_tokens';
-    // An unknown cost (null) cannot be enforced; it is never taken as zero.
-    if (budget.usd !== undefined && totalCost !== null) {
-      if ((budget.spentUsd ?? 0) + totalCost >= budget.usd) return 'budget_usd';
-    }
-    return undefined;
+  const add = (message: MessageParam): void => {
+    messages.push(message);
+    context.added(message);
   };
 
-  for (;;) {
-    if (promptTokens > compactAt) {
-      const { compacted, removedChars } = compactToolResults(messages, summaries);
-      if (compacted > 0) {
-        const afterTokens = Math.max(0, promptTokens - estimateTokens(removedChars));
-        // promptTokens is measured again from the next response.
-        yield { type: 'compaction', turn, beforeTokens: promptTokens, afterTokens, compacted };
+  /** Sends the turn's request; a "prompt is too long" refusal is compacted and resent. */
+  async function* send(maxTokens: number): AsyncGenerator<AgentEvent, RequestOutcome> {
+    for (let recovered = 0; ; recovered++) {
+      const request: LlmRequest = {
+        system,
+        messages: withLatestBreakpoint(messages),
+        tools,
+        max_tokens: maxTokens,
+      };
+      const outcome = yield* requestTurn(client, request, turn, signals);
+      if (outcome.kind !== 'too_long') return outcome;
+      const { error } = outcome;
+      if (recovered >= TOO_LONG_RECOVERIES) {
+        const why = `still too long after compacting ${recovered} times`;
+        return { kind: 'failed', error: tooLong(error, context.size, why) };
       }
+      const compaction = context.refused(messages, summaries, turn, error);
+      if (!compaction) {
+        const why = 'and no tool output is left to compact';
+        return { kind: 'failed', error: tooLong(error, context.size, why) };
+      }
+      yield compaction;
+      yield {
+        type: 'retry',
+        turn,
+        retry: recovered + 1,
+        delayMs: 0,
+        reason: `prompt too long for the context window (${context.size} tokens); compacted, sending again`,
+        status: 400,
+      };
     }
-    const stop = limitReached();
-    if (stop) {
-      const result = end(stop);
-      yield result;
-      return result;
+  }
+
+  for (;;) {
+    const compaction = context.compactIfNeeded(messages, summaries, turn);
+    if (compaction) yield compaction;
+    const limit: AgentStopReason | undefined = stopping()
+      ? 'aborted'
+      : turn >= maxTurns
+        ? 'max_turns'
+        : budgetReached(budget, spent);
+    if (limit) return yield* finish(end(limit));
+    const reservation = reserveRequest(
+      budget,
+      spent,
+      { inputTokens: context.estimate(), maxTokens: config.max_output_tokens },
+      price,
+    );
+    if ('stop' in reservation) return yield* finish(end(reservation.stop));
+    if (reservation.maxTokens < config.max_output_tokens) {
+      log.info('output tokens lowered to stay within the budget', {
+        maxTokens: reservation.maxTokens,
+      });
     }
 
     turn += 1;
     yield { type: 'request_start', turn, model: client.model, messages: messages.length };
-    let message: Message | undefined;
-    try {
-      const request = {
-        system,
-        messages: withLatestBreakpoint(messages),
-        tools,
-        max_tokens: config.max_output_tokens,
-      };
-      const requestSignal = options.requestSignal ?? signal;
-      const streamOptions = requestSignal ? { signal: requestSignal } : {};
-      for await (const event of client.stream(request, streamOptions)) {
-        if (event.type === 'text_delta') yield { type: 'text_delta', turn, text: event.text };
-        else if (event.type === 'retry') {
-          const { type: _type, ...retry } = event;
-          yield { type: 'retry', turn, ...retry };
-        } else message = event.message;
-      }
-    } catch (error) {
-      if (error instanceof AuthenticationFailedError) throw error;
-      const result =
-        error instanceof LlmAbortedError || signal?.aborted || options.requestSignal?.aborted
-          ? end('aborted')
-          : end('provider_error', describeError(error));
-      yield result;
-      return result;
+    const outcome = yield* send(reservation.maxTokens);
+    if (outcome.kind === 'aborted') return yield* finish(end('aborted'));
+    if (outcome.kind === 'failed') return yield* finish(end('provider_error', outcome.error));
+    if (outcome.kind === 'too_long') {
+      return yield* finish(end('provider_error', outcome.error.message));
     }
-    if (!message) {
-      const result = end('provider_error', 'the provider returned no message');
-      yield result;
-      return result;
-    }
+    const { message } = outcome;
 
     const usage = toUsage(message);
-    const cost = costOf(client.model, usage, config.pricing);
-    total = addUsage(total, usage);
-    totalCost = addCost(totalCost, cost);
-    promptTokens = usage.input + usage.cacheRead + usage.cacheWrite + usage.output;
-    yield { type: 'usage', turn, usage, cost, total, totalCost };
+    const cost = price(usage);
+    spent = { usage: addUsage(spent.usage, usage), cost: addCost(spent.cost, cost) };
+    context.measured(usage);
+    yield { type: 'usage', turn, usage, cost, total: spent.usage, totalCost: spent.cost };
 
     for (const block of message.content) {
       if (block.type === 'text' && block.text.trim() !== '') {
@@ -192,124 +203,49 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     }
     const stopReason = message.stop_reason ?? 'end_turn';
     const toolUses = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+    const step = nextStep(message.stop_reason, toolUses);
+    if (step.kind !== 'run_tools') {
+      yield { type: 'turn_end', turn, stopReason };
+      switch (step.kind) {
+        case 'finish':
+          return yield* finish(end('end_turn'));
+        case 'refusal':
+          return yield* finish(
+            end('refusal', 'the model declined to continue (stop_reason refusal)'),
+          );
+        case 'resend':
+          continue;
+        case 'continue':
+          add(step.reply);
+          continue;
+        case 'compact': {
+          const compacted = context.exceeded(messages, summaries, turn);
+          if (!compacted) {
+            const error = "the conversation exceeds the model's context window";
+            return yield* finish(end('provider_error', error));
+          }
+          yield compacted;
+          add(step.reply);
+          continue;
+        }
+      }
+    }
 
-    // A response cut off while writing a tool call: answer each call with an error (the API
-    // needs a result for every tool_use) instead of running an input that may be partial.
-    const continueAfterCutOff = (): MessageParam => ({
-      role: 'user',
-      content: toolUses.length
-        ? toolUses.map((b) => ({
-            type: 'tool_result' as const,
-            tool_use_id: b.id,
-            content: CUT_OFF_TOOL_CALL,
-            is_error: true,
-          }))
-        : CONTINUE_AFTER_MAX_TOKENS,
+    const { results, stopWith } = yield* runToolCalls(toolUses, turn, {
+      tools: options.tools,
+      toolContext: options.toolContext,
+      summaries,
+      guard,
+      stopping,
     });
-    if (stopReason === 'max_tokens') {
-      messages.push(continueAfterCutOff());
-      yield { type: 'turn_end', turn, stopReason };
-      continue;
-    }
-    if (stopReason === 'pause_turn') {
-      yield { type: 'turn_end', turn, stopReason };
-      continue;
-    }
-    if (stopReason === 'refusal') {
-      yield { type: 'turn_end', turn, stopReason };
-      const result = end('refusal', 'the model declined to continue (stop_reason refusal)');
-      yield result;
-      return result;
-    }
-    if (stopReason === 'model_context_window_exceeded') {
-      yield { type: 'turn_end', turn, stopReason };
-      const { compacted, removedChars } = compactToolResults(messages, summaries, 1);
-      if (compacted === 0) {
-        const result = end('provider_error', "the conversation exceeds the model's context window");
-        yield result;
-        return result;
-      }
-      const afterTokens = Math.max(0, promptTokens - estimateTokens(removedChars));
-      yield { type: 'compaction', turn, beforeTokens: promptTokens, afterTokens, compacted };
-      promptTokens = afterTokens;
-      messages.push(continueAfterCutOff());
-      continue;
-    }
-    if (stopReason !== 'tool_use' || toolUses.length === 0) {
-      yield { type: 'turn_end', turn, stopReason };
-      const result = end('end_turn');
-      yield result;
-      return result;
-    }
-
-    const results: ToolResultBlockParam[] = [];
-    let stopWith: { reason: AgentStopReason; error?: string } | undefined;
-    for (const call of toolUses) {
-      if (stopWith) {
-        results.push({
-          type: 'tool_result',
-          tool_use_id: call.id,
-          content: 'Not run: the attempt was stopped.',
-          is_error: true,
-        });
-        continue;
-      }
-      const callSummary = summarizeCall(options.tools, call.name, call.input);
-      summaries.set(call.id, callSummary);
-      yield {
-        type: 'tool_call',
-        turn,
-        id: call.id,
-        name: call.name,
-        input: call.input,
-        summary: callSummary,
-      };
-      const started = performance.now();
-      const outcome = await executeToolCall(
-        options.tools,
-        call.name,
-        call.input,
-        options.toolContext,
-      );
-      yield {
-        type: 'tool_result',
-        turn,
-        id: call.id,
-        name: call.name,
-        ok: !outcome.isError,
-        display: outcome.display,
-        durationMs: Math.round(performance.now() - started),
-      };
-      results.push({
-        type: 'tool_result',
-        tool_use_id: call.id,
-        content: outcome.content,
-        ...(outcome.isError ? { is_error: true } : {}),
-      });
-      const key = JSON.stringify([call.name, call.input, outcome.content, outcome.isError]);
-      repeats = key === lastCall ? repeats + 1 : 1;
-      lastCall = key;
-      if (repeats >= TOOL_LOOP_REPEATS) {
-        stopWith = {
-          reason: 'tool_loop',
-          error: `the same call (${callSummary}) returned the same result ${repeats} times in a row`,
-        };
-      } else if (signal?.aborted || options.stopAfterTool?.()) {
-        stopWith = { reason: 'aborted' };
-      }
-    }
-    messages.push({ role: 'user', content: results });
+    add({ role: 'user', content: results });
     yield { type: 'turn_end', turn, stopReason };
-    if (stopWith) {
-      const result = end(stopWith.reason, stopWith.error);
-      yield result;
-      return result;
-    }
+    if (stopWith) return yield* finish(end(stopWith.reason, stopWith.error));
   }
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof MmmError)
-    return error.hint ? `${error.message} (${error.hint})` : error.message;
-  return error instanceof Error ? error.message : String(error);
+/** Yields the attempt's last event and returns it. */
+async function* finish(result: AgentResult): AsyncGenerator<AgentEvent, AgentResult> {
+  yield result;
+  return result;
 }

@@ -146,12 +146,27 @@ export const configSchema = z
           .describe('Retries of a failed request (about 2 minutes of backoff)'),
         retry_max_wait: seconds.default(60).describe('Cap on any single retry wait'),
         timeout: seconds.default(600).describe('Per request'),
+        idle_timeout: seconds
+          .default(120)
+          .describe('A response stream silent this long is aborted and retried'),
       })
       .strict()
-      .default({ tool_schema: 'auto', max_retries: 8, retry_max_wait: 60, timeout: 600 }),
+      .default({
+        tool_schema: 'auto',
+        max_retries: 8,
+        retry_max_wait: 60,
+        timeout: 600,
+        idle_timeout: 120,
+      }),
     context: z
       .object({
         compact_threshold: z.number().gt(0).lte(1).default(0.6).describe('Share of the window'),
+        window: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe("The model's context window in tokens (unset: mmm's table)"),
       })
       .strict()
       .default({ compact_threshold: 0.6 }),

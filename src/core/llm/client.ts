@@ -5,10 +5,12 @@ import { logger } from '../log.js';
 import { redactRequest } from '../secrets/redact-request.js';
 import { registerSecret } from '../secrets/redact.js';
 import { MessageAccumulator } from './accumulate.js';
+import { ContextOverflowError, parseContextOverflow } from './overflow.js';
 import { contextWindow } from './pricing.js';
 import { createReplayClient } from './replay.js';
-import { authError, backoffDelay, classifyFailure, sleep } from './retry.js';
+import { authError, backoffDelay, classifyFailure, sleep, type FailureKind } from './retry.js';
 import { TranscriptWriter, type TranscriptRetry } from './transcript.js';
+import { RequestWatchdog } from './watchdog.js';
 import {
   LlmAbortedError,
   type LlmClient,
@@ -58,6 +60,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       path: options.replayPath,
       model: options.config.model,
       toolSchema,
+      ...(options.config.context.window ? { contextWindow: options.config.context.window } : {}),
       delayMs: options.replayDelayMs ?? 0,
     });
   }
@@ -103,7 +106,7 @@ class LiveClient implements LlmClient {
     private readonly writer: TranscriptWriter | undefined,
   ) {
     this.model = config.model;
-    this.contextWindow = contextWindow(config.model);
+    this.contextWindow = config.context.window ?? contextWindow(config.model);
   }
 
   async *stream(
@@ -114,28 +117,44 @@ class LiveClient implements LlmClient {
     const maxRetries = this.config.provider.max_retries;
     const maxWaitMs = this.config.provider.retry_max_wait * 1000;
     const retries: TranscriptRetry[] = [];
+    const { idle_timeout: idle, timeout } = this.config.provider;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new LlmAbortedError();
+      const watchdog = new RequestWatchdog(idle * 1000, timeout * 1000, signal);
       try {
         const stream = await this.sdk.messages.create(
           { model: this.model, ...redactRequest(request), stream: true },
-          { maxRetries: 0, ...(signal ? { signal } : {}) },
+          { maxRetries: 0, signal: watchdog.signal },
         );
         const accumulator = new MessageAccumulator();
         for await (const event of stream) {
+          watchdog.touch();
           const text = accumulator.add(event);
           if (text) yield { type: 'text_delta', text };
         }
+        watchdog.dispose();
         const message = accumulator.finish();
         this.writer?.append({ model: this.model, ...request }, message, retries);
         yield { type: 'message', message };
         return message;
       } catch (error) {
+        watchdog.dispose();
         if (signal?.aborted) throw new LlmAbortedError();
-        const failure = classifyFailure(error);
+        const failure: FailureKind = watchdog.expired
+          ? { kind: 'retry', reason: watchdog.expired }
+          : classifyFailure(error);
         if (failure.kind === 'abort') throw new LlmAbortedError();
         if (failure.kind === 'auth') throw authError(failure.status, failure.message, this.baseURL);
         if (failure.kind === 'fatal') {
+          const overflow = parseContextOverflow(failure.status, failure.message);
+          if (overflow) {
+            throw new ContextOverflowError(
+              `request rejected by ${this.baseURL}: ${failure.message}`,
+              overflow.maximum,
+              overflow.tokens,
+              { cause: error },
+            );
+          }
           throw new ProviderError(`request rejected by ${this.baseURL}: ${failure.message}`, {
             hint: fatalHint(failure.status),
             cause: error,

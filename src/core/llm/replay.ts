@@ -19,6 +19,8 @@ export interface ReplayOptions {
   toolSchema: 'anthropic' | 'custom';
   /** Pause between streamed text chunks (ms). */
   delayMs: number;
+  /** config `context.window`, when set (compaction must decide as in the recording). */
+  contextWindow?: number;
 }
 
 /** A client that serves a recorded transcript in order, without network. */
@@ -29,7 +31,7 @@ export function createReplayClient(options: ReplayOptions): LlmClient {
   return {
     model,
     toolSchema: recordedToolSchema(entries) ?? options.toolSchema,
-    contextWindow: contextWindow(model),
+    contextWindow: options.contextWindow ?? contextWindow(model),
     async *stream(
       request: LlmRequest,
       streamOptions: LlmStreamOptions = {},

@@ -17,7 +17,13 @@ import { removedTestLinesOf, testsWentAway } from '../verdict/removed-test-lines
 import type { CheckResult, RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
 import { accepted, rejected, stopped } from './attempt-outcome.js';
-import { budgetStop, countsAsIteration, reachedLimit, specBudgetSpent } from './limits.js';
+import {
+  budgetStop,
+  countsAsIteration,
+  reachedLimit,
+  specBudgetBinding,
+  specBudgetSpent,
+} from './limits.js';
 import { agentStopFeedback, describeChecks, NO_CHANGES_FEEDBACK } from './prompts.js';
 import { checkpoint, elapsedMs, type RunSession } from './session.js';
 import { checkAfterAgent, checkBeforeAttempt } from './run-identity.js';
@@ -201,7 +207,9 @@ export async function* runAttempt(
       case 'budget_tokens':
       case 'budget_time': {
         const runLimit = reachedLimit(state, elapsedMs(session));
-        const specLimit = specBudgetSpent(state, spec.id, spec.budget);
+        const specLimit =
+          specBudgetSpent(state, spec.id, spec.budget) ??
+          specBudgetBinding(state, spec.id, spec.budget, result.reason);
         if (!runLimit && specLimit) {
           // The spec's own budget, not the run's: this spec stops, the run goes on.
           return yield* rejected(session, spec, iteration, {

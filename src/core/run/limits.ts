@@ -85,6 +85,36 @@ export function specBudgetSpent(
 }
 
 /**
+ * The attempt stopped on a budget although neither cap is spent: it stopped before a
+ * request whose worst case the rest could not pay for (see agent/budget.ts). It was the
+ * spec's own budget when that has less left than the run's: a sentence, or undefined.
+ */
+export function specBudgetBinding(
+  state: RunState,
+  specId: string,
+  budget: { usd?: number; tokens?: number } | undefined,
+  reason: AgentStopReason,
+): string | undefined {
+  if (!budget) return undefined;
+  const spent = specSpent(state, specId);
+  const { limits, totals } = state;
+  if (reason === 'budget_usd' && budget.usd !== undefined && spent.usd !== null) {
+    const runLeft = limits.usd === undefined ? Infinity : limits.usd - (totals.cost ?? 0);
+    if (budget.usd - spent.usd < runLeft) {
+      return `its budget of $${budget.usd} cannot pay for another request`;
+    }
+  }
+  if (reason === 'budget_tokens' && budget.tokens !== undefined) {
+    const runLeft =
+      limits.tokens === undefined ? Infinity : limits.tokens - totalTokens(totals.usage);
+    if (budget.tokens - spent.tokens < runLeft) {
+      return `its budget of ${budget.tokens} tokens cannot pay for another request`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The agent's share of the budget, checked before every request: what is left of the
  * run's limits and, when the spec has its own `budget:`, of that (whichever is smaller).
  */
