@@ -29,11 +29,53 @@ export const SPEC_KEYS = [
   'allow_edit',
 ] as const;
 
-/** A spec id: what `depends_on` refers to. */
-export const SPEC_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Keys other tools write (mmm's predecessor, spec-kit, Kiro, task-master) that mmm does not
+ * use: accepted without a warning, so a folder of existing specs validates with --strict.
+ */
+export const KNOWN_FOREIGN_KEYS = new Set([
+  'created',
+  'updated',
+  'modified',
+  'date',
+  'author',
+  'authors',
+  'owner',
+  'assignee',
+  'reviewers',
+  'estimated_effort',
+  'effort',
+  'estimate',
+  'complexity',
+  'tags',
+  'labels',
+  'type',
+  'description',
+  'milestone',
+  'epic',
+  'parent',
+  'related',
+  'related_specs',
+  'blocks',
+  'version',
+  'feature_branch',
+  'branch',
+]);
+
+/** A spec id: what `depends_on` refers to. Letters of any script, digits, `.`, `_`, `-`. */
+export const SPEC_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u;
+
+/** A spec number as written: `174`, `0174`, `174a`, `102A`. */
+export const SPEC_NUMBER = /^0*(\d+)([A-Za-z]?)$/;
+
+/** The key a number dependency is matched by: `0174A` → "174a". */
+export function numberKey(text: string): string | undefined {
+  const m = SPEC_NUMBER.exec(text.trim());
+  return m ? `${Number(m[1])}${(m[2] ?? '').toLowerCase()}` : undefined;
+}
 
 /** Spellings seen in the wild, read as the canonical status. */
-const STATUS_ALIASES: Record<string, SpecStatus> = {
+export const STATUS_ALIASES: Record<string, SpecStatus> = {
   in_progress: 'in-progress',
   inprogress: 'in-progress',
   'in progress': 'in-progress',
@@ -41,12 +83,18 @@ const STATUS_ALIASES: Record<string, SpecStatus> = {
   complete: 'done',
   todo: 'ready',
   pending: 'ready',
+  open: 'ready',
+  'not started': 'ready',
+  'not-started': 'ready',
+  wip: 'in-progress',
+  active: 'in-progress',
 };
 
 export interface FrontmatterFields {
   id?: string;
   idPosition?: SpecPosition;
   number?: number;
+  numberSuffix?: string;
   title?: string;
   status?: SpecStatus;
   priority?: Priority;
@@ -100,8 +148,15 @@ export function readFields(map: Node, sink: ProblemSink): FrontmatterFields {
         break;
       case 'number':
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0) fields.number = v;
-        else if (typeof v === 'string' && /^\d+$/.test(v)) fields.number = Number(v);
-        else sink.error(at, `number must be a whole number such as 3 (got ${describeNode(value)})`);
+        else if (typeof v === 'string' && SPEC_NUMBER.test(v.trim())) {
+          const m = SPEC_NUMBER.exec(v.trim());
+          fields.number = Number(m?.[1]);
+          if (m?.[2]) fields.numberSuffix = m[2].toLowerCase();
+        } else
+          sink.error(
+            at,
+            `number must be a whole number such as 3, or a number and a letter such as 174a (got ${describeNode(value)})`,
+          );
         break;
       case 'title':
         if ((typeof v === 'string' || typeof v === 'number') && String(v).trim() !== '') {
@@ -176,6 +231,7 @@ export function readFields(map: Node, sink: ProblemSink): FrontmatterFields {
         );
         break;
       default: {
+        if (KNOWN_FOREIGN_KEYS.has(key.toLowerCase())) break;
         const guess = didYouMean(key, SPEC_KEYS);
         sink.warning(
           keyAt,

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import { InputError } from '../errors.js';
-import { parseBody } from './body.js';
+import { OPEN_BOX, parseBody } from './body.js';
 import { splitFrontmatter } from './frontmatter.js';
 import { SPEC_STATUSES, type SpecStatus } from './model.js';
 import { decodeUtf8, detectEol, eolOf, splitLines, stripEol } from './text.js';
@@ -15,6 +15,8 @@ export interface SpecUpdate {
   status?: SpecStatus;
   /** Tick every criterion, or those at these indices in `Spec.criteria` (0-based). */
   tickCriteria?: 'all' | number[];
+  /** Every box of the file is a criterion (a tasks file), whatever its heading. */
+  allBoxes?: boolean;
 }
 
 const BOM = '\uFEFF';
@@ -36,7 +38,7 @@ export function applySpecUpdate(text: string, update: SpecUpdate, file = 'spec')
     throw new InputError(`${file}:1:1: frontmatter opened with --- is never closed; not updated`);
   }
   if (update.tickCriteria !== undefined) {
-    const { criteria } = parseBody(split.body, split.bodyLine);
+    const { criteria } = parseBody(split.body, split.bodyLine, update.allBoxes === true);
     const indices = update.tickCriteria === 'all' ? criteria.map((_, i) => i) : update.tickCriteria;
     for (const index of indices) {
       const criterion = criteria[index];
@@ -48,7 +50,7 @@ export function applySpecUpdate(text: string, update: SpecUpdate, file = 'spec')
       if (criterion.done) continue;
       const i = criterion.line - 1;
       const line = lines[i] ?? '';
-      lines[i] = line.replace(/^([ \t]*[-*+][ \t]+)\[ \]/, '$1[x]');
+      lines[i] = line.replace(OPEN_BOX, '$1[x]');
     }
   }
   if (update.status !== undefined) {
