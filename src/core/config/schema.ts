@@ -156,6 +156,23 @@ export const configSchema = z
       .strict()
       .default({ compact_threshold: 0.6 }),
     pricing: z.record(z.string(), pricingSchema).default({}).describe('Per-model price overrides'),
+    specs: z
+      .object({
+        missing_dependency: z
+          .enum(['done', 'error'])
+          .default('done')
+          .describe(
+            'A dependency on a spec number with no file: assumed done (a warning), or an error',
+          ),
+        max_size: z
+          .number()
+          .int()
+          .positive()
+          .default(65536)
+          .describe('Bytes over which a spec is warned about and cut for the model'),
+      })
+      .strict()
+      .default({ missing_dependency: 'done', max_size: 65536 }),
   })
   .strict();
 

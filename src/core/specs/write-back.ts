@@ -6,7 +6,9 @@ import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import { InputError } from '../errors.js';
 import { OPEN_BOX, parseBody } from './body.js';
 import { splitFrontmatter } from './frontmatter.js';
-import { SPEC_STATUSES, type SpecStatus } from './model.js';
+import { SPEC_STATUSES, type SpecLayout, type SpecStatus } from './model.js';
+import { applyTasksJsonUpdate } from './tasks-json.js';
+import { updateFolderSpec } from './write-back-folder.js';
 import { decodeUtf8, detectEol, eolOf, splitLines, stripEol } from './text.js';
 import { readRegularBytes } from '../tools/regular-file.js';
 import { SPEC_MAX_BYTES } from './load.js';
@@ -200,16 +202,13 @@ export async function replaceFile(absPath: string, text: string, mode: number): 
 }
 
 /**
- * Update a spec file in place (see applySpecUpdate), atomically: a temporary file is
- * written, flushed and renamed over the original. Nothing is written when nothing
- * changes or when the file cannot be updated safely (InputError). Never blocks and never
- * writes through a link: a spec file that is not a regular file (FIFO, socket, device,
- * symbolic link) — or, with `root`, whose directory resolves outside `root` — is refused
- * with SpecFileRefused before anything is opened.
+ * Rewrite one file through `change` (its text, byte-order mark kept → the new text),
+ * atomically; nothing is written when nothing changes. Refuses what is not a regular file
+ * (SpecFileRefused) and, with `root`, a file whose directory resolves outside `root`.
  */
-export async function updateSpecFile(
+export async function rewriteSpecText(
   absPath: string,
-  update: SpecUpdate,
+  change: (text: string) => string,
   options: { root?: string } = {},
 ): Promise<void> {
   if (options.root !== undefined) await assertDirInside(absPath, options.root);
@@ -242,7 +241,41 @@ export async function updateSpecFile(
       `${absPath}:${decoded.line}:${decoded.column}: file is not valid UTF-8; not updated`,
     );
   }
-  const next = applySpecUpdate(decoded.text, update, absPath);
+  const next = change(decoded.text);
   if (next === decoded.text) return;
   await replaceFile(absPath, next, mode);
+}
+
+/** How the spec at the path is written (see Spec.layout), for write-back. */
+export interface SpecTarget {
+  layout?: SpecLayout;
+  /** The task of a tasks.json. */
+  taskId?: string;
+}
+
+/**
+ * Update a spec in place (see applySpecUpdate), atomically: a temporary file is
+ * written, flushed and renamed over the original. Nothing is written when nothing
+ * changes or when the file cannot be updated safely (InputError). Never blocks and never
+ * writes through a link: a spec file that is not a regular file (FIFO, socket, device,
+ * symbolic link) — or, with `root`, whose directory resolves outside `root` — is refused
+ * with SpecFileRefused before anything is opened. A feature folder's boxes are ticked in
+ * the file they are in (tasks.md); a tasks.json task's status is written into the JSON.
+ */
+export async function updateSpecFile(
+  absPath: string,
+  update: SpecUpdate,
+  options: { root?: string } & SpecTarget = {},
+): Promise<void> {
+  if (options.layout === 'folder') return updateFolderSpec(absPath, update, options);
+  if (options.layout === 'tasks-json') {
+    const taskId = options.taskId;
+    if (taskId === undefined) throw new InputError(`${absPath}: no task id; not updated`);
+    return rewriteSpecText(
+      absPath,
+      (text) => applyTasksJsonUpdate(text, taskId, update, absPath),
+      options,
+    );
+  }
+  return rewriteSpecText(absPath, (text) => applySpecUpdate(text, update, absPath), options);
 }
