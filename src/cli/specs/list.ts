@@ -15,7 +15,9 @@ export function specSummary(spec: Spec): Record<string, unknown> {
     priority: spec.priority,
     depends_on: spec.dependsOn,
     criteria: criteriaCount(spec),
-    ...(spec.number !== undefined ? { number: numberLabel(spec) } : {}),
+    ...(spec.number !== undefined
+      ? { number: spec.numberSuffix ? numberLabel(spec) : spec.number }
+      : {}),
     ...(spec.layout && spec.layout !== 'file' ? { layout: spec.layout } : {}),
     ...(spec.category !== undefined ? { category: spec.category } : {}),
   };

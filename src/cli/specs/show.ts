@@ -49,7 +49,9 @@ export async function showSpecCommand(options: {
     } = spec;
     const json = {
       ...rest,
-      ...(spec.number !== undefined ? { number: numberLabel(spec) } : {}),
+      ...(spec.number !== undefined
+        ? { number: spec.numberSuffix ? numberLabel(spec) : spec.number }
+        : {}),
       depends_on: dependsOn,
       ...(maxAttempts !== undefined ? { max_attempts: maxAttempts } : {}),
       ...(allowEdit !== undefined ? { allow_edit: allowEdit } : {}),

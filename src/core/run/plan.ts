@@ -87,6 +87,9 @@ export function planSpecs(all: Spec[], ids?: string[]): SpecPlan {
 function depsDone(spec: Spec, state: RunState, all: Map<string, Spec>): boolean {
   return spec.dependsOn.every((dep) => {
     if (state.specs[dep]) return state.specs[dep].status === 'done';
+    // No such spec (a number whose file was deleted once done): assumed done, as the
+    // loader warned (specs.missing_dependency = "error" stops before the run instead).
+    if (!all.has(dep)) return true;
     return all.get(dep)?.status === 'done';
   });
 }

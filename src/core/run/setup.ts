@@ -84,7 +84,10 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
       );
     }
   } else {
-    const specs = await loadSpecs(repo.root, config.spec_dir);
+    const specs = await loadSpecs(repo.root, config.spec_dir, {
+      missingDependency: config.specs.missing_dependency,
+      maxSize: config.specs.max_size,
+    });
     assertValidSpecs(specs);
     if (options.specIds?.length) checkSpecIds(specs.specs, options.specIds);
     assertWorkToDo(specs.specs, options.specIds);
