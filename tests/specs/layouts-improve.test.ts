@@ -106,10 +106,12 @@ describe('mmm improve on the layouts people already use', () => {
     const branch = await run(repo, 'task-2', 'logging.txt');
     const after = fileAt(repo, branch, '.taskmaster/tasks/tasks.json');
     expect(after).toBe(
-      before.replace(
-        '"dependencies": [1],\n        "status": "pending"',
-        '"dependencies": [1],\n        "status": "done"',
-      ).trim(),
+      before
+        .replace(
+          '"dependencies": [1],\n        "status": "pending"',
+          '"dependencies": [1],\n        "status": "done"',
+        )
+        .trim(),
     );
   });
 });
