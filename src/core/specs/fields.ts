@@ -9,7 +9,10 @@ import {
   type SpecPosition,
   type SpecStatus,
 } from './model.js';
+import { KNOWN_FOREIGN_KEYS, STATUS_ALIASES } from './foreign-keys.js';
 import { describeNode, scalarValue, type ProblemSink } from './yaml-context.js';
+
+export { STATUS_ALIASES };
 
 /** Every frontmatter key mmm reads (`number` and `dependencies` are the prodigy style). */
 export const SPEC_KEYS = [
@@ -29,39 +32,6 @@ export const SPEC_KEYS = [
   'allow_edit',
 ] as const;
 
-/**
- * Keys other tools write (mmm's predecessor, spec-kit, Kiro, task-master) that mmm does not
- * use: accepted without a warning, so a folder of existing specs validates with --strict.
- */
-export const KNOWN_FOREIGN_KEYS = new Set([
-  'created',
-  'updated',
-  'modified',
-  'date',
-  'author',
-  'authors',
-  'owner',
-  'assignee',
-  'reviewers',
-  'estimated_effort',
-  'effort',
-  'estimate',
-  'complexity',
-  'tags',
-  'labels',
-  'type',
-  'description',
-  'milestone',
-  'epic',
-  'parent',
-  'related',
-  'related_specs',
-  'blocks',
-  'version',
-  'feature_branch',
-  'branch',
-]);
-
 /** A spec id: what `depends_on` refers to. Letters of any script, digits, `.`, `_`, `-`. */
 export const SPEC_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u;
 
@@ -73,22 +43,6 @@ export function numberKey(text: string): string | undefined {
   const m = SPEC_NUMBER.exec(text.trim());
   return m ? `${Number(m[1])}${(m[2] ?? '').toLowerCase()}` : undefined;
 }
-
-/** Spellings seen in the wild, read as the canonical status. */
-export const STATUS_ALIASES: Record<string, SpecStatus> = {
-  in_progress: 'in-progress',
-  inprogress: 'in-progress',
-  'in progress': 'in-progress',
-  completed: 'done',
-  complete: 'done',
-  todo: 'ready',
-  pending: 'ready',
-  open: 'ready',
-  'not started': 'ready',
-  'not-started': 'ready',
-  wip: 'in-progress',
-  active: 'in-progress',
-};
 
 export interface FrontmatterFields {
   id?: string;
