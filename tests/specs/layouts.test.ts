@@ -79,6 +79,8 @@ describe('spec-kit feature folders', () => {
       line: 15,
     });
     expect(csv.body).toContain('## plan.md (specs/001-csv-export/plan.md)');
+    // An attempt may not tick its own boxes: the folder's other files are protected.
+    expect(csv.protect).toEqual(['specs/001-csv-export/plan.md', 'specs/001-csv-export/tasks.md']);
     const limits = specs.find((s) => s.id === 'rate-limits') as Spec;
     expect(limits.criteria[0]?.mark).toBe('text');
   });

@@ -5,7 +5,10 @@ import { numberLabel, type Spec } from '../../core/specs/model.js';
 import { renderSpecDetail } from '../../ui/specs-render.js';
 import { loadValidSpecs } from './load-valid.js';
 
-/** A spec by id, by number (`3`, `03`) or by file name (`03-retry`, `03-retry.md`, `specs/03-retry.md`). */
+/**
+ * A spec by id, by number (`3`, `03`, `174a`), by file name (`03-retry`, `03-retry.md`,
+ * `specs/03-retry.md`) or by feature folder (`001-csv-export`, `specs/001-csv-export/`).
+ */
 export function findSpec(specs: Spec[], query: string): Spec {
   const byId = specs.find((s) => s.id === query);
   if (byId) return byId;
@@ -15,9 +18,10 @@ export function findSpec(specs: Spec[], query: string): Spec {
     if (byNumber.length === 1 && byNumber[0]) return byNumber[0];
   }
   const base = (file: string) => file.split('/').pop() ?? file;
-  const byFile = specs.find(
-    (s) => s.file === query || base(s.file) === query || base(s.file) === `${query}.md`,
-  );
+  const folder = (s: Spec) => (s.layout === 'folder' ? s.file.split('/').at(-2) : undefined);
+  const byFile =
+    specs.find((s) => folder(s) === query.replace(/\/+$/, '').split('/').pop()) ??
+    specs.find((s) => s.file === query || base(s.file) === query || base(s.file) === `${query}.md`);
   if (byFile) return byFile;
   const guess = didYouMean(
     query,

@@ -231,7 +231,12 @@ export function parseFolder(
   if (fields.category !== undefined) spec.category = fields.category;
   if (fields.maxAttempts !== undefined) spec.maxAttempts = fields.maxAttempts;
   if (fields.budget !== undefined) spec.budget = fields.budget;
-  if (fields.protect?.length) spec.protect = fields.protect;
+  // The folder's other files are the spec too: an attempt may not tick its own boxes.
+  const protect = [
+    ...(fields.protect ?? []),
+    ...texts.map((t) => t.file).filter((f) => f !== main.file),
+  ];
+  if (protect.length) spec.protect = protect;
   if (fields.allowEdit?.length) spec.allowEdit = fields.allowEdit;
   if (problems.some((p) => p.severity === 'error')) return { partial: spec, problems };
   return { spec, problems };
