@@ -104,6 +104,27 @@ describe('spec-kit feature folders', () => {
   });
 });
 
+describe('telling a flat directory from a feature folder', () => {
+  it('keeps a flat spec named spec.md flat, and reads spec-kit’s data-model.md into the body', async () => {
+    const root = tempDir('mmm-layout-');
+    writeFileSync(join(root, 'README.md'), '# x\n');
+    const flat = join(root, 'flat');
+    const feature = join(root, 'specs/003-tags');
+    for (const dir of [flat, feature])
+      cpSync(join(FIXTURES, 'prodigy/specs'), dir, { recursive: true });
+    writeFileSync(join(flat, 'spec.md'), '# A spec named spec\n');
+    const flatSpecs = await loadSpecs(root, 'flat');
+    expect(flatSpecs.specs.map((s) => s.id).sort()).toContain('spec');
+    expect(flatSpecs.specs).toHaveLength(5);
+    writeFileSync(join(feature, 'spec.md'), '# Feature Specification: Tags\n');
+    writeFileSync(join(feature, 'tasks.md'), '- [ ] T001 Add a tags column\n');
+    writeFileSync(join(feature, 'data-model.md'), '# Data Model\n\nTag: name, color\n');
+    const one = await loadSpecs(root, 'specs/003-tags');
+    expect(one.specs.map((s) => `${s.id}: ${s.title}`)).toEqual(['tags: Tags']);
+    expect(one.specs[0]?.body).toContain('Tag: name, color');
+  });
+});
+
 describe('Kiro feature folders', () => {
   it('finds .kiro/specs without configuration and reads nested numbered tasks', async () => {
     const root = copyFixture('kiro');

@@ -18,9 +18,11 @@ export type SpecSource =
   | { kind: 'folder'; dir: string; files: string[]; special: string[] }
   | { kind: 'tasks-json'; path: string };
 
-/** The files of a feature folder mmm reads, in the order they go into the spec's body. */
+/** The files that make a folder a feature folder, in the order they go into the body. */
 export const FOLDER_FILES = ['spec.md', 'requirements.md', 'plan.md', 'design.md', 'tasks.md'];
-/** A folder holding one of these is a feature folder even when it has no tasks. */
+/** spec-kit's other design documents: read into the body too, when present. */
+const FOLDER_EXTRA = ['research.md', 'data-model.md', 'quickstart.md'];
+/** The main files: a spec directory is itself one feature folder when it holds one of these and a plan, design or tasks file. */
 const FOLDER_MAIN = new Set(['spec.md', 'requirements.md']);
 
 /** Markdown files in the spec directory that are not specs: indexes and changelogs. */
@@ -70,9 +72,17 @@ export async function readFeatureFolder(
     return undefined;
   }
   const byName = new Map(entries.map((e) => [e.name.toLowerCase(), e]));
-  const present = FOLDER_FILES.filter((name) => byName.has(name));
-  if (present.length === 0) return undefined;
-  if (requireMain && !present.some((name) => FOLDER_MAIN.has(name))) return undefined;
+  const core = FOLDER_FILES.filter((name) => byName.has(name));
+  if (core.length === 0) return undefined;
+  // A flat spec directory may hold a spec named spec.md: only a main file with a plan,
+  // design or tasks file beside it makes the directory itself a feature folder.
+  if (
+    requireMain &&
+    !(core.some((name) => FOLDER_MAIN.has(name)) && core.some((name) => !FOLDER_MAIN.has(name)))
+  ) {
+    return undefined;
+  }
+  const present = [...core, ...FOLDER_EXTRA.filter((name) => byName.has(name))];
   const files: string[] = [];
   const special: string[] = [];
   for (const name of present) {
