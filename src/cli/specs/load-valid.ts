@@ -18,7 +18,7 @@ export function printWarnings(result: LoadedSpecs): void {
 const LAYOUT_NAMES = {
   file: ['spec file', 'spec files'],
   folder: ['feature folder', 'feature folders'],
-  'tasks-json': ['tasks.json task', 'tasks.json tasks'],
+  'tasks-json': ['task', 'tasks'],
 } as const;
 
 /** `specs/ (3 spec files, 1 feature folder), .kiro/specs/ (2 feature folders)`. */
