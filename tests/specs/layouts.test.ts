@@ -175,3 +175,54 @@ describe('task-master tasks.json', () => {
     ]);
   });
 });
+
+describe('layout edge cases', () => {
+  it('names the line of invalid JSON in a tasks.json, and reads an untagged file', async () => {
+    const root = tempDir('mmm-layout-');
+    const dir = join(root, '.taskmaster/tasks');
+    cpSync(join(FIXTURES, 'taskmaster/.taskmaster'), join(root, '.taskmaster'), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      '{\n  "tasks": [\n    { "id": 1, "title": "A" },\n  ]\n}\n',
+    );
+    const bad = await loadSpecs(root, 'specs');
+    expect(bad.problems.map(formatProblem)).toEqual([
+      ".taskmaster/tasks/tasks.json:4:3: invalid JSON: unexpected character: fix the JSON (task-master's tasks.json)",
+    ]);
+    writeFileSync(
+      join(dir, 'tasks.json'),
+      '{"tasks":[{"id":1,"title":"A","status":"pending","dependencies":[]}]}',
+    );
+    const good = await loadSpecs(root, 'specs');
+    expect(summary(good.specs)).toEqual(['task-1 ready 0/0 A']);
+    await updateSpecFile(
+      join(dir, 'tasks.json'),
+      { status: 'done' },
+      {
+        root,
+        layout: 'tasks-json',
+        taskId: '1',
+      },
+    );
+    expect(readFileSync(join(dir, 'tasks.json'), 'utf8')).toBe(
+      '{"tasks":[{"id":1,"title":"A","status":"done","dependencies":[]}]}',
+    );
+  });
+
+  it('ticks a CRLF tasks.md keeping its line endings', async () => {
+    const root = copyFixture('kiro');
+    const tasks = join(root, '.kiro/specs/password-reset/tasks.md');
+    const crlf = readFileSync(tasks, 'utf8').replace(/\n/g, '\r\n');
+    writeFileSync(tasks, crlf);
+    await updateSpecFile(
+      join(root, '.kiro/specs/password-reset/requirements.md'),
+      { tickCriteria: [1] },
+      { root, layout: 'folder' },
+    );
+    expect(readFileSync(tasks, 'utf8')).toBe(
+      crlf.replace('- [ ] 2. Implement', '- [x] 2. Implement'),
+    );
+  });
+});
