@@ -37,7 +37,19 @@ export function formatInitResult(r: InitResult): string {
     const relevant = r.analysis.warnings.filter((w) => !w.includes('no commits yet'));
     if (relevant.length) out.push('');
     for (const w of relevant) out.push(`${color.yellow('warning:')} ${w}`);
-    out.push('', `Next: edit the example spec in specs/, then run ${color.cyan('mmm improve')}.`);
+    // Name the example spec only when this run wrote it.
+    const example = r.steps.find(
+      (s) =>
+        s.path.startsWith('specs/') &&
+        s.path.endsWith('.md') &&
+        (s.action === 'created' || s.action === 'overwritten'),
+    );
+    out.push(
+      '',
+      example
+        ? `Next: edit the example spec ${example.path}, then run ${color.cyan('mmm improve')}.`
+        : `Next: check your specs with ${color.cyan('mmm specs')}, then run ${color.cyan('mmm improve')}.`,
+    );
   }
   return out.join('\n') + '\n';
 }

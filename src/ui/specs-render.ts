@@ -1,4 +1,4 @@
-import type { Spec, SpecCheck, SpecStatus } from '../core/specs/model.js';
+import { numberLabel, type Spec, type SpecCheck, type SpecStatus } from '../core/specs/model.js';
 import { color } from './colors.js';
 import { table } from './table.js';
 
@@ -88,10 +88,11 @@ export function renderSpecDetail(
     : '';
   const fields: [string, string][] = [
     ['file', spec.file],
+    ['read from', spec.sources && spec.sources.length > 1 ? spec.sources.join(', ') : ''],
     ['status', paintStatus(spec.status)],
     ['priority', spec.priority],
     ['category', spec.category ?? ''],
-    ['number', spec.number !== undefined ? String(spec.number) : ''],
+    ['number', numberLabel(spec) ?? ''],
     ['depends on', deps.join(', ') || '-'],
     ['dependents', dependents.join(', ') || '-'],
     ['files', spec.files.join(', ')],

@@ -60,11 +60,13 @@ describe('mmm improve: preconditions change nothing when they fail', () => {
   it('with no ready spec says there is nothing to do (exit 0) and makes no run', async () => {
     const repo = improveRepo([
       { id: 'old', title: 'Done already', status: 'done' },
-      { id: 'idea', title: 'Not yet', status: 'draft' },
+      { id: 'idea', title: 'Not yet', status: 'blocked' },
     ]);
     const r = await improve(repo, [], modelEnv((await model()).url));
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain('nothing to do: no spec is ready (2 specs: 1 done, 1 draft)');
+    expect(r.stderr).toContain(
+      'nothing to do: no spec is ready (2 specs: 1 done, 1 failed or blocked)',
+    );
     expect(git(repo, 'branch', '--list', 'mmm/*')).toBe('');
     expect(existsSync(join(repo, '.mmm', 'runs'))).toBe(false);
   });

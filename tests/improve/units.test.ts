@@ -106,15 +106,17 @@ describe('planSpecs / nextSpec / blockDependents', () => {
     const specs = [
       spec('b', { dependsOn: ['a'] }),
       spec('a'),
-      spec('draft', { status: 'draft' }),
-      spec('needs-draft', { dependsOn: ['draft'] }),
+      spec('held', { status: 'blocked' }),
+      spec('needs-held', { dependsOn: ['held'] }),
       spec('old', { status: 'done' }),
       spec('after-old', { dependsOn: ['old'] }),
     ];
     const plan = planSpecs(specs);
-    expect(plan.order).toEqual(['a', 'b', 'needs-draft', 'after-old']);
-    expect(plan.specs['needs-draft']?.status).toBe('blocked');
-    expect(plan.specs['needs-draft']?.failure).toContain('draft (draft)');
+    expect(plan.order).toEqual(['a', 'b', 'needs-held', 'after-old']);
+    expect(plan.specs['needs-held']?.status).toBe('blocked');
+    expect(plan.specs['needs-held']?.failure).toContain('held (blocked)');
+    // A draft is runnable: the predecessor wrote every spec as a draft.
+    expect(planSpecs([spec('d', { status: 'draft' })]).order).toEqual(['d']);
     expect(plan.specs['after-old']?.status).toBe('pending');
 
     const state = stateWith(plan);

@@ -138,7 +138,8 @@ describe('templates and spec new', () => {
       '08-cafe-deja-vu.md',
     );
     expect(nextSpecFileName(['099-a.md'], 'X')).toBe('100-x.md');
-    expect(nextSpecFileName(['0001-a.md'], '日本語')).toBe('0002-spec.md');
+    expect(nextSpecFileName(['0001-a.md'], '日本語')).toBe('0002-日本語.md');
+    expect(nextSpecFileName(['0001-a.md'], '!!!')).toBe('0002-spec.md');
   });
 
   it('creates the spec directory and refuses unknown dependencies', async () => {

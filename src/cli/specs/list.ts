@@ -1,9 +1,9 @@
 import { orderSpecs } from '../../core/specs/graph.js';
-import { repoRelative } from '../../core/specs/load.js';
-import type { Spec } from '../../core/specs/model.js';
+import { assertValidSpecs, repoRelative } from '../../core/specs/load.js';
+import { formatProblem, numberLabel, type Spec } from '../../core/specs/model.js';
 import { color } from '../../ui/colors.js';
 import { criteriaCount, renderSpecTable, renderStatusSummary } from '../../ui/specs-render.js';
-import { loadValidSpecs } from './load-valid.js';
+import { describeLayouts, loadProjectSpecs, printWarnings } from './load-valid.js';
 
 /** The JSON shape of one spec in `mmm specs --json`. */
 export function specSummary(spec: Spec): Record<string, unknown> {
@@ -15,27 +15,38 @@ export function specSummary(spec: Spec): Record<string, unknown> {
     priority: spec.priority,
     depends_on: spec.dependsOn,
     criteria: criteriaCount(spec),
-    ...(spec.number !== undefined ? { number: spec.number } : {}),
+    ...(spec.number !== undefined
+      ? { number: spec.numberSuffix ? numberLabel(spec) : spec.number }
+      : {}),
+    ...(spec.layout && spec.layout !== 'file' ? { layout: spec.layout } : {}),
     ...(spec.category !== undefined ? { category: spec.category } : {}),
   };
 }
 
 export async function listSpecsCommand(options: { cwd: string; json: boolean }): Promise<number> {
-  const { specs, root, specDir } = await loadValidSpecs(options.cwd);
+  const result = await loadProjectSpecs(options.cwd);
+  const { specs, root, specDir, layouts } = result;
   const ordered = orderSpecs(specs);
   const dir = repoRelative(root, specDir) || '.';
   if (options.json) {
+    // Invalid specs still print the JSON, with the errors (and exit 2).
+    const errors = result.problems.filter((p) => p.severity === 'error');
     process.stdout.write(
-      `${JSON.stringify({ spec_dir: dir, specs: ordered.map(specSummary) }, null, 2)}\n`,
+      `${JSON.stringify({ spec_dir: dir, layouts, specs: ordered.map(specSummary), ...(errors.length ? { errors: errors.map((p) => ({ ...p, text: formatProblem(p) })) } : {}) }, null, 2)}\n`,
     );
-    return 0;
+    return errors.length ? 2 : 0;
   }
+  assertValidSpecs(result);
+  printWarnings(result);
   if (ordered.length === 0) {
     process.stdout.write(`No specs in ${dir}/. Write one with: mmm spec new "<title>"\n`);
     return 0;
   }
+  const flat =
+    layouts.length <= 1 && Object.keys(layouts[0]?.layouts ?? {}).every((l) => l === 'file');
+  const from = flat ? '' : `\n${color.dim(`from ${describeLayouts(layouts)}`)}`;
   process.stdout.write(
-    `${renderSpecTable(ordered)}\n\n${color.dim(renderStatusSummary(ordered))}\n`,
+    `${renderSpecTable(ordered)}\n\n${color.dim(renderStatusSummary(ordered))}${from}\n`,
   );
   return 0;
 }

@@ -15,14 +15,40 @@ export function printWarnings(result: LoadedSpecs): void {
   }
 }
 
+const LAYOUT_NAMES = {
+  file: ['spec file', 'spec files'],
+  folder: ['feature folder', 'feature folders'],
+  'tasks-json': ['task', 'tasks'],
+} as const;
+
+/** `specs/ (3 spec files, 1 feature folder), .kiro/specs/ (2 feature folders)`. */
+export function describeLayouts(layouts: LoadedSpecs['layouts']): string {
+  return layouts
+    .map((place) => {
+      const parts = Object.entries(place.layouts).map(([layout, n]) => {
+        const names = LAYOUT_NAMES[layout as keyof typeof LAYOUT_NAMES];
+        return `${n} ${n === 1 ? names[0] : names[1]}`;
+      });
+      const path = place.path.endsWith('.json') ? place.path : `${place.path}/`;
+      return `${path} (${parts.length ? parts.join(', ') : 'empty'})`;
+    })
+    .join(', ');
+}
+
+/** Load the specs of the project around `cwd` (errors included), with the config's options. */
+export async function loadProjectSpecs(cwd: string): Promise<ValidSpecs> {
+  const { root, specDir, options } = await resolveSpecDir(cwd);
+  const result = await loadSpecs(root, specDir, options);
+  return { ...result, root, specDir };
+}
+
 /**
  * Load the specs of the project around `cwd` for a command that needs them valid:
  * errors throw InputError (exit 2), warnings go to stderr.
  */
 export async function loadValidSpecs(cwd: string): Promise<ValidSpecs> {
-  const { root, specDir } = await resolveSpecDir(cwd);
-  const result = await loadSpecs(root, specDir);
+  const result = await loadProjectSpecs(cwd);
   assertValidSpecs(result);
   printWarnings(result);
-  return { ...result, root, specDir };
+  return result;
 }

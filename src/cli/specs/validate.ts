@@ -1,7 +1,6 @@
-import { resolveSpecDir } from '../../core/specs/spec-dir.js';
-import { assertValidSpecs, loadSpecs, repoRelative } from '../../core/specs/load.js';
+import { assertValidSpecs, repoRelative } from '../../core/specs/load.js';
 import { color } from '../../ui/colors.js';
-import { printWarnings } from './load-valid.js';
+import { describeLayouts, loadProjectSpecs, printWarnings } from './load-valid.js';
 
 /** `mmm specs validate [--strict] [--json]`: exit 0, or 2 with every problem listed. */
 export async function validateSpecsCommand(options: {
@@ -9,13 +8,12 @@ export async function validateSpecsCommand(options: {
   strict: boolean;
   json: boolean;
 }): Promise<number> {
-  const { root, specDir } = await resolveSpecDir(options.cwd);
-  const result = await loadSpecs(root, specDir);
-  const dir = repoRelative(root, specDir) || '.';
+  const result = await loadProjectSpecs(options.cwd);
+  const dir = repoRelative(result.root, result.specDir) || '.';
   const failing = result.problems.filter((p) => options.strict || p.severity === 'error');
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ spec_dir: dir, specs: result.specs.length, valid: failing.length === 0, problems: result.problems }, null, 2)}\n`,
+      `${JSON.stringify({ spec_dir: dir, specs: result.specs.length, valid: failing.length === 0, layouts: result.layouts, problems: result.problems }, null, 2)}\n`,
     );
     return failing.length === 0 ? 0 : 2;
   }
@@ -23,8 +21,12 @@ export async function validateSpecsCommand(options: {
   printWarnings(result);
   const n = result.specs.length;
   const warnings = result.problems.length;
+  const flat =
+    result.layouts.length <= 1 &&
+    Object.keys(result.layouts[0]?.layouts ?? {}).every((l) => l === 'file');
+  const where = flat ? `${dir}/` : describeLayouts(result.layouts);
   process.stdout.write(
-    `${color.green('✓')} ${n} spec${n === 1 ? '' : 's'} in ${dir}/ valid${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`,
+    `${color.green('✓')} ${n} spec${n === 1 ? '' : 's'} in ${where} valid${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`,
   );
   return 0;
 }

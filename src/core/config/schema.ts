@@ -193,6 +193,23 @@ export const configSchema = z
       })
       .strict()
       .default({ permission_mode: 'dontAsk', continue_session: false }),
+    specs: z
+      .object({
+        missing_dependency: z
+          .enum(['done', 'error'])
+          .default('done')
+          .describe(
+            'A dependency on a spec number with no file: assumed done (a warning), or an error',
+          ),
+        max_size: z
+          .number()
+          .int()
+          .positive()
+          .default(65536)
+          .describe('Bytes over which a spec is warned about and cut for the model'),
+      })
+      .strict()
+      .default({ missing_dependency: 'done', max_size: 65536 }),
   })
   .strict();
 

@@ -89,6 +89,10 @@ export async function* accepted(
       spec.file,
       iteration.checkpoint,
       tick,
+      {
+        ...(spec.layout ? { layout: spec.layout } : {}),
+        ...(spec.taskId ? { taskId: spec.taskId } : {}),
+      },
     )) {
       log.warn('spec file write-back', { file: spec.file, message });
       yield { type: 'warning', message };

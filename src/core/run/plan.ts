@@ -16,7 +16,8 @@ export interface SpecPlan {
   notes: string[];
 }
 
-const WORKABLE = new Set(['ready', 'in-progress']);
+/** `draft` too: the predecessor wrote every spec as a draft (see specs/graph.ts). */
+const WORKABLE = new Set(['draft', 'ready', 'in-progress']);
 
 /** `--spec` ids that do not exist → InputError (exit 2) with a did-you-mean. */
 export function checkSpecIds(specs: Spec[], ids: string[]): void {
@@ -37,7 +38,7 @@ export function checkSpecIds(specs: Spec[], ids: string[]): void {
 
 /**
  * The specs of a run: with `ids`, those specs (whatever their status, unless done);
- * otherwise every spec whose status is ready or in-progress. A selected spec that
+ * otherwise every spec whose status is draft, ready or in-progress. A selected spec that
  * depends on a spec that is neither done nor selected is blocked from the start.
  */
 export function planSpecs(all: Spec[], ids?: string[]): SpecPlan {
@@ -86,6 +87,9 @@ export function planSpecs(all: Spec[], ids?: string[]): SpecPlan {
 function depsDone(spec: Spec, state: RunState, all: Map<string, Spec>): boolean {
   return spec.dependsOn.every((dep) => {
     if (state.specs[dep]) return state.specs[dep].status === 'done';
+    // No such spec (a number whose file was deleted once done): assumed done, as the
+    // loader warned (specs.missing_dependency = "error" stops before the run instead).
+    if (!all.has(dep)) return true;
     return all.get(dep)?.status === 'done';
   });
 }

@@ -84,7 +84,10 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
       );
     }
   } else {
-    const specs = await loadSpecs(repo.root, config.spec_dir);
+    const specs = await loadSpecs(repo.root, config.spec_dir, {
+      missingDependency: config.specs.missing_dependency,
+      maxSize: config.specs.max_size,
+    });
     assertValidSpecs(specs);
     if (options.specIds?.length) checkSpecIds(specs.specs, options.specIds);
     assertWorkToDo(specs.specs, options.specIds);
@@ -107,7 +110,9 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
 function assertWorkToDo(specs: Spec[], ids: string[] | undefined): void {
   if (planSpecs(specs, ids).order.length > 0) return;
   const count = (status: string) => specs.filter((s) => s.status === status).length;
-  const parts = [`${count('done')} done`, `${count('draft')} draft`];
+  const parts = [`${count('done')} done`, `${count('draft')} draft`].filter(
+    (p) => !p.startsWith('0 '),
+  );
   const other = specs.length - count('done') - count('draft');
   if (other > 0) parts.push(`${other} failed or blocked`);
   throw new MmmError(

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../git/exec.js';
-import { SpecFileRefused, updateSpecFile } from '../specs/write-back.js';
+import { SpecFileRefused, updateSpecFile, type SpecTarget } from '../specs/write-back.js';
 
 /**
  * Marking a spec done when its attempt passed, without ever hanging, writing outside the
@@ -18,13 +18,15 @@ export async function markSpecDone(
   checkpoint: string,
   /** Which acceptance criteria to tick: only those with verified evidence. */
   tickCriteria: number[] | 'all' = 'all',
+  /** A feature folder or a tasks.json task: where its boxes and status are written. */
+  target: SpecTarget = {},
 ): Promise<string[]> {
   const path = join(workDir, specFile);
   const update = { status: 'done' as const, tickCriteria };
   const notMarked = (error: unknown): string =>
     `could not mark ${specFile} done: ${(error as Error).message}; committing the work without it`;
   try {
-    await updateSpecFile(path, update, { root: workDir });
+    await updateSpecFile(path, update, { ...target, root: workDir });
     return [];
   } catch (error) {
     if (!(error instanceof SpecFileRefused) || error.kind === 'outside') return [notMarked(error)];
@@ -42,7 +44,7 @@ export async function markSpecDone(
       ];
     }
     try {
-      await updateSpecFile(path, update, { root: workDir });
+      await updateSpecFile(path, update, { ...target, root: workDir });
     } catch (again) {
       return [notMarked(again)];
     }

@@ -7,23 +7,34 @@ export interface ParsedBody {
   title?: { text: string; line: number };
   /** `##` heading text → content (leading blank lines and trailing space removed, LF). */
   sections: Record<string, string>;
-  /** `- [ ]` / `- [x]` items under the "Acceptance Criteria" heading (any case). */
+  /**
+   * `- [ ]` / `- [x]` items under the "Acceptance Criteria" heading (any case); in a body
+   * without that heading (a checklist, a tasks file), every box outside code blocks.
+   */
   criteria: Criterion[];
 }
 
 const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const CRITERION = /^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]+(\S.*?)[ \t]*$/;
+/** A box: `- [ ] text`, `* [x] text`, `1. [ ] text`, nested or not; `- [ ]* text` (Kiro's optional). */
+const CRITERION = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([ xX])\]\*?[ \t]+(\S.*?)[ \t]*$/;
+/** The part of a box line before `[ ]`, for write-back. */
+export const OPEN_BOX = /^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[ \]/;
 const CRITERIA_HEADING = /^acceptance[ \t]+criteria[ \t]*:?$/i;
 
 export function isCriteriaHeading(text: string): boolean {
   return CRITERIA_HEADING.test(text.trim());
 }
 
-/** Parse a body whose first line is line `firstLine` of the file. */
-export function parseBody(body: string, firstLine: number): ParsedBody {
+/**
+ * Parse a body whose first line is line `firstLine` of the file. `allBoxes`: every box is
+ * a criterion, whatever its heading (a tasks file).
+ */
+export function parseBody(body: string, firstLine: number, allBoxes = false): ParsedBody {
   const lines = splitLines(body);
   const result: ParsedBody = { sections: {}, criteria: [] };
+  const boxes: Criterion[] = [];
+  let sawCriteriaHeading = false;
   let fence: string | undefined;
   let section: { name: string; lines: string[] } | undefined;
   let criteriaLevel: number | undefined;
@@ -49,7 +60,8 @@ export function parseBody(body: string, firstLine: number): ParsedBody {
       first !== '~' &&
       first !== '-' &&
       first !== '*' &&
-      first !== '+'
+      first !== '+' &&
+      !(first !== undefined && first >= '0' && first <= '9')
     ) {
       section?.lines.push(line);
       return;
@@ -71,6 +83,7 @@ export function parseBody(body: string, firstLine: number): ParsedBody {
       if (criteriaLevel !== undefined && level <= criteriaLevel) criteriaLevel = undefined;
       if ((level === 2 || level === 3) && isCriteriaHeading(text) && criteriaLevel === undefined) {
         criteriaLevel = level;
+        sawCriteriaHeading = true;
       }
       if (level <= 2) {
         closeSection();
@@ -79,17 +92,16 @@ export function parseBody(body: string, firstLine: number): ParsedBody {
       }
     }
     section?.lines.push(line);
-    if (criteriaLevel !== undefined && fence === undefined) {
+    if (fence === undefined) {
       const item = CRITERION.exec(line);
       if (item) {
-        result.criteria.push({
-          text: item[2] ?? '',
-          done: item[1] !== ' ',
-          line: fileLine,
-        });
+        const criterion = { text: item[2] ?? '', done: item[1] !== ' ', line: fileLine };
+        if (criteriaLevel !== undefined) result.criteria.push(criterion);
+        boxes.push(criterion);
       }
     }
   });
   closeSection();
+  if (allBoxes || (!sawCriteriaHeading && result.criteria.length === 0)) result.criteria = boxes;
   return result;
 }

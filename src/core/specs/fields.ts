@@ -9,7 +9,10 @@ import {
   type SpecPosition,
   type SpecStatus,
 } from './model.js';
+import { KNOWN_FOREIGN_KEYS, STATUS_ALIASES } from './foreign-keys.js';
 import { describeNode, scalarValue, type ProblemSink } from './yaml-context.js';
+
+export { STATUS_ALIASES };
 
 /** Every frontmatter key mmm reads (`number` and `dependencies` are the prodigy style). */
 export const SPEC_KEYS = [
@@ -29,24 +32,23 @@ export const SPEC_KEYS = [
   'allow_edit',
 ] as const;
 
-/** A spec id: what `depends_on` refers to. */
-export const SPEC_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A spec id: what `depends_on` refers to. Letters of any script, digits, `.`, `_`, `-`. */
+export const SPEC_ID = /^[\p{L}\p{N}][\p{L}\p{N}._-]*$/u;
 
-/** Spellings seen in the wild, read as the canonical status. */
-const STATUS_ALIASES: Record<string, SpecStatus> = {
-  in_progress: 'in-progress',
-  inprogress: 'in-progress',
-  'in progress': 'in-progress',
-  completed: 'done',
-  complete: 'done',
-  todo: 'ready',
-  pending: 'ready',
-};
+/** A spec number as written: `174`, `0174`, `174a`, `102A`. */
+export const SPEC_NUMBER = /^0*(\d+)([A-Za-z]?)$/;
+
+/** The key a number dependency is matched by: `0174A` → "174a". */
+export function numberKey(text: string): string | undefined {
+  const m = SPEC_NUMBER.exec(text.trim());
+  return m ? `${Number(m[1])}${(m[2] ?? '').toLowerCase()}` : undefined;
+}
 
 export interface FrontmatterFields {
   id?: string;
   idPosition?: SpecPosition;
   number?: number;
+  numberSuffix?: string;
   title?: string;
   status?: SpecStatus;
   priority?: Priority;
@@ -100,8 +102,15 @@ export function readFields(map: Node, sink: ProblemSink): FrontmatterFields {
         break;
       case 'number':
         if (typeof v === 'number' && Number.isInteger(v) && v >= 0) fields.number = v;
-        else if (typeof v === 'string' && /^\d+$/.test(v)) fields.number = Number(v);
-        else sink.error(at, `number must be a whole number such as 3 (got ${describeNode(value)})`);
+        else if (typeof v === 'string' && SPEC_NUMBER.test(v.trim())) {
+          const m = SPEC_NUMBER.exec(v.trim());
+          fields.number = Number(m?.[1]);
+          if (m?.[2]) fields.numberSuffix = m[2].toLowerCase();
+        } else
+          sink.error(
+            at,
+            `number must be a whole number such as 3, or a number and a letter such as 174a (got ${describeNode(value)})`,
+          );
         break;
       case 'title':
         if ((typeof v === 'string' || typeof v === 'number') && String(v).trim() !== '') {
@@ -176,6 +185,7 @@ export function readFields(map: Node, sink: ProblemSink): FrontmatterFields {
         );
         break;
       default: {
+        if (KNOWN_FOREIGN_KEYS.has(key.toLowerCase())) break;
         const guess = didYouMean(key, SPEC_KEYS);
         sink.warning(
           keyAt,

@@ -1,5 +1,15 @@
 import { didYouMean } from '../config/did-you-mean.js';
-import { PRIORITIES, type Spec, type SpecPosition, type SpecProblem } from './model.js';
+import { numberKey } from './fields.js';
+import {
+  numberLabel,
+  PRIORITIES,
+  type Spec,
+  type SpecPosition,
+  type SpecProblem,
+} from './model.js';
+
+/** What a dependency on a spec number with no file means (`specs.missing_dependency`). */
+export type MissingDependency = 'done' | 'error';
 
 /**
  * The dependency graph between specs: problems (unknown dependencies, duplicate ids,
@@ -13,18 +23,28 @@ import { PRIORITIES, type Spec, type SpecPosition, type SpecProblem } from './mo
  */
 export function resolveDependencies(specs: Spec[]): Spec[] {
   const ids = new Set(specs.map((s) => s.id));
-  const byNumber = new Map<number, string[]>();
-  for (const s of specs) {
-    if (s.number !== undefined) byNumber.set(s.number, [...(byNumber.get(s.number) ?? []), s.id]);
-  }
+  const byNumber = specsByNumber(specs);
   return specs.map((s) => {
     const dependsOn = s.dependsOn.map((dep) => {
-      if (ids.has(dep) || !/^\d+$/.test(dep)) return dep;
-      const match = byNumber.get(Number(dep));
-      return match?.length === 1 && match[0] !== undefined ? match[0] : dep;
+      const key = numberKey(dep);
+      if (ids.has(dep) || key === undefined) return dep;
+      const match = byNumber.get(key);
+      return match?.length === 1 && match[0] !== undefined ? match[0].id : dep;
     });
     return dependsOn.some((d, i) => d !== s.dependsOn[i]) ? { ...s, dependsOn } : s;
   });
+}
+
+/** Specs by number key (`174a`), several when a number is used twice. */
+function specsByNumber(specs: Spec[]): Map<string, Spec[]> {
+  const byNumber = new Map<string, Spec[]>();
+  for (const s of specs) {
+    const label = numberLabel(s);
+    if (label === undefined) continue;
+    const key = label.toLowerCase();
+    byNumber.set(key, [...(byNumber.get(key) ?? []), s]);
+  }
+  return byNumber;
 }
 
 function depPosition(spec: Spec, index: number): SpecPosition {
@@ -36,17 +56,34 @@ function problem(spec: Spec, at: SpecPosition, message: string): SpecProblem {
 }
 
 /**
- * Unknown dependencies, duplicate ids and cycles, as errors at the `depends_on` entry
- * or `id`. `options.otherIds`: ids (and numbers, as text) of spec files that exist but
- * did not parse, so their dependents do not get a second, misleading error.
+ * Unknown dependencies, duplicate ids and numbers, and cycles, as errors at the
+ * `depends_on` entry or `id`. `options.otherIds`: ids (and numbers, as text) of spec files
+ * that exist but could not be read at all, so their dependents do not get a second,
+ * misleading error. A dependency on a number no spec has is the predecessor's convention
+ * for a spec that was implemented and deleted: with `missingDependency: 'done'` (the
+ * default) it is a warning and counts as done, with `'error'` an error.
  */
 export function buildGraph(
   input: Spec[],
-  options: { otherIds?: Iterable<string> } = {},
+  options: { otherIds?: Iterable<string>; missingDependency?: MissingDependency } = {},
 ): { problems: SpecProblem[] } {
   const others = new Set(options.otherIds ?? []);
   const specs = resolveDependencies(input);
   const problems: SpecProblem[] = [];
+  const byNumber = specsByNumber(input);
+  for (const [key, same] of byNumber) {
+    if (same.length < 2) continue;
+    const [first, ...rest] = same;
+    for (const spec of rest) {
+      problems.push(
+        problem(
+          spec,
+          { line: 1, column: 1 },
+          `duplicate spec number ${key} (also used by ${first?.file}): renumber one of them (its "number:" or its file name)`,
+        ),
+      );
+    }
+  }
   const byId = new Map<string, Spec>();
   for (const spec of specs) {
     const first = byId.get(spec.id);
@@ -64,6 +101,22 @@ export function buildGraph(
   for (const spec of specs) {
     spec.dependsOn.forEach((dep, i) => {
       if (byId.has(dep) || others.has(dep)) return;
+      const key = numberKey(dep);
+      if (key !== undefined && (byNumber.get(key)?.length ?? 0) > 1) return; // reported above
+      if (key !== undefined && !others.has(key)) {
+        const error = options.missingDependency === 'error';
+        problems.push({
+          ...problem(
+            spec,
+            depPosition(spec, i),
+            error
+              ? `depends on spec ${key}, and no spec has that number: remove the dependency, or set specs.missing_dependency = "done" to count it as done`
+              : `assumed done: no spec ${key} (a dependency on a spec number with no file counts as done; specs.missing_dependency = "error" makes it an error)`,
+          ),
+          severity: error ? 'error' : 'warning',
+        });
+        return;
+      }
       const guess = dep.length > 2 ? didYouMean(dep, ids) : undefined;
       const why = /^\d+$/.test(dep)
         ? ` (no spec has id "${dep}" or number ${Number(dep)})`
@@ -110,9 +163,16 @@ function findCycles(specs: Spec[], byId: Map<string, Spec>): string[][] {
   return cycles;
 }
 
+/** Priority, then number (numerically, `174` < `174a` < `175`; unnumbered last), then file. */
 function compareSpecs(a: Spec, b: Spec): number {
   const p = PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority);
   if (p !== 0) return p;
+  const an = a.number ?? Infinity;
+  const bn = b.number ?? Infinity;
+  if (an !== bn) return an < bn ? -1 : 1;
+  const as = a.numberSuffix ?? '';
+  const bs = b.numberSuffix ?? '';
+  if (as !== bs) return as < bs ? -1 : 1;
   return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
 }
 
@@ -168,21 +228,27 @@ function insertSorted(list: Spec[], spec: Spec): void {
   list.splice(lo, 0, spec);
 }
 
-/** Statuses a run may pick up. `draft`, `done`, `failed` and `blocked` are left alone. */
-const WORKABLE = new Set(['ready', 'in-progress']);
+/**
+ * Statuses a run may pick up: `draft` too (the predecessor wrote every spec as a draft;
+ * `pending`, `todo` and `open` are read as `ready`). `done`, `failed` and `blocked` are
+ * left alone.
+ */
+export const WORKABLE_STATUSES: ReadonlySet<string> = new Set(['draft', 'ready', 'in-progress']);
 
 /**
- * Specs that can be worked on now, in work order: status ready or in-progress, not in
- * `done`, and every dependency either in `done` or marked `status: done` in its file.
+ * Specs that can be worked on now, in work order: status draft, ready or in-progress, not
+ * in `done`, and every dependency either in `done`, marked `status: done` in its file, or
+ * not a spec at all (a number with no file: assumed done, see buildGraph).
  */
 export function readySpecs(input: Spec[], done: Set<string>): Spec[] {
   const specs = resolveDependencies(input);
   const doneIds = new Set(done);
+  const known = new Set(specs.map((s) => s.id));
   for (const s of specs) if (s.status === 'done') doneIds.add(s.id);
   const ready = new Set(
     specs
-      .filter((s) => WORKABLE.has(s.status) && !doneIds.has(s.id))
-      .filter((s) => s.dependsOn.every((d) => doneIds.has(d)))
+      .filter((s) => WORKABLE_STATUSES.has(s.status) && !doneIds.has(s.id))
+      .filter((s) => s.dependsOn.every((d) => doneIds.has(d) || !known.has(d)))
       .map((s) => s.id),
   );
   return orderSpecs(input).filter((s) => ready.has(s.id));

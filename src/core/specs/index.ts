@@ -14,3 +14,8 @@ export {
 } from './new-spec.js';
 export { resolveSpecDir } from './spec-dir.js';
 export { CEL_VARIABLES, checkCelSyntax } from './cel.js';
+export { discoverSpecs, type SpecSource } from './discover.js';
+export { parseFolder } from './folder.js';
+export { parseTasksJson, applyTasksJsonUpdate } from './tasks-json.js';
+export type { MissingDependency } from './graph.js';
+export type { LoadOptions } from './load.js';

@@ -1,98 +1,50 @@
-import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { buildGraph, resolveDependencies } from './graph.js';
-import { formatProblem, type Spec, type SpecProblem } from './model.js';
-import { idFromFileName, numberFromFileName, parseSpec } from './parse.js';
+import { discoverSpecs, layoutOf, type SpecSource } from './discover.js';
+import { parseFolder } from './folder.js';
+import { buildGraph, resolveDependencies, type MissingDependency } from './graph.js';
+import { formatProblem, type Spec, type SpecLayout, type SpecProblem } from './model.js';
+import { idFromFileName, numberFromFileName, parseSpec, type ParsedSpec } from './parse.js';
+import { parseTasksJson } from './tasks-json.js';
 import { readRegularBytes, formatSize } from '../tools/regular-file.js';
 
 export interface LoadedSpecs {
   specs: Spec[];
   /** Errors and warnings from every file and from the dependency graph, sorted. */
   problems: SpecProblem[];
+  /** Each place specs were read from (repository-relative) and how they are written. */
+  layouts: Array<{ path: string; layouts: Partial<Record<SpecLayout, number>> }>;
 }
 
-/** Markdown files in the spec directory that are not specs. */
-const NOT_SPECS = /^(readme|index|changelog)\.(md|markdown)$/i;
+export interface LoadOptions {
+  /** A dependency on a spec number with no file: done (a warning) or an error. */
+  missingDependency?: MissingDependency;
+  /** Bytes over which a spec is warned about and capped for the model (specs.max_size). */
+  maxSize?: number;
+}
 
 /** Repository-relative path with forward slashes. */
 export function repoRelative(root: string, absolute: string): string {
   return relative(root, absolute).split(sep).join('/');
 }
 
-function missingDir(shown: string, cause?: unknown): InputError {
-  return new InputError(`spec directory ${shown}/ does not exist`, {
-    hint: 'run `mmm init` to set up mmm here, or `mmm spec new "<title>"` to write the first spec',
-    cause,
-  });
-}
-
 /** Spec files larger than this are refused (a spec is a page of markdown, not a data set). */
 export const SPEC_MAX_BYTES = 1_000_000;
 
-/** Spec file names: markdown, not a README/index/changelog, not hidden or `_`-prefixed. */
-function isSpecName(name: string): boolean {
-  return (
-    /\.(md|markdown)$/i.test(name) &&
-    !NOT_SPECS.test(name) &&
-    !name.startsWith('.') &&
-    !name.startsWith('_')
-  );
+/**
+ * Every file specs are read from (flat spec files, feature-folder files, tasks.json),
+ * sorted — those that are not regular files included (loadSpecs reports them), so a
+ * directory holding only a link is not taken for an empty one.
+ */
+export async function listSpecFiles(root: string, specDir: string | string[]): Promise<string[]> {
+  const { sources } = await discoverSpecs(root, dirList(specDir), (a) => repoRelative(root, a));
+  return sources
+    .flatMap((s) => (s.kind === 'folder' ? [...s.files, ...s.special] : [s.path]))
+    .sort();
 }
 
-/**
- * The spec files directly inside the spec directory, sorted by name — those that are not
- * regular files included (loadSpecs reports them), so a directory holding only a link is
- * not taken for an empty one.
- */
-export async function listSpecFiles(root: string, specDir: string): Promise<string[]> {
-  const { files, special } = await scanSpecDir(root, specDir);
-  return [...files, ...special].sort();
-}
-
-/**
- * The spec directory's regular spec files, and the spec-named entries that are not
- * regular files (FIFO, socket, device, symbolic link): those are never opened.
- */
-export async function scanSpecDir(
-  root: string,
-  specDir: string,
-): Promise<{ files: string[]; special: string[] }> {
-  const dir = isAbsolute(specDir) ? specDir : resolve(root, specDir);
-  const shown = repoRelative(root, dir) || '.';
-  let info;
-  try {
-    info = await stat(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missingDir(shown, error);
-    throw new InputError(`cannot read spec directory ${shown}/: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  if (!info.isDirectory()) {
-    throw new InputError(`${shown} is not a directory`, {
-      hint: 'set spec_dir in .mmm/config.toml to the folder holding your spec files',
-    });
-  }
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new InputError(`cannot read spec directory ${shown}/: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const named = entries.filter((e) => isSpecName(e.name) && !e.isDirectory());
-  return {
-    files: named
-      .filter((e) => e.isFile())
-      .map((e) => join(dir, e.name))
-      .sort(),
-    special: named
-      .filter((e) => !e.isFile())
-      .map((e) => join(dir, e.name))
-      .sort(),
-  };
+function dirList(specDir: string | string[]): string[] {
+  return Array.isArray(specDir) ? specDir : [specDir];
 }
 
 /**
@@ -133,33 +85,103 @@ function compareProblems(a: SpecProblem, b: SpecProblem): number {
   return a.line - b.line || a.column - b.column;
 }
 
+/** Parse one source into specs (a tasks.json gives several). */
+async function parseSource(
+  root: string,
+  source: SpecSource,
+  options: LoadOptions,
+): Promise<ParsedSpec[]> {
+  const rel = (a: string) => repoRelative(root, a);
+  switch (source.kind) {
+    case 'special':
+    case 'file': {
+      const file = rel(source.path);
+      const bytes = await readSpecFile(source.path, file);
+      return [Buffer.isBuffer(bytes) ? parseSpec(file, bytes, options) : { problems: [bytes] }];
+    }
+    case 'tasks-json': {
+      const file = rel(source.path);
+      const bytes = await readSpecFile(source.path, file);
+      return Buffer.isBuffer(bytes) ? parseTasksJson(file, bytes) : [{ problems: [bytes] }];
+    }
+    case 'folder': {
+      const read = await Promise.all(
+        source.files.map(async (path) => ({
+          file: rel(path),
+          bytes: await readSpecFile(path, rel(path)),
+        })),
+      );
+      const problems = read.flatMap((r) => (Buffer.isBuffer(r.bytes) ? [] : [r.bytes]));
+      const files = read.flatMap((r) =>
+        Buffer.isBuffer(r.bytes) ? [{ file: r.file, bytes: r.bytes }] : [],
+      );
+      const parsed = parseFolder(rel(source.dir), files, options);
+      const special = await Promise.all(
+        source.special.map(async (path) => readSpecFile(path, rel(path))),
+      );
+      const all = [
+        ...problems,
+        ...special.filter((p): p is SpecProblem => !Buffer.isBuffer(p)),
+        ...parsed.problems,
+      ];
+      const failed = all.some((p) => p.severity === 'error');
+      const spec = parsed.spec ?? parsed.partial;
+      return [
+        failed
+          ? { ...(spec ? { partial: spec } : {}), problems: all }
+          : { ...(parsed.spec ? { spec: parsed.spec } : {}), problems: all },
+      ];
+    }
+  }
+}
+
 /**
- * Parse every spec in `specDir` (relative to `root`, or absolute) and check the graph.
- * Never throws for spec content; throws InputError when the directory is missing or
- * unreadable. Problems include warnings. A spec-named entry that is not a regular file
- * (FIFO, socket, device, symbolic link) is an error naming it, and is never opened.
+ * Parse every spec in `specDir` (relative to `root`, or absolute; several directories
+ * allowed), in `.kiro/specs/` and in `.taskmaster/tasks/tasks.json`, and check the graph
+ * — field and graph problems of every file in one pass. Never throws for spec content;
+ * throws InputError when no spec directory exists or one is unreadable. Problems include
+ * warnings. A spec-named entry that is not a regular file (FIFO, socket, device, symbolic
+ * link) is an error naming it, and is never opened.
  */
-export async function loadSpecs(root: string, specDir: string): Promise<LoadedSpecs> {
-  const files = await listSpecFiles(root, specDir);
-  const parsed = await Promise.all(
-    files.map(async (absolute) => {
-      const file = repoRelative(root, absolute);
-      const bytes = await readSpecFile(absolute, file);
-      return Buffer.isBuffer(bytes) ? parseSpec(file, bytes) : { problems: [bytes] };
-    }),
-  );
+export async function loadSpecs(
+  root: string,
+  specDir: string | string[],
+  options: LoadOptions = {},
+): Promise<LoadedSpecs> {
+  const found = await discoverSpecs(root, dirList(specDir), (a) => repoRelative(root, a));
+  const perSource = await Promise.all(found.sources.map((s) => parseSource(root, s, options)));
+  const parsed = perSource.flat();
   const problems = parsed.flatMap((p) => p.problems);
   const specs = resolveDependencies(parsed.flatMap((p) => (p.spec ? [p.spec] : [])));
-  // Files that did not parse still exist: depending on them is not an unknown dependency.
-  const otherIds = files.flatMap((absolute, i) => {
-    if (parsed[i]?.spec) return [];
-    const file = repoRelative(root, absolute);
-    const number = numberFromFileName(file);
+  // Files that could not be read at all still exist: depending on them is not an unknown
+  // dependency. Files read with errors take part in the graph check with what was read.
+  const partial = parsed.flatMap((p) => (p.partial ? [p.partial] : []));
+  const otherIds = found.sources.flatMap((source, i) => {
+    const results = perSource[i] ?? [];
+    if (results.some((r) => r.spec || r.partial) || source.kind === 'tasks-json') return [];
+    const file = repoRelative(root, source.kind === 'folder' ? source.dir : source.path);
+    const number = numberFromFileName(file.split('/').pop() ?? file);
     return number === undefined ? [idFromFileName(file)] : [idFromFileName(file), String(number)];
   });
-  problems.push(...buildGraph(specs, { otherIds }).problems);
+  problems.push(
+    ...buildGraph([...specs, ...partial], {
+      otherIds,
+      missingDependency: options.missingDependency ?? 'done',
+    }).problems,
+  );
   problems.sort(compareProblems);
-  return { specs, problems };
+  const layouts = found.places.map((place) => {
+    const counts: Partial<Record<SpecLayout, number>> = {};
+    for (const source of place.sources) {
+      const layout = layoutOf(source);
+      if (!layout) continue;
+      const n =
+        layout === 'tasks-json' ? (perSource[found.sources.indexOf(source)]?.length ?? 0) : 1;
+      counts[layout] = (counts[layout] ?? 0) + n;
+    }
+    return { path: place.path, layouts: counts };
+  });
+  return { specs, problems, layouts };
 }
 
 /**

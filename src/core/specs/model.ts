@@ -28,7 +28,23 @@ export interface Criterion {
   line: number;
   /** Its own check (`<!-- check: … -->`, see criterion-check.ts): run with the spec's checks. */
   check?: Exclude<SpecCheck, { kind: 'expr' }>;
+  /**
+   * The repository-relative file holding this box when it is not the spec's `file` (a
+   * feature folder's tasks.md). Write-back ticks it there.
+   */
+  source?: string;
+  /**
+   * Where the criterion cannot be ticked: a numbered requirement or acceptance scenario
+   * without a box (`text`), or a task-master subtask (`task:<id>`, ticked by its status).
+   */
+  mark?: 'text' | `task:${string}`;
 }
+
+/**
+ * How a spec is written: one markdown file (`file`), a feature folder of spec-kit or Kiro
+ * files (`folder`), or one task of a task-master tasks.json (`tasks-json`).
+ */
+export type SpecLayout = 'file' | 'folder' | 'tasks-json';
 
 /** A 1-based position in a spec file. */
 export interface SpecPosition {
@@ -40,6 +56,14 @@ export interface Spec {
   id: string;
   /** The `number:` key, else the leading number of the file name (`03-retry.md` → 3). */
   number?: number;
+  /** A letter after the number (`number: 174a` → "a"): sorts after 174, before 175. */
+  numberSuffix?: string;
+  /** How the spec is written (default `file`). */
+  layout?: SpecLayout;
+  /** Every file the spec was read from, when more than `file` (a feature folder). */
+  sources?: string[];
+  /** The task id inside a tasks.json (`layout: 'tasks-json'`). */
+  taskId?: string;
   title: string;
   /** Path relative to the repository root, with forward slashes. */
   file: string;
@@ -59,7 +83,10 @@ export interface Spec {
   criteria: Criterion[];
   /** Body sections by `##` heading, as written (heading text → content). */
   sections: Record<string, string>;
-  /** The markdown body without frontmatter. */
+  /**
+   * The markdown body without frontmatter (what the model reads), capped at the size
+   * limit (`specs.max_size`): past it, the rest is replaced by a note naming the file.
+   */
   body: string;
   /** Where the id and each `depends_on` entry were written, for graph problems. */
   positions?: { id?: SpecPosition; dependsOn?: SpecPosition[] };
@@ -76,4 +103,9 @@ export interface SpecProblem {
 
 export function formatProblem(p: SpecProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+}
+
+/** `174` + `a` → "174a": how a spec number is written. */
+export function numberLabel(spec: { number?: number; numberSuffix?: string }): string | undefined {
+  return spec.number === undefined ? undefined : `${spec.number}${spec.numberSuffix ?? ''}`;
 }

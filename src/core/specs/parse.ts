@@ -4,16 +4,18 @@ import { readCriterionChecks } from './criterion-check.js';
 import { readFields, SPEC_ID } from './fields.js';
 import { splitFrontmatter } from './frontmatter.js';
 import type { Spec, SpecProblem } from './model.js';
-import { decodeUtf8 } from './text.js';
+import { decodeSpecText } from './encoding.js';
 import { parseSimpleYaml } from './fast-yaml.js';
+import { capBody, DEFAULT_MAX_SIZE, sizeWarning } from './size.js';
 import { ProblemSink } from './yaml-context.js';
 
-const BOM = '\uFEFF';
+/** A leading number, with an optional letter (`174a-`, `102A-`), then a separator. */
+const FILE_NUMBER = /^(\d+)([A-Za-z](?=[-_. ]|$))?(?:[-_. ]+|$)/;
 
 /** `specs/03-retry-policy.md` → `retry-policy`; a name that is only a number keeps it. */
 export function idFromFileName(file: string): string {
   const base = (file.split('/').pop() ?? file).replace(/\.(md|markdown)$/i, '');
-  const withoutNumber = base.replace(/^\d+(?:[-_. ]+|$)/, '');
+  const withoutNumber = base.replace(FILE_NUMBER, '');
   return slugify(withoutNumber) || slugify(base) || 'spec';
 }
 
@@ -23,16 +25,29 @@ export function numberFromFileName(file: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Lower-case ASCII words joined by `-`, at most 60 characters. */
+/** The letter after a file name's number (`174a-x.md` → "a"). */
+export function numberSuffixFromFileName(file: string): string | undefined {
+  const m = FILE_NUMBER.exec(file.split('/').pop() ?? file);
+  return m?.[2]?.toLowerCase();
+}
+
+/**
+ * Lower-case words joined by `-`, at most 60 characters. Latin accents are dropped
+ * (`Émoji` → `emoji`); letters of other scripts are kept (`规格` stays `规格`).
+ */
 export function slugify(text: string): string {
   if (/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(text) && text.length <= 60) return text;
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+  return [
+    ...text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, ''),
+  ]
     .slice(0, 60)
+    .join('')
     .replace(/-+$/, '');
 }
 
@@ -45,7 +60,7 @@ function yamlMessage(error: YAMLError): string {
  * The frontmatter's YAML contents: through the fast subset reader when it can, else the
  * full parser. Undefined when the YAML is invalid (the errors are in `sink`).
  */
-function readYaml(
+export function readYaml(
   yaml: string,
   lineCounter: LineCounter,
   sink: ProblemSink,
@@ -59,25 +74,35 @@ function readYaml(
   return doc.errors.length > 0 ? undefined : (doc.contents as Node | null);
 }
 
+export interface ParseOptions {
+  /** Over this many bytes a spec gets a warning and the model reads only this much. */
+  maxSize?: number;
+}
+
+export interface ParsedSpec {
+  /** Set when the file has no error. */
+  spec?: Spec;
+  /**
+   * What could be read of a file with errors (its id, number and dependencies), so the
+   * dependency graph is still checked in the same pass.
+   */
+  partial?: Spec;
+  problems: SpecProblem[];
+}
+
 /**
  * Parse one spec file. `file` is the repository-relative path used in problems.
  * Never throws: every problem (errors and warnings) is returned; `spec` is set only when
  * there is no error.
  */
-export function parseSpec(
-  file: string,
-  bytes: Uint8Array,
-): { spec?: Spec; problems: SpecProblem[] } {
+export function parseSpec(file: string, bytes: Uint8Array, options: ParseOptions = {}): ParsedSpec {
   const sink = new ProblemSink(file);
-  const decoded = decodeUtf8(bytes);
+  const decoded = decodeSpecText(bytes);
   if (!decoded.ok) {
-    sink.error(
-      { line: decoded.line, column: decoded.column },
-      'file is not valid UTF-8 (the first invalid byte is here): save it with UTF-8 encoding',
-    );
+    sink.error({ line: decoded.line, column: decoded.column }, decoded.message);
     return { problems: sink.problems };
   }
-  const text = decoded.text.startsWith(BOM) ? decoded.text.slice(1) : decoded.text;
+  const text = decoded.text;
   if (text.trim() === '') {
     sink.error(
       { line: 1, column: 1 },
@@ -121,13 +146,14 @@ export function parseSpec(
       `cannot derive a spec id from the file name: add "id: ..." to the frontmatter`,
     );
   }
-  if (sink.problems.some((p) => p.severity === 'error') || !title)
-    return { problems: sink.problems };
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  if (bytes.length > maxSize) sink.problems.push(sizeWarning(file, bytes.length, maxSize));
 
   const number = fields.number ?? numberFromFileName(file);
+  const suffix = fields.number !== undefined ? fields.numberSuffix : numberSuffixFromFileName(file);
   const spec: Spec = {
     id,
-    title,
+    title: title ?? '',
     file,
     status: fields.status ?? 'ready',
     priority: fields.priority ?? 'medium',
@@ -136,17 +162,21 @@ export function parseSpec(
     checks: fields.checks,
     criteria,
     sections: body.sections,
-    body: split.body,
+    body: capBody(split.body, file, maxSize),
     positions: {
       ...(fields.idPosition ? { id: fields.idPosition } : {}),
       dependsOn: fields.dependsOnPositions ?? [],
     },
   };
   if (number !== undefined) spec.number = number;
+  if (number !== undefined && suffix) spec.numberSuffix = suffix;
   if (fields.category !== undefined) spec.category = fields.category;
   if (fields.maxAttempts !== undefined) spec.maxAttempts = fields.maxAttempts;
   if (fields.budget !== undefined) spec.budget = fields.budget;
   if (fields.protect?.length) spec.protect = fields.protect;
   if (fields.allowEdit?.length) spec.allowEdit = fields.allowEdit;
+  if (sink.problems.some((p) => p.severity === 'error') || !title) {
+    return { partial: spec, problems: sink.problems };
+  }
   return { spec, problems: sink.problems };
 }

@@ -4,9 +4,11 @@ import { randomInt } from 'node:crypto';
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Pair } from 'yaml';
 import { InputError } from '../errors.js';
-import { parseBody } from './body.js';
+import { OPEN_BOX, parseBody } from './body.js';
 import { splitFrontmatter } from './frontmatter.js';
-import { SPEC_STATUSES, type SpecStatus } from './model.js';
+import { SPEC_STATUSES, type SpecLayout, type SpecStatus } from './model.js';
+import { applyTasksJsonUpdate } from './tasks-json.js';
+import { updateFolderSpec } from './write-back-folder.js';
 import { decodeUtf8, detectEol, eolOf, splitLines, stripEol } from './text.js';
 import { readRegularBytes } from '../tools/regular-file.js';
 import { SPEC_MAX_BYTES } from './load.js';
@@ -15,6 +17,8 @@ export interface SpecUpdate {
   status?: SpecStatus;
   /** Tick every criterion, or those at these indices in `Spec.criteria` (0-based). */
   tickCriteria?: 'all' | number[];
+  /** Every box of the file is a criterion (a tasks file), whatever its heading. */
+  allBoxes?: boolean;
 }
 
 const BOM = '\uFEFF';
@@ -36,7 +40,7 @@ export function applySpecUpdate(text: string, update: SpecUpdate, file = 'spec')
     throw new InputError(`${file}:1:1: frontmatter opened with --- is never closed; not updated`);
   }
   if (update.tickCriteria !== undefined) {
-    const { criteria } = parseBody(split.body, split.bodyLine);
+    const { criteria } = parseBody(split.body, split.bodyLine, update.allBoxes === true);
     const indices = update.tickCriteria === 'all' ? criteria.map((_, i) => i) : update.tickCriteria;
     for (const index of indices) {
       const criterion = criteria[index];
@@ -48,7 +52,7 @@ export function applySpecUpdate(text: string, update: SpecUpdate, file = 'spec')
       if (criterion.done) continue;
       const i = criterion.line - 1;
       const line = lines[i] ?? '';
-      lines[i] = line.replace(/^([ \t]*[-*+][ \t]+)\[ \]/, '$1[x]');
+      lines[i] = line.replace(OPEN_BOX, '$1[x]');
     }
   }
   if (update.status !== undefined) {
@@ -198,16 +202,13 @@ export async function replaceFile(absPath: string, text: string, mode: number): 
 }
 
 /**
- * Update a spec file in place (see applySpecUpdate), atomically: a temporary file is
- * written, flushed and renamed over the original. Nothing is written when nothing
- * changes or when the file cannot be updated safely (InputError). Never blocks and never
- * writes through a link: a spec file that is not a regular file (FIFO, socket, device,
- * symbolic link) — or, with `root`, whose directory resolves outside `root` — is refused
- * with SpecFileRefused before anything is opened.
+ * Rewrite one file through `change` (its text, byte-order mark kept → the new text),
+ * atomically; nothing is written when nothing changes. Refuses what is not a regular file
+ * (SpecFileRefused) and, with `root`, a file whose directory resolves outside `root`.
  */
-export async function updateSpecFile(
+export async function rewriteSpecText(
   absPath: string,
-  update: SpecUpdate,
+  change: (text: string) => string,
   options: { root?: string } = {},
 ): Promise<void> {
   if (options.root !== undefined) await assertDirInside(absPath, options.root);
@@ -240,7 +241,41 @@ export async function updateSpecFile(
       `${absPath}:${decoded.line}:${decoded.column}: file is not valid UTF-8; not updated`,
     );
   }
-  const next = applySpecUpdate(decoded.text, update, absPath);
+  const next = change(decoded.text);
   if (next === decoded.text) return;
   await replaceFile(absPath, next, mode);
+}
+
+/** How the spec at the path is written (see Spec.layout), for write-back. */
+export interface SpecTarget {
+  layout?: SpecLayout;
+  /** The task of a tasks.json. */
+  taskId?: string;
+}
+
+/**
+ * Update a spec in place (see applySpecUpdate), atomically: a temporary file is
+ * written, flushed and renamed over the original. Nothing is written when nothing
+ * changes or when the file cannot be updated safely (InputError). Never blocks and never
+ * writes through a link: a spec file that is not a regular file (FIFO, socket, device,
+ * symbolic link) — or, with `root`, whose directory resolves outside `root` — is refused
+ * with SpecFileRefused before anything is opened. A feature folder's boxes are ticked in
+ * the file they are in (tasks.md); a tasks.json task's status is written into the JSON.
+ */
+export async function updateSpecFile(
+  absPath: string,
+  update: SpecUpdate,
+  options: { root?: string } & SpecTarget = {},
+): Promise<void> {
+  if (options.layout === 'folder') return updateFolderSpec(absPath, update, options);
+  if (options.layout === 'tasks-json') {
+    const taskId = options.taskId;
+    if (taskId === undefined) throw new InputError(`${absPath}: no task id; not updated`);
+    return rewriteSpecText(
+      absPath,
+      (text) => applyTasksJsonUpdate(text, taskId, update, absPath),
+      options,
+    );
+  }
+  return rewriteSpecText(absPath, (text) => applySpecUpdate(text, update, absPath), options);
 }
