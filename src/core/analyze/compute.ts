@@ -27,9 +27,16 @@ export async function computeAnalysis(dir: string, listing: FileListing): Promis
       `${stats.hugeFiles} file(s) over ${HUGE_FILE_BYTES / 1024 / 1024} MB not line-counted`,
     );
   }
-  const ctx = detectorContext(dir, listing.files, warnings);
+  const ctx = detectorContext(dir, listing.files, warnings, stats.testFilesByLanguage);
   const [detected, git] = await Promise.all([detectAll(ctx, stats.languages), gitPromise]);
-  await fillFromSubprojects(dir, listing.files, detected, stats.languages, warnings);
+  await fillFromSubprojects(
+    dir,
+    listing.files,
+    detected,
+    stats.languages,
+    warnings,
+    stats.testFilesByLanguage,
+  );
   warnings.push(...gitWarnings);
   if (listing.files.length === 0) warnings.push('no files found to analyze');
 

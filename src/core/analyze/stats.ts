@@ -21,6 +21,8 @@ export interface FileStats {
   languages: LanguageStat[];
   primaryLanguage: string | null;
   tests: { files: number; ratio: number };
+  /** Test files per language. */
+  testFilesByLanguage: Map<string, number>;
   todos: number;
   largestFiles: { path: string; lines: number; bytes: number }[];
   binaryFiles: number;
@@ -109,6 +111,7 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
   let binaryFiles = 0;
   let hugeFiles = 0;
   let unreadable = 0;
+  const testsBy = new Map<string, number>();
 
   for (const path of files) {
     let one: OneFile | null;
@@ -142,7 +145,10 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       byLanguage.set(lang.name, entry);
       if (lang.kind === 'programming') {
         codeFiles++;
-        if (isTestFile(path)) testFiles++;
+        if (isTestFile(path)) {
+          testFiles++;
+          testsBy.set(lang.name, (testsBy.get(lang.name) ?? 0) + 1);
+        }
       }
     }
     if (!isGenerated(path)) keepLargest(largest, { path, lines: one.lines, bytes: one.bytes });
@@ -167,6 +173,7 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       files: testFiles,
       ratio: codeFiles > testFiles ? round3(testFiles / (codeFiles - testFiles)) : 0,
     },
+    testFilesByLanguage: testsBy,
     todos,
     largestFiles: largest,
     binaryFiles,
