@@ -1,4 +1,4 @@
-import { COMMAND_NAMES, type Analysis } from '../core/analyze/types.js';
+import { COMMAND_NAMES, type Analysis, type Verification } from '../core/analyze/types.js';
 import { color } from './colors.js';
 import { table } from './table.js';
 
@@ -29,17 +29,29 @@ export function formatAnalysisReport(a: Analysis): string {
   } else {
     overview.push(['git', color.dim('not a git repository')]);
   }
-  for (const w of a.workspaces) overview.push([`${w.tool} ws`, w.packages.join(', ')]);
+  for (const w of a.workspaces) overview.push([`${w.tool} ws`, packagesLine(w.packages)]);
   out.push(indent(table(overview.map(([k, v]) => [color.dim(k ?? ''), v ?? '']))));
 
   out.push('', color.bold('Commands'));
-  const commandRows = COMMAND_NAMES.map((name) => {
+  const commandRows: string[][] = [];
+  for (const name of COMMAND_NAMES) {
     const src = a.commandSources[name];
     const cmd = a.commands[name];
-    if (!cmd) return [name, color.dim('—'), color.dim('not detected')];
-    const note = src ? `${src.source}${src.sure ? '' : ' · guess'}` : '';
-    return [name, src && !src.sure ? color.yellow(cmd) : color.cyan(cmd), color.dim(note)];
-  });
+    if (!cmd) {
+      commandRows.push([name, color.dim('—'), color.dim('not detected')]);
+      continue;
+    }
+    const confidence = src?.confidence ?? (src?.sure === false ? 'guess' : 'conventional');
+    const paint =
+      confidence === 'verified' ? color.green : confidence === 'guess' ? color.yellow : color.cyan;
+    const where = src?.evidence.length
+      ? src.evidence.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}`).join(', ')
+      : (src?.source ?? '');
+    commandRows.push([name, paint(cmd), color.dim(`${confidence} · ${where}`)]);
+    const v = src?.verification;
+    if (v) commandRows.push(['', verificationLine(v), '']);
+    for (const note of src?.notes ?? []) commandRows.push(['', color.dim(`↳ ${note}`), '']);
+  }
   out.push(indent(table(commandRows)));
 
   if (a.languages.length) {
@@ -68,6 +80,37 @@ export function formatAnalysisReport(a: Analysis): string {
     for (const w of a.warnings) out.push(`${color.yellow('warning:')} ${w}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** A workspace's packages on one line of bounded length: a large monorepo has thousands. */
+export function packagesLine(packages: readonly string[], limit = 100): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const p of packages) {
+    if (shown.length > 0 && length + p.length + 2 > limit) break;
+    shown.push(p);
+    length += p.length + 2;
+  }
+  const rest = packages.length - shown.length;
+  return `${count(packages.length, 'package')}: ${shown.join(', ')}${rest > 0 ? `, … (+${n(rest)} more)` : ''}`;
+}
+
+function verificationLine(v: Verification): string {
+  const secs = `${(v.durationMs / 1000).toFixed(1)} s`;
+  switch (v.status) {
+    case 'passes':
+      return color.green(
+        `✓ runs and passes${v.tests ? ` (${count(v.tests, 'test')})` : ''} · ${secs}`,
+      );
+    case 'fails':
+      return color.yellow(
+        `✗ runs and fails${v.failures !== undefined ? ` (${count(v.failures, 'failure')})` : ''} · exit ${v.exitCode ?? '?'} · ${secs}`,
+      );
+    case 'timed-out':
+      return color.yellow(`… timed out after ${secs}`);
+    case 'cannot-run':
+      return color.red(`✗ cannot run (exit ${v.exitCode ?? '?'})${v.hint ? `: ${v.hint}` : ''}`);
+  }
 }
 
 function indent(s: string): string {

@@ -38,7 +38,7 @@ export function locateKey(text: string, key: string): number | undefined {
     const m = re.exec(text);
     if (!m) return found >= 0 ? lineAt(text, found) : undefined;
     found = m.index + (m[1] ? m[1].length : 0);
-    from = re.lastIndex;
+    from = found + seg.length;
   }
   return found >= 0 ? lineAt(text, found) : undefined;
 }

@@ -1,4 +1,5 @@
 import { runGit } from './files.js';
+import { isGenerated } from './languages.js';
 import type { GitFacts } from './types.js';
 
 /**
@@ -73,7 +74,8 @@ function countDirty(porcelainZ: string): number {
 function hotspots(log: string): { path: string; changes: number }[] {
   const counts = new Map<string, number>();
   for (const line of log.split('\n')) {
-    if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
+    // Lockfiles change with every dependency bump: churn, but not the code's.
+    if (line && !isGenerated(line)) counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   return [...counts.entries()]
     .filter(([, n]) => n > 1)

@@ -150,7 +150,7 @@ const TEST_DIR =
   /(^|\/)((tests?|__tests__|spec|specs|testing)|[^/]+[.](Tests?|UnitTests|IntegrationTests|FunctionalTests|Specs))\//;
 // Deno's default pattern: {*_,*.,}test.{ts,tsx,mts,js,mjs,jsx}.
 const TEST_FILE =
-  /(\.(test|spec)\.[a-z]+$)|(_test\.(go|py|exs?|rb|cc|cpp|c|ts|tsx|mts|js|mjs|jsx)$)|(^|\/)test\.(ts|tsx|mts|js|mjs|jsx)$|(^|\/)test_[^/]+\.py$|(_spec\.rb$)|((Test|Tests|IT|Spec)\.(java|kt|scala|cs|fs|vb|groovy|swift)$)/;
+  /(\.(test|spec)\.[a-z]+$)|(_test\.(go|py|exs?|rb|cc|cpp|c|ts|tsx|mts|js|mjs|jsx)$)|(^|\/)test\.(ts|tsx|mts|js|mjs|jsx)$|(^|\/)(test_[^/]+|tests)\.py$|(_spec\.rb$)|((Test|Tests|IT|Spec)\.(java|kt|scala|cs|fs|vb|groovy|swift)$)/;
 
 /** A source file that is a test, by the conventions of its ecosystem. */
 export function isTestFile(path: string): boolean {

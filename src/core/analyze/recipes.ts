@@ -31,6 +31,7 @@ const FORMATTERS: [RegExp, RegExp][] = [
   [/\bterraform fmt\b/, /-check/],
   [/\bktlint\b.*(-F|--format)\b/, /(?!)/],
   [/\bspotlessApply\b/, /(?!)/],
+  [/\bgolangci-lint\b.*--fix\b/, /(?!)/],
   [/\bspotlessCheck\b/, /.*/],
   [/\bzig fmt\b/, /--check/],
   [/\bdart format\b/, /--set-exit-if-changed|--output=none/],

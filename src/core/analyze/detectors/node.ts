@@ -8,6 +8,7 @@ import {
   frameworksFrom,
   guess,
   isRecord,
+  isSampleManifest,
   manifests,
   offer,
   stringRecord,
@@ -74,6 +75,11 @@ function runnerOf(
     ['npm-shrinkwrap.json', 'npm'],
   ];
   for (const [file, runner] of locks) if (ctx.has(file)) return { runner, sure: true, lock: file };
+  // A package inside a monorepo: the lockfile (or pnpm-workspace.yaml) is at the top.
+  for (const [file, runner] of [...locks, ['pnpm-workspace.yaml', 'pnpm'] as [string, Runner]]) {
+    const up = ctx.upward(file);
+    if (up) return { runner, sure: true, lock: up };
+  }
   return { runner: 'npm', sure: false, lock: null };
 }
 
@@ -162,16 +168,20 @@ function matchPackages(globs: string[], dirs: string[]): string[] {
 }
 
 export async function detectNode(ctx: DetectorContext): Promise<Detection | null> {
-  const all = manifests(ctx, 'package.json');
+  // Sample manifests (examples/, fixtures/) are read only to match workspace globs.
+  const all = manifests(ctx, 'package.json', 200, true);
   if (all.length === 0) return null;
   const frameworks = new Set<string>();
   const packageScripts = new Map<string, Record<string, string>>();
+  const sampleDirs = new Set<string>();
   for (const file of all) {
     const pkg = await ctx.readJson(file);
     if (!isRecord(pkg)) continue;
-    for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
+    if (isSampleManifest(file)) sampleDirs.add(dirOf(file));
+    else for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
     packageScripts.set(dirOf(file), stringRecord(pkg.scripts));
   }
+  if (!ctx.has('package.json') && packageScripts.size === sampleDirs.size) return null;
   if (!ctx.has('package.json')) {
     return {
       packageManagers: ['npm'],
@@ -186,7 +196,7 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
   const deps = depsOf(pkg);
   const commands: Commands = {};
   const why = (s: string) =>
-    `package.json scripts.${s}${lock ? '' : ' (no lockfile: npm assumed)'}`;
+    `package.json scripts.${s}${lock ? (lock.startsWith('..') ? ` (lockfile ${lock})` : '') : ' (no lockfile: npm assumed)'}`;
   for (const name of Object.keys(SCRIPT_NAMES) as CommandName[]) {
     const script = scriptFor(name, scripts);
     if (script) offer(commands, name, guess(runScript(runner, script), why(script), 2, sure));
@@ -196,6 +206,13 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
   const packageDirs = [...packageScripts.keys()].filter((d) => d !== '.');
   const workspaces: Workspace[] = [];
   const members = matchPackages(globs, packageDirs);
+  // Workspace members are the project's, even under examples/.
+  if (members.length > 0) {
+    for (const m of members.filter((d) => sampleDirs.has(d))) {
+      const pkg = await ctx.readJson(`${m}/package.json`);
+      if (isRecord(pkg)) for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
+    }
+  }
   if (members.length > 0) {
     workspaces.push({ tool: runner, packages: members });
     const berry = ctx.has('.yarnrc.yml');
