@@ -44,10 +44,9 @@ export function formatAnalysisReport(a: Analysis): string {
     const confidence = src?.confidence ?? (src?.sure === false ? 'guess' : 'conventional');
     const paint =
       confidence === 'verified' ? color.green : confidence === 'guess' ? color.yellow : color.cyan;
-    const where = src?.evidence.length
-      ? src.evidence.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}`).join(', ')
-      : (src?.source ?? '');
-    commandRows.push([name, paint(cmd), color.dim(`${confidence} · ${where}`)]);
+    const lines = (src?.evidence ?? []).filter((e) => e.line !== undefined);
+    const where = lines.length ? ` (${lines.map((e) => `${e.file}:${e.line}`).join(', ')})` : '';
+    commandRows.push([name, paint(cmd), color.dim(`${src?.source ?? ''}${where} · ${confidence}`)]);
     const v = src?.verification;
     if (v) commandRows.push(['', verificationLine(v), '']);
     for (const note of src?.notes ?? []) commandRows.push(['', color.dim(`↳ ${note}`), '']);
@@ -95,7 +94,17 @@ export function packagesLine(packages: readonly string[], limit = 100): string {
   return `${count(packages.length, 'package')}: ${shown.join(', ')}${rest > 0 ? `, … (+${n(rest)} more)` : ''}`;
 }
 
-function verificationLine(v: Verification): string {
+/** One stderr line per verified command: "verify test: npm test …" then its outcome. */
+export function verifyProgressLine(e: {
+  name: string;
+  command: string;
+  result?: Verification;
+}): string {
+  if (!e.result) return color.dim(`verify ${e.name}: ${e.command}\n`);
+  return `  ${verificationLine(e.result)}\n`;
+}
+
+export function verificationLine(v: Verification): string {
   const secs = `${(v.durationMs / 1000).toFixed(1)} s`;
   switch (v.status) {
     case 'passes':
