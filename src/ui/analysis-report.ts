@@ -24,7 +24,7 @@ export function formatAnalysisReport(a: Analysis): string {
     const g = a.git;
     overview.push([
       'git',
-      `${g.branch ?? 'detached'}${g.head ? ` @ ${g.head.slice(0, 7)}` : ''} · ${count(g.commits, 'commit')} · ${n(g.dirtyFiles)} uncommitted`,
+      `${g.branch ?? 'detached'}${g.head ? ` @ ${g.head.slice(0, 7)}` : ''} · ${g.commitsCapped ? `${n(g.commits)}+ commits` : count(g.commits, 'commit')} · ${n(g.dirtyFiles)} uncommitted`,
     ]);
   } else {
     overview.push(['git', color.dim('not a git repository')]);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { findGitTop } from './cache.js';
 import { errorCode } from './files.js';
 import type { DetectorContext } from './types.js';
@@ -90,6 +89,7 @@ export function detectorContext(
     async readToml(path) {
       const text = await readText(path);
       if (text === null) return undefined;
+      const { parse: parseToml } = await import('smol-toml');
       try {
         return parseToml(text) as Record<string, unknown>;
       } catch (error) {

@@ -73,6 +73,8 @@ export interface GitFacts {
   /** Entries in `git status --porcelain` (mmm's own .mmm/ excluded). */
   dirtyFiles: number;
   commits: number;
+  /** Set when the history is longer than `commits` (counting stopped at 10,000). */
+  commitsCapped?: true;
   /** Files changed most often in the last 500 commits. */
   hotspots: { path: string; changes: number }[];
 }

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { CommandName, Detection, DetectorContext, SetAside } from '../types.js';
 import { fitsCommand, justRecipe, makeRecipe, recipeEffect } from '../recipes.js';
 import { type Commands, guess, isRecord, offer } from './util.js';
@@ -89,6 +88,7 @@ export async function detectMake(ctx: DetectorContext): Promise<Detection | null
   if (taskfile) {
     packageManagers.push('task');
     try {
+      const { parse: parseYaml } = await import('yaml');
       const doc: unknown = parseYaml((await ctx.readText(taskfile)) ?? '');
       const tasks = isRecord(doc) && isRecord(doc.tasks) ? Object.keys(doc.tasks) : [];
       const cmds = (t: string): string[] => {

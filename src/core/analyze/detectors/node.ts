@@ -1,5 +1,3 @@
-import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
 import type { CommandName, Detection, DetectorContext, Workspace } from '../types.js';
 import {
   type Commands,
@@ -134,6 +132,8 @@ async function workspaceGlobs(
     const text = await ctx.readText('pnpm-workspace.yaml');
     if (text !== null) {
       try {
+        // yaml and picomatch load only when a repository needs them: start-up matters.
+        const { parse: parseYaml } = await import('yaml');
         const doc: unknown = parseYaml(text);
         if (isRecord(doc) && Array.isArray(doc.packages)) {
           return doc.packages.filter((p): p is string => typeof p === 'string');
@@ -154,7 +154,7 @@ async function workspaceGlobs(
   return list.filter((p): p is string => typeof p === 'string');
 }
 
-function matchPackages(globs: string[], dirs: string[]): string[] {
+async function matchPackages(globs: string[], dirs: string[]): Promise<string[]> {
   const include = globs
     .filter((g) => !g.startsWith('!'))
     .map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
@@ -162,6 +162,7 @@ function matchPackages(globs: string[], dirs: string[]): string[] {
     .filter((g) => g.startsWith('!'))
     .map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/$/, ''));
   if (include.length === 0) return [];
+  const { default: picomatch } = await import('picomatch');
   const isIn = picomatch(include);
   const isOut = exclude.length ? picomatch(exclude) : () => false;
   return dirs.filter((d) => isIn(d) && !isOut(d)).sort();
@@ -205,7 +206,7 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
   const globs = await workspaceGlobs(ctx, pkg, runner);
   const packageDirs = [...packageScripts.keys()].filter((d) => d !== '.');
   const workspaces: Workspace[] = [];
-  const members = matchPackages(globs, packageDirs);
+  const members = await matchPackages(globs, packageDirs);
   // Workspace members are the project's, even under examples/.
   if (members.length > 0) {
     for (const m of members.filter((d) => sampleDirs.has(d))) {

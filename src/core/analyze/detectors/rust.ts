@@ -1,4 +1,3 @@
-import picomatch from 'picomatch';
 import type { Detection, DetectorContext, Workspace } from '../types.js';
 import { type Commands, dirOf, frameworksFrom, guess, isRecord, manifests, offer } from './util.js';
 
@@ -48,6 +47,7 @@ export async function detectRust(ctx: DetectorContext): Promise<Detection | null
       (Array.isArray(ws[key]) ? ws[key] : [])
         .filter((p): p is string => typeof p === 'string')
         .map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
+    const { default: picomatch } = await import('picomatch');
     const members = globs('members');
     const isMember = members.length ? picomatch(members) : () => true;
     const excluded = globs('exclude');
