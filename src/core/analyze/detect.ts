@@ -130,6 +130,7 @@ export async function detectAll(
     const top = list[0];
     if (!top) continue;
     let chosen: CommandGuess = top.guess;
+    let chosenFrom: Candidate = top;
     const mine = primary && list.find((c) => c.detection === primary?.detection);
     if (top.guess.rank < 3 && mine && mine !== top && !NEUTRAL.has(top.detector)) {
       const main = primaryLanguage(mine.detection, linesOf);
@@ -139,6 +140,7 @@ export async function detectAll(
       // A script the other ecosystem declares (package.json "lint") is the project's own
       // tooling for its part of the code: both run. A test script runs only with tests.
       const declared = name !== 'test' && top.guess.rank === 2;
+      chosenFrom = mine;
       if (bothSuites || declared) {
         chosen = {
           ...mine.guess,
@@ -146,8 +148,8 @@ export async function detectAll(
           source: `${mine.guess.source} + ${top.guess.source}`,
           sure: mine.guess.sure && top.guess.sure,
           evidence: [
-            ...(await resolveEvidence(ctx, mine.guess)),
-            ...(await resolveEvidence(ctx, top.guess)),
+            ...(await resolveEvidence(ctx, mine.guess, mine.detection.manifest)),
+            ...(await resolveEvidence(ctx, top.guess, top.detection.manifest)),
           ],
           notes: [
             bothSuites
@@ -173,7 +175,7 @@ export async function detectAll(
       source: chosen.source,
       sure: chosen.sure,
       confidence: chosen.sure ? 'conventional' : 'guess',
-      evidence: await resolveEvidence(ctx, chosen),
+      evidence: await resolveEvidence(ctx, chosen, chosenFrom.detection.manifest),
       ...(chosen.notes?.length ? { notes: chosen.notes } : {}),
     };
   }

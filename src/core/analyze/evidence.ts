@@ -72,8 +72,13 @@ function fromSource(ctx: DetectorContext, source: string): Evidence[] {
 }
 
 /** The guess's evidence with lines filled in (files are read once, through ctx). */
-export async function resolveEvidence(ctx: DetectorContext, g: CommandGuess): Promise<Evidence[]> {
-  const list = g.evidence?.length ? g.evidence : fromSource(ctx, g.source);
+export async function resolveEvidence(
+  ctx: DetectorContext,
+  g: CommandGuess,
+  manifest?: string,
+): Promise<Evidence[]> {
+  let list = g.evidence?.length ? g.evidence : fromSource(ctx, g.source);
+  if (list.length === 0 && manifest && ctx.has(manifest)) list = [{ file: manifest }];
   const out: Evidence[] = [];
   for (const e of list) {
     if (e.line !== undefined || !e.key) {

@@ -129,6 +129,8 @@ export interface Detection {
   workspaces?: Workspace[];
   /** Languages this ecosystem is about, used to break ties between equal-rank commands. */
   languages?: string[];
+  /** The manifest a command's evidence falls back to when a rule named no file. */
+  manifest?: string;
   /** Commands considered and rejected, with the reason (shown as notes of the winner). */
   setAside?: SetAside;
 }

@@ -1,4 +1,4 @@
-import type { CommandName, Detection, DetectorContext, Workspace } from '../types.js';
+import type { CommandName, Detection, DetectorContext, Evidence, Workspace } from '../types.js';
 import {
   type Commands,
   dirOf,
@@ -108,6 +108,14 @@ function scriptFor(name: CommandName, scripts: Record<string, string>): string |
   if (name === 'typecheck' && /\b(tsc|vue-tsc|svelte-check)\b/.test(scripts.check ?? ''))
     return 'check';
   return undefined;
+}
+
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/** Evidence for a dependency: package.json, at the field that declares it. */
+function depAt(pkg: Record<string, unknown>, dep: string): Evidence {
+  const field = DEP_FIELDS.find((f) => Object.hasOwn(stringRecord(pkg[f]), dep));
+  return field ? { file: 'package.json', key: `${field}.${dep}` } : { file: 'package.json' };
 }
 
 function depsOf(pkg: Record<string, unknown>): Set<string> {
@@ -235,20 +243,40 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
 
   const hasTsconfig = ctx.has('tsconfig.json');
   if (deps.has('vitest'))
-    offer(commands, 'test', guess(exec(runner, 'vitest run'), 'vitest dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'vitest run'), 'vitest dependency', 1, sure, [depAt(pkg, 'vitest')]),
+    );
   else if (deps.has('jest'))
-    offer(commands, 'test', guess(exec(runner, 'jest'), 'jest dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'jest'), 'jest dependency', 1, sure, [depAt(pkg, 'jest')]),
+    );
   else if (deps.has('mocha'))
-    offer(commands, 'test', guess(exec(runner, 'mocha'), 'mocha dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'mocha'), 'mocha dependency', 1, sure, [depAt(pkg, 'mocha')]),
+    );
   const eslintConfig = ctx.files.some((f) =>
     /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\.[a-z]+)?)$/.test(f),
   );
   if (deps.has('@biomejs/biome')) {
-    offer(commands, 'lint', guess(exec(runner, 'biome lint .'), 'biome dependency', 1, sure));
+    offer(
+      commands,
+      'lint',
+      guess(exec(runner, 'biome lint .'), 'biome dependency', 1, sure, [
+        depAt(pkg, '@biomejs/biome'),
+      ]),
+    );
     offer(
       commands,
       'format',
-      guess(exec(runner, 'biome format --write .'), 'biome dependency', 1, sure),
+      guess(exec(runner, 'biome format --write .'), 'biome dependency', 1, sure, [
+        depAt(pkg, '@biomejs/biome'),
+      ]),
     );
   }
   if (deps.has('eslint') || eslintConfig) {
@@ -267,18 +295,24 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
     offer(
       commands,
       'typecheck',
-      guess(exec(runner, 'tsc --noEmit'), 'tsconfig.json + typescript', 1, sure),
+      guess(exec(runner, 'tsc --noEmit'), 'tsconfig.json + typescript', 1, sure, [
+        { file: 'tsconfig.json' },
+        depAt(pkg, 'typescript'),
+      ]),
     );
   }
   if (deps.has('prettier')) {
     offer(
       commands,
       'format',
-      guess(exec(runner, 'prettier --write .'), 'prettier dependency', 1, sure),
+      guess(exec(runner, 'prettier --write .'), 'prettier dependency', 1, sure, [
+        depAt(pkg, 'prettier'),
+      ]),
     );
   }
   return {
     packageManagers: [runner],
+    manifest: 'package.json',
     frameworks: [...frameworks],
     commands,
     workspaces,

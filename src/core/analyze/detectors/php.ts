@@ -118,5 +118,11 @@ export async function detectPhp(ctx: DetectorContext): Promise<Detection | null>
     offer(commands, 'lint', guess('vendor/bin/phpcs', 'phpcs configuration', 1));
     offer(commands, 'format', guess('vendor/bin/phpcbf', 'phpcs configuration', 1));
   }
-  return { packageManagers: ['composer'], frameworks, commands, languages: ['PHP'] };
+  return {
+    packageManagers: ['composer'],
+    manifest: 'composer.json',
+    frameworks,
+    commands,
+    languages: ['PHP'],
+  };
 }

@@ -111,13 +111,24 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
     /^\[pytest\]/m.test(toxIni) ||
     deps.has('pytest');
   const hasTestFiles = ctx.files.some((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
-  if (pytestConfigured)
+  if (pytestConfigured) {
+    const evidence: Evidence[] = ctx.has('pytest.ini')
+      ? [{ file: 'pytest.ini' }]
+      : isRecord(toolTable.pytest)
+        ? [{ file: 'pyproject.toml', key: 'tool.pytest' }]
+        : /^\[tool:pytest\]/m.test(setupCfg)
+          ? [{ file: 'setup.cfg', key: 'tool:pytest' }]
+          : /^\[pytest\]/m.test(toxIni)
+            ? [{ file: 'tox.ini', key: 'pytest' }]
+            : ctx.has('conftest.py')
+              ? [{ file: 'conftest.py' }]
+              : [];
     offer(
       commands,
       'test',
-      guess(`${run}pytest`, 'pytest configuration', 1, sure || tool === 'pip'),
+      guess(`${run}pytest`, 'pytest configuration', 1, sure || tool === 'pip', evidence),
     );
-  else if (ctx.has('manage.py') && deps.has('django'))
+  } else if (ctx.has('manage.py') && deps.has('django'))
     offer(
       commands,
       'test',
@@ -263,5 +274,12 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
             : 'python -m build';
     offer(commands, 'build', guess(build, 'pyproject.toml build-system', 1, tool !== 'pip'));
   }
-  return { packageManagers: [tool], frameworks: [...frameworks], commands, languages: ['Python'] };
+  const manifest = markers.find((m) => ctx.has(m));
+  return {
+    packageManagers: [tool],
+    manifest,
+    frameworks: [...frameworks],
+    commands,
+    languages: ['Python'],
+  };
 }

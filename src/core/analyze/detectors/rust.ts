@@ -67,6 +67,7 @@ export async function detectRust(ctx: DetectorContext): Promise<Detection | null
   offer(commands, 'format', guess('cargo fmt', 'Cargo.toml', 1));
   return {
     packageManagers: ['cargo'],
+    manifest: 'Cargo.toml',
     frameworks: [...frameworks],
     commands,
     workspaces,
