@@ -10,8 +10,8 @@ import { type Commands, guess, offer } from './util.js';
  * targets they are the project's own front door; a script is read first, so a `format`
  * script that only checks or a `lint` script that rewrites files is set aside.
  */
-const NAMES: Record<CommandName, string[]> = {
-  build: ['build'],
+// No build: a scripts/build.sh is as often a release or image build as a compile step.
+const NAMES: Partial<Record<CommandName, string[]>> = {
   test: ['test', 'tests'],
   lint: ['lint'],
   typecheck: ['typecheck', 'type-check', 'mypy'],
@@ -33,7 +33,7 @@ export async function detectScripts(ctx: DetectorContext): Promise<Detection | n
   const setAside: SetAside = {};
   for (const name of Object.keys(NAMES) as CommandName[]) {
     for (const dir of DIRS) {
-      const file = NAMES[name]
+      const file = (NAMES[name] ?? [])
         .flatMap((n) => (dir === 'bin' ? [`bin/${n}.sh`] : [`${dir}/${n}.sh`, `${dir}/${n}`]))
         .find((f) => ctx.has(f));
       if (!file) continue;
