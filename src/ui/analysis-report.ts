@@ -34,6 +34,7 @@ export function formatAnalysisReport(a: Analysis): string {
 
   out.push('', color.bold('Commands'));
   const commandRows: string[][] = [];
+  const details: string[] = [];
   for (const name of COMMAND_NAMES) {
     const src = a.commandSources[name];
     const cmd = a.commands[name];
@@ -47,11 +48,13 @@ export function formatAnalysisReport(a: Analysis): string {
     const lines = (src?.evidence ?? []).filter((e) => e.line !== undefined);
     const where = lines.length ? ` (${lines.map((e) => `${e.file}:${e.line}`).join(', ')})` : '';
     commandRows.push([name, paint(cmd), color.dim(`${src?.source ?? ''}${where} · ${confidence}`)]);
+    // Verification and notes go under the table: a long hint must not widen its columns.
     const v = src?.verification;
-    if (v) commandRows.push(['', verificationLine(v), '']);
-    for (const note of src?.notes ?? []) commandRows.push(['', color.dim(`↳ ${note}`), '']);
+    if (v) details.push(`  ${name}: ${verificationLine(v)}`);
+    for (const note of src?.notes ?? []) details.push(color.dim(`  ${name}: ↳ ${note}`));
   }
   out.push(indent(table(commandRows)));
+  if (details.length) out.push(...details.map((d) => `  ${d}`));
 
   if (a.languages.length) {
     out.push('', color.bold('Languages'));
