@@ -26,7 +26,9 @@ describe('mmm analyze', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`mmm analyze ${root}`);
-    expect(r.stdout).toMatch(/^ {2}test +pnpm test +package\.json scripts\.test$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}test +pnpm test +package\.json scripts\.test \(package\.json:1\) · conventional$/m,
+    );
     expect(r.stdout).toMatch(/^ {2}lint +pnpm lint/m);
     expect(r.stdout).toMatch(/^ {2}build +— +not detected$/m);
     expect(r.stdout).toMatch(/^ {2}primary +TypeScript$/m);
@@ -69,6 +71,45 @@ describe('mmm analyze', () => {
       format: 'cargo fmt',
     });
     expect(a.git).toMatchObject({ branch: 'main', commits: 1, dirtyFiles: 0 });
+    // Each command names its confidence and the file (and line) it comes from.
+    expect((a.commandSources as Record<string, unknown>).test).toEqual({
+      command: 'cargo test',
+      source: 'Cargo.toml',
+      sure: true,
+      confidence: 'conventional',
+      evidence: [{ file: 'Cargo.toml' }],
+    });
+  });
+
+  it('--verify runs each command in a temporary worktree and reports it', async () => {
+    const root = gitRepo({
+      Makefile: 'build:\n\ttrue\nlint:\n\tno-such-linter-xyz .\n',
+    });
+    const r = await runMmm(['analyze', '--verify', '--json', '--timeout', '60'], {
+      cwd: root,
+      env: env(),
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('verify build: make build');
+    const a = JSON.parse(r.stdout) as {
+      commandSources: Record<string, { confidence: string; verification?: { status: string } }>;
+      verified?: { timeoutSec: number };
+    };
+    expect(a.commandSources.build).toMatchObject({
+      confidence: 'verified',
+      verification: { status: 'passes' },
+    });
+    expect(a.commandSources.lint).toMatchObject({
+      confidence: 'guess',
+      verification: { status: 'cannot-run' },
+    });
+    expect(a.verified?.timeoutSec).toBe(60);
+    const human = await runMmm(['analyze', '--verify', '--timeout', 'soon'], {
+      cwd: root,
+      env: env(),
+    });
+    expect(human.exitCode).toBe(2);
+    expect(human.stderr).toContain('--timeout soon is not a number of seconds');
   });
 
   it('caches between runs; --no-cache bypasses the cache', async () => {

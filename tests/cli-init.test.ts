@@ -146,6 +146,27 @@ describe('mmm projects', () => {
   });
 });
 
+describe('mmm init --verify', () => {
+  it('never writes a command that cannot run uncommented', async () => {
+    const root = gitRepo({
+      Makefile: 'build:\n\ttrue\nlint:\n\tno-such-linter-xyz .\n',
+      '.gitignore': 'node_modules/\n',
+    });
+    const r = await runMmm(['init', '--verify'], { cwd: root, env: env() });
+    expect(r.exitCode).toBe(0);
+    const config = readFileSync(join(root, '.mmm/config.toml'), 'utf8');
+    expect(config).toContain(
+      'build = "make build"   # from Makefile target build · verified: runs and passes',
+    );
+    expect(config).toMatch(
+      /^# lint = "make lint" {3}# cannot run here: no-such-linter-xyz is missing/m,
+    );
+    expect(r.stdout).toMatch(/lint +make lint \(cannot run, commented out/);
+    const plain = await runMmm(['init'], { cwd: gitRepo({ 'go.mod': 'module x\n' }), env: env() });
+    expect(plain.stdout).toContain('mmm analyze --verify');
+  });
+});
+
 describe('mmm init and an existing .mmm/ ignore rule', () => {
   it('leaves .gitignore alone and explains how to commit the config', async () => {
     const root = gitRepo({

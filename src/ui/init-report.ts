@@ -1,5 +1,6 @@
 import { COMMAND_NAMES } from '../core/analyze/types.js';
 import type { InitResult } from '../core/init/init.js';
+import { verificationLine } from './analysis-report.js';
 import { color } from './colors.js';
 import { table } from './table.js';
 
@@ -26,13 +27,24 @@ export function formatInitResult(r: InitResult): string {
           const src = r.analysis.commandSources[name];
           const cmd = r.analysis.commands[name];
           if (!cmd) return [`  ${name}`, color.dim('not detected')];
-          return [
-            `  ${name}`,
-            src && !src.sure ? `${cmd} ${color.yellow('(guess, commented out)')}` : cmd,
-          ];
+          const v = src?.verification;
+          if (v?.status === 'cannot-run')
+            return [
+              `  ${name}`,
+              `${cmd} ${color.red(`(cannot run, commented out${v.hint ? `: ${v.hint}` : ''})`)}`,
+            ];
+          if (src?.confidence === 'guess')
+            return [`  ${name}`, `${cmd} ${color.yellow('(guess, commented out)')}`];
+          return [`  ${name}`, v ? `${cmd} ${color.dim(`(${verificationLine(v).trim()})`)}` : cmd];
         }),
       ),
     );
+    if (!r.analysis.verified)
+      out.push(
+        color.dim(
+          '  Prove them: `mmm analyze --verify` runs each one in a temporary worktree (or `mmm init --verify --force`).',
+        ),
+      );
     // Manifest problems change what was detected; git-history gaps do not matter here.
     const relevant = r.analysis.warnings.filter((w) => !w.includes('no commits yet'));
     if (relevant.length) out.push('');

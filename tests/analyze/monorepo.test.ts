@@ -64,7 +64,7 @@ describe('monorepos', () => {
     for (let i = 0; i < 40; i++)
       tree[`very/long/directory/name/for/package-${i}/package.json`] = '{}';
     const a = await analyzeProject(gitRepo(tree), { cache: false });
-    expect(a.commands.format).toBe('npm run format');
+    expect(a.commands.format).toBe('cargo fmt && npm run format');
     expect(a.commands.test).toBe('cargo test');
     expect(a.primaryLanguage).toBe('Rust');
     expect(a.ci).toEqual(['github-actions', 'gitlab-ci']);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { listFiles, runGit, type FileListing } from './files.js';
@@ -15,7 +15,24 @@ import { ANALYSIS_VERSION, type Analysis } from './types.js';
  * every file's size and mtime. `.mmm/cache/.gitignore` keeps the cache out of
  * `git status` even before `mmm init`.
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
+
+let version: string | undefined;
+
+/** mmm's own version: a new mmm may detect differently, so it is part of the key. */
+function mmmVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(
+        readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+      ) as { version?: string };
+      version = pkg.version ?? '0';
+    } catch {
+      version = '0';
+    }
+  }
+  return version;
+}
 
 export function cachePath(root: string): string {
   return join(root, '.mmm', 'cache', 'analysis.json');
@@ -63,7 +80,7 @@ export function statusPaths(out: string): string[] {
 
 export async function treeState(root: string): Promise<TreeState> {
   const hash = createHash('sha1');
-  hash.update(`v${ANALYSIS_VERSION}.${CACHE_FORMAT}\0${root}\n`);
+  hash.update(`v${ANALYSIS_VERSION}.${CACHE_FORMAT}\0mmm ${mmmVersion()}\0${root}\n`);
   const top = findGitTop(root);
   if (top) {
     const status = await runGit(root, [

@@ -2,7 +2,7 @@ import { detectCi } from './ci.js';
 import { detectorContext } from './context.js';
 import { detectAll } from './detect.js';
 import type { FileListing } from './files.js';
-import { gitFacts, headOf } from './git-facts.js';
+import { gitFacts } from './git-facts.js';
 import { computeStats, HUGE_FILE_BYTES } from './stats.js';
 import { fillFromSubprojects } from './subprojects.js';
 import { ANALYSIS_VERSION, type Analysis } from './types.js';
@@ -17,9 +17,7 @@ export async function computeAnalysis(dir: string, listing: FileListing): Promis
     warnings.push('not a git repository: files listed with .gitignore rules; no git facts');
   // Start git first: its child processes run while the file statistics are computed.
   const gitWarnings: string[] = [];
-  const gitPromise = listing.git
-    ? headOf(dir).then((head) => gitFacts(dir, head, gitWarnings))
-    : Promise.resolve(null);
+  const gitPromise = listing.git ? gitFacts(dir, gitWarnings) : Promise.resolve(null);
   const stats = computeStats(dir, listing.files);
   warnings.push(...stats.warnings);
   if (stats.hugeFiles > 0) {
@@ -27,9 +25,16 @@ export async function computeAnalysis(dir: string, listing: FileListing): Promis
       `${stats.hugeFiles} file(s) over ${HUGE_FILE_BYTES / 1024 / 1024} MB not line-counted`,
     );
   }
-  const ctx = detectorContext(dir, listing.files, warnings);
+  const ctx = detectorContext(dir, listing.files, warnings, stats.testFilesByLanguage);
   const [detected, git] = await Promise.all([detectAll(ctx, stats.languages), gitPromise]);
-  await fillFromSubprojects(dir, listing.files, detected, stats.languages, warnings);
+  await fillFromSubprojects(
+    dir,
+    listing.files,
+    detected,
+    stats.languages,
+    warnings,
+    stats.testFilesByLanguage,
+  );
   warnings.push(...gitWarnings);
   if (listing.files.length === 0) warnings.push('no files found to analyze');
 

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { dirname, join, relative } from 'node:path';
+import { findGitTop } from './cache.js';
 import { errorCode } from './files.js';
 import type { DetectorContext } from './types.js';
 
@@ -15,6 +16,7 @@ export function detectorContext(
   root: string,
   files: readonly string[],
   warnings: string[],
+  testFiles: ReadonlyMap<string, number> = new Map(),
 ): DetectorContext {
   const set = new Set(files);
   let byName: Map<string, string[]> | undefined;
@@ -29,7 +31,8 @@ export function detectorContext(
     let p = texts.get(path);
     if (!p) {
       p = readFile(join(root, path)).then(
-        (buf) => (buf.length > MANIFEST_LIMIT ? null : buf.toString('utf8')),
+        // A UTF-8 byte order mark is accepted by npm, pip and cargo alike: drop it.
+        (buf) => (buf.length > MANIFEST_LIMIT ? null : buf.toString('utf8').replace(/^\uFEFF/, '')),
         (error: unknown) => {
           const code = errorCode(error);
           if (code !== 'ENOENT' && code !== 'EISDIR') warn(`could not read ${path}: ${code}`);
@@ -86,6 +89,7 @@ export function detectorContext(
     async readToml(path) {
       const text = await readText(path);
       if (text === null) return undefined;
+      const { parse: parseToml } = await import('smol-toml');
       try {
         return parseToml(text) as Record<string, unknown>;
       } catch (error) {
@@ -98,6 +102,17 @@ export function detectorContext(
       }
     },
     warn,
+    testFiles,
+    upward(name) {
+      const top = findGitTop(root);
+      if (!top || top === root) return null;
+      let dir = dirname(root);
+      for (;;) {
+        if (existsSync(join(dir, name))) return relative(root, join(dir, name));
+        if (dir === top || dirname(dir) === dir) return null;
+        dir = dirname(dir);
+      }
+    },
   };
 }
 

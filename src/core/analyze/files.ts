@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 
 /**
  * Lists the project's files, relative to the root with forward slashes, sorted.
@@ -84,6 +84,8 @@ async function walk(
   if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
     try {
       const text = await readFile(join(dir, '.gitignore'), 'utf8');
+      // Loaded only outside git: inside, git applies the ignore rules itself.
+      const { default: ignore } = await import('ignore');
       here = [...scopes, { base: rel, rules: ignore().add(text) }];
     } catch (error) {
       warnings.push(`could not read ${rel ? `${rel}/` : ''}.gitignore: ${errorCode(error)}`);

@@ -1,4 +1,8 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findGitTop } from './cache.js';
 import { runGit } from './files.js';
+import { isGenerated } from './languages.js';
 import type { GitFacts } from './types.js';
 
 /**
@@ -7,21 +11,52 @@ import type { GitFacts } from './types.js';
  */
 const CHURN_COMMITS = 500;
 const HOTSPOTS = 10;
+/**
+ * Counting 40,000 commits means inflating 40,000 objects: half the cold time of a large
+ * repository. Without git's commit-graph (which makes counting cheap) the count stops
+ * here and `commitsCapped` says the history is at least this long.
+ */
+export const COMMIT_COUNT_CAP = 10_000;
 
-export async function headOf(root: string): Promise<string | null> {
-  const r = await runGit(root, ['rev-parse', '--verify', '-q', 'HEAD']);
-  return r.ok ? r.stdout.trim() || null : null;
-}
-
-export async function gitFacts(
-  root: string,
-  head: string | null,
-  warnings: string[],
-): Promise<GitFacts> {
-  const [branch, status] = await Promise.all([
-    runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD']),
-    runGit(root, ['status', '--porcelain', '-z', '--untracked-files=normal', '--', '.']),
+/**
+ * Every git process starts synchronously, before the first await: the caller then
+ * computes the file statistics (synchronous, seconds on a large tree) while git works.
+ * Started after an await, they would wait for the statistics to finish.
+ */
+export async function gitFacts(root: string, warnings: string[]): Promise<GitFacts> {
+  const graph = hasCommitGraph(root);
+  const headP = runGit(root, ['rev-parse', '--verify', '-q', 'HEAD']);
+  const branchP = runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD']);
+  const statusP = runGit(root, [
+    'status',
+    '--porcelain',
+    '-z',
+    '--untracked-files=normal',
+    '--',
+    '.',
   ]);
+  const countP = runGit(root, [
+    'rev-list',
+    '--count',
+    ...(graph ? [] : [`--max-count=${COMMIT_COUNT_CAP}`]),
+    'HEAD',
+  ]);
+  const logP = runGit(root, [
+    'log',
+    `-n${CHURN_COMMITS}`,
+    '--no-merges',
+    '--name-only',
+    '--format=',
+    '--relative',
+  ]);
+  const [headR, branch, status, count, log] = await Promise.all([
+    headP,
+    branchP,
+    statusP,
+    countP,
+    logP,
+  ]);
+  const head = headR.ok ? headR.stdout.trim() || null : null;
   const dirtyFiles = status.ok ? countDirty(status.stdout) : 0;
   if (!status.ok) warnings.push(`git status failed: ${firstLine(status.stderr)}`);
   const facts: GitFacts = {
@@ -37,21 +72,32 @@ export async function gitFacts(
     );
     return facts;
   }
-  const [count, log] = await Promise.all([
-    runGit(root, ['rev-list', '--count', 'HEAD']),
-    runGit(root, [
-      'log',
-      `-n${CHURN_COMMITS}`,
-      '--no-merges',
-      '--name-only',
-      '--format=',
-      '--relative',
-    ]),
-  ]);
   if (count.ok) facts.commits = Number.parseInt(count.stdout.trim(), 10) || 0;
+  if (!graph && facts.commits >= COMMIT_COUNT_CAP) facts.commitsCapped = true;
   if (log.ok) facts.hotspots = hotspots(log.stdout);
   else warnings.push(`git log failed: ${firstLine(log.stderr)}`);
   return facts;
+}
+
+/** Whether git keeps a commit-graph for this repository (then counting is cheap). */
+function hasCommitGraph(root: string): boolean {
+  const top = findGitTop(root);
+  if (!top) return false;
+  let gitDir = join(top, '.git');
+  try {
+    if (statSync(gitDir).isFile()) {
+      // A worktree: .git is "gitdir: <path>", whose commondir names the shared directory.
+      const pointed = /^gitdir:\s*(.+)$/m.exec(readFileSync(gitDir, 'utf8'))?.[1]?.trim();
+      if (!pointed) return false;
+      gitDir = resolve(top, pointed);
+      const common = join(gitDir, 'commondir');
+      if (existsSync(common)) gitDir = resolve(gitDir, readFileSync(common, 'utf8').trim());
+    }
+  } catch {
+    return false;
+  }
+  const info = join(gitDir, 'objects', 'info');
+  return existsSync(join(info, 'commit-graph')) || existsSync(join(info, 'commit-graphs'));
 }
 
 function countDirty(porcelainZ: string): number {
@@ -73,7 +119,8 @@ function countDirty(porcelainZ: string): number {
 function hotspots(log: string): { path: string; changes: number }[] {
   const counts = new Map<string, number>();
   for (const line of log.split('\n')) {
-    if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
+    // Lockfiles change with every dependency bump: churn, but not the code's.
+    if (line && !isGenerated(line)) counts.set(line, (counts.get(line) ?? 0) + 1);
   }
   return [...counts.entries()]
     .filter(([, n]) => n > 1)

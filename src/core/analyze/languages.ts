@@ -145,9 +145,12 @@ export function isGenerated(path: string): boolean {
   return LOCKFILES.has(base) || /\.min\.(js|css)$/.test(base) || base.endsWith('.map');
 }
 
-const TEST_DIR = /(^|\/)(tests?|__tests__|spec|specs|testing)\//;
+// .NET test projects live in folders named like the project: Foo.Tests/, Foo.UnitTests/.
+const TEST_DIR =
+  /(^|\/)((tests?|__tests__|spec|specs|testing)|[^/]+[.](Tests?|UnitTests|IntegrationTests|FunctionalTests|Specs))\//;
+// Deno's default pattern: {*_,*.,}test.{ts,tsx,mts,js,mjs,jsx}.
 const TEST_FILE =
-  /(\.(test|spec)\.[a-z]+$)|(_test\.(go|py|exs?|rb|cc|cpp|c)$)|(^|\/)test_[^/]+\.py$|(_spec\.rb$)|((Test|Tests|IT|Spec)\.(java|kt|scala|cs|groovy|swift)$)/;
+  /(\.(test|spec)\.[a-z]+$)|(_test\.(go|py|exs?|rb|cc|cpp|c|ts|tsx|mts|js|mjs|jsx)$)|(^|\/)test\.(ts|tsx|mts|js|mjs|jsx)$|(^|\/)(test_[^/]+|tests)\.py$|(_spec\.rb$)|((Test|Tests|IT|Spec)\.(java|kt|scala|cs|fs|vb|groovy|swift)$)/;
 
 /** A source file that is a test, by the conventions of its ecosystem. */
 export function isTestFile(path: string): boolean {

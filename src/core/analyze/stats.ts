@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode } from './files.js';
 import { isGenerated, isTestFile, languageOf } from './languages.js';
@@ -21,6 +21,8 @@ export interface FileStats {
   languages: LanguageStat[];
   primaryLanguage: string | null;
   tests: { files: number; ratio: number };
+  /** Test files per language. */
+  testFilesByLanguage: Map<string, number>;
   todos: number;
   largestFiles: { path: string; lines: number; bytes: number }[];
   binaryFiles: number;
@@ -64,13 +66,12 @@ interface OneFile {
   text: boolean;
 }
 
-function readOne(path: string, buf: Buffer): OneFile | null {
+function readOne(path: string, buf: Buffer): OneFile {
+  // No fstat: the size is what was read, and a file past 2 MB stops being read (a
+  // directory throws EISDIR on the first read). One syscall less per file adds up.
   const fd = openSync(path, 'r');
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return null;
-    const bytes = st.size;
-    if (bytes > HUGE_FILE_BYTES) return { bytes, lines: 0, todos: 0, text: false };
+    let bytes = 0;
     let lines = 0;
     let todos = 0;
     let first = true;
@@ -78,6 +79,8 @@ function readOne(path: string, buf: Buffer): OneFile | null {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
+      bytes += n;
+      if (bytes > HUGE_FILE_BYTES) return { bytes, lines: 0, todos: 0, text: false };
       // Only ever look at the bytes just read: the buffer is reused across files.
       const view = buf.subarray(0, n);
       if (first) {
@@ -109,9 +112,10 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
   let binaryFiles = 0;
   let hugeFiles = 0;
   let unreadable = 0;
+  const testsBy = new Map<string, number>();
 
   for (const path of files) {
-    let one: OneFile | null;
+    let one: OneFile;
     try {
       one = readOne(join(root, path), buf);
     } catch (error) {
@@ -123,7 +127,6 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       }
       continue;
     }
-    if (!one) continue;
     if (!one.text) {
       if (one.bytes > HUGE_FILE_BYTES) hugeFiles++;
       else binaryFiles++;
@@ -142,7 +145,10 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       byLanguage.set(lang.name, entry);
       if (lang.kind === 'programming') {
         codeFiles++;
-        if (isTestFile(path)) testFiles++;
+        if (isTestFile(path)) {
+          testFiles++;
+          testsBy.set(lang.name, (testsBy.get(lang.name) ?? 0) + 1);
+        }
       }
     }
     if (!isGenerated(path)) keepLargest(largest, { path, lines: one.lines, bytes: one.bytes });
@@ -167,6 +173,7 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       files: testFiles,
       ratio: codeFiles > testFiles ? round3(testFiles / (codeFiles - testFiles)) : 0,
     },
+    testFilesByLanguage: testsBy,
     todos,
     largestFiles: largest,
     binaryFiles,
@@ -179,9 +186,16 @@ function keepLargest(
   list: { path: string; lines: number; bytes: number }[],
   item: { path: string; lines: number; bytes: number },
 ): void {
-  if (list.length === LARGEST && (list[LARGEST - 1]?.lines ?? 0) >= item.lines) return;
-  list.push(item);
-  list.sort((a, b) => b.lines - a.lines || a.path.localeCompare(b.path));
+  const last = list[list.length - 1];
+  if (list.length === LARGEST && last && last.lines >= item.lines) return;
+  // Insert in place (lines descending, then path): no sort per file.
+  let i = list.length;
+  while (i > 0) {
+    const prev = list[i - 1] as { path: string; lines: number };
+    if (prev.lines > item.lines || (prev.lines === item.lines && prev.path <= item.path)) break;
+    i--;
+  }
+  list.splice(i, 0, item);
   if (list.length > LARGEST) list.pop();
 }
 

@@ -39,6 +39,7 @@ export async function fillFromSubprojects(
   detected: Detected,
   languages: LanguageStat[],
   warnings: string[],
+  testFiles: ReadonlyMap<string, number> = new Map(),
 ): Promise<void> {
   // Only for a root that gives no command at all: a root project with a docs/ site
   // or an examples/ app beside it must not borrow their commands.
@@ -53,7 +54,7 @@ export async function fillFromSubprojects(
   for (const dir of dirs) {
     const prefix = `${dir}/`;
     const subFiles = files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
-    const ctx = detectorContext(join(root, dir), subFiles, warnings);
+    const ctx = detectorContext(join(root, dir), subFiles, warnings, testFiles);
     const found = await detectAll(ctx, languages);
     subs.push({ dir, found });
     for (const pm of found.packageManagers)
@@ -80,6 +81,12 @@ export async function fillFromSubprojects(
       command,
       source: parts.map((p) => `${p.dir}/: ${p.src.source}`).join('; '),
       sure: parts.every((p) => p.src.sure),
+      confidence: parts.every((p) => p.src.sure) ? 'conventional' : 'guess',
+      evidence: parts.flatMap((p) =>
+        p.src.evidence.map((e) => ({ ...e, file: `${p.dir}/${e.file}` })),
+      ),
     };
+    const notes = parts.flatMap((p) => (p.src.notes ?? []).map((n) => `${p.dir}/: ${n}`));
+    if (notes.length) detected.commandSources[name].notes = notes;
   }
 }

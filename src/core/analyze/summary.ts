@@ -34,7 +34,7 @@ export function summarizeAnalysis(a: Analysis): string {
       .map((h) => h.path)
       .join(', ');
     lines.push(
-      `Git: branch ${a.git.branch ?? '(detached)'}, ${a.git.commits} commits, ${a.git.dirtyFiles} uncommitted changes.${hot ? ` Most changed: ${hot}.` : ''}`,
+      `Git: branch ${a.git.branch ?? '(detached)'}, ${a.git.commits}${a.git.commitsCapped ? '+' : ''} commits, ${a.git.dirtyFiles} uncommitted changes.${hot ? ` Most changed: ${hot}.` : ''}`,
     );
   }
   if (a.largestFiles.length) {

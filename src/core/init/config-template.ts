@@ -1,5 +1,5 @@
 import type { Analysis } from '../analyze/types.js';
-import { COMMAND_NAMES } from '../analyze/types.js';
+import { COMMAND_NAMES, type CommandName } from '../analyze/types.js';
 import { defaultConfig } from '../config/schema.js';
 
 /**
@@ -31,17 +31,7 @@ export function renderProjectConfig(analysis: Analysis): string {
     '# Unset (commented) = detected again at each run; "" = disabled.',
     '[commands]',
   ];
-  for (const name of COMMAND_NAMES) {
-    const src = analysis.commandSources[name];
-    const cmd = analysis.commands[name];
-    if (!cmd) {
-      lines.push(`# ${name} = ""   # not detected: set the command that ${verb(name)}`);
-    } else if (src && !src.sure) {
-      lines.push(`# ${name} = ${toml(cmd)}   # guess from ${src.source}: check, then uncomment`);
-    } else {
-      lines.push(`${name} = ${toml(cmd)}${src ? `   # from ${src.source}` : ''}`);
-    }
-  }
+  for (const name of COMMAND_NAMES) lines.push(commandLine(analysis, name));
   lines.push(
     '',
     '[budget]',
@@ -75,6 +65,29 @@ export function renderProjectConfig(analysis: Analysis): string {
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * One `[commands]` line. Written uncommented only when the analyzer is not guessing and,
+ * after --verify, the command ran; a command that cannot run is always commented out.
+ */
+function commandLine(analysis: Analysis, name: CommandName): string {
+  const src = analysis.commandSources[name];
+  const cmd = analysis.commands[name];
+  if (!cmd) return `# ${name} = ""   # not detected: set the command that ${verb(name)}`;
+  const v = src?.verification;
+  if (v?.status === 'cannot-run')
+    return `# ${name} = ${toml(cmd)}   # cannot run here${v.hint ? `: ${v.hint}` : ''}`;
+  if (src && src.confidence === 'guess')
+    return `# ${name} = ${toml(cmd)}   # guess from ${src.source}: check, then uncomment`;
+  const proof = v
+    ? v.status === 'passes'
+      ? ' · verified: runs and passes'
+      : v.status === 'fails'
+        ? ` · verified: runs, fails now${v.failures !== undefined ? ` (${v.failures} failures)` : ''}`
+        : ' · timed out when verified'
+    : '';
+  return `${name} = ${toml(cmd)}${src ? `   # from ${src.source}${proof}` : ''}`;
 }
 
 function verb(name: (typeof COMMAND_NAMES)[number]): string {

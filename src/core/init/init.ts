@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeProject } from '../analyze/index.js';
 import { runGit } from '../analyze/files.js';
 import type { Analysis } from '../analyze/types.js';
+import type { VerifyOptions } from '../analyze/verify.js';
 import { InputError } from '../errors.js';
 import { registerProject } from '../projects/registry.js';
 import { renderProjectConfig } from './config-template.js';
@@ -37,6 +38,8 @@ export interface InitResult {
   analysis: Analysis;
   /** Set when the global registry could not be updated (init still succeeded). */
   registryWarning?: string;
+  /** Set when --verify could not run (no git, no commits); the config was still written. */
+  verifyWarning?: string;
 }
 
 export async function projectRoot(cwd: string): Promise<string> {
@@ -94,13 +97,26 @@ async function ensureGitignore(root: string): Promise<InitStep> {
   };
 }
 
-export async function initProject(
-  cwd: string,
-  options: { force?: boolean } = {},
-): Promise<InitResult> {
+export interface InitOptions {
+  force?: boolean;
+  /** Run each detected command first (`mmm analyze --verify`); one that cannot run is commented out. */
+  verify?: { timeoutSec: number; onProgress?: VerifyOptions['onProgress'] };
+}
+
+export async function initProject(cwd: string, options: InitOptions = {}): Promise<InitResult> {
   const root = await projectRoot(cwd);
   const force = options.force === true;
-  const analysis = await analyzeProject(root);
+  let analysis = await analyzeProject(root);
+  let verifyWarning: string | undefined;
+  if (options.verify) {
+    const { verifyCommands } = await import('../analyze/verify.js');
+    try {
+      analysis = await verifyCommands(analysis, options.verify);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      verifyWarning = `commands not verified: ${error.message}`;
+    }
+  }
   const template = await readFile(EXAMPLE_SPEC_TEMPLATE, 'utf8');
   const steps: InitStep[] = [];
   steps.push(await writeOnce(root, '.mmm/config.toml', renderProjectConfig(analysis), force));
@@ -128,5 +144,6 @@ export async function initProject(
     unchanged: steps.every((s) => s.action === 'kept'),
     analysis,
     registryWarning,
+    ...(verifyWarning ? { verifyWarning } : {}),
   };
 }

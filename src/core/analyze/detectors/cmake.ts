@@ -34,5 +34,10 @@ export async function detectCmake(ctx: DetectorContext): Promise<Detection | nul
   }
   if (ctx.has('.clang-tidy'))
     offer(commands, 'lint', guess('run-clang-tidy -p build', '.clang-tidy', 1, false));
-  return { packageManagers: ['cmake'], commands, languages: ['C', 'C++', 'CMake'] };
+  return {
+    packageManagers: ['cmake'],
+    manifest: 'CMakeLists.txt',
+    commands,
+    languages: ['C', 'C++', 'CMake'],
+  };
 }

@@ -31,5 +31,10 @@ export async function detectDeno(ctx: DetectorContext): Promise<Detection | null
   offer(commands, 'lint', guess('deno lint', file, 1));
   offer(commands, 'typecheck', guess('deno check .', file, 1));
   offer(commands, 'format', guess('deno fmt', file, 1));
-  return { packageManagers: ['deno'], commands, languages: ['TypeScript', 'JavaScript'] };
+  return {
+    packageManagers: ['deno'],
+    manifest: file,
+    commands,
+    languages: ['TypeScript', 'JavaScript'],
+  };
 }

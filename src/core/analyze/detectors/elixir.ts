@@ -46,5 +46,12 @@ export async function detectElixir(ctx: DetectorContext): Promise<Detection | nu
         },
       ]
     : [];
-  return { packageManagers: ['mix'], frameworks, commands, workspaces, languages: ['Elixir'] };
+  return {
+    packageManagers: ['mix'],
+    manifest: 'mix.exs',
+    frameworks,
+    commands,
+    workspaces,
+    languages: ['Elixir'],
+  };
 }

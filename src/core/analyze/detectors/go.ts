@@ -65,6 +65,7 @@ export async function detectGo(ctx: DetectorContext): Promise<Detection | null> 
   offer(commands, 'format', guess('go fmt ./...', 'go.mod', 1));
   return {
     packageManagers: ['go'],
+    manifest: ctx.has('go.mod') ? 'go.mod' : 'go.work',
     frameworks: [...frameworks],
     commands,
     workspaces,

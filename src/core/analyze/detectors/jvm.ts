@@ -58,5 +58,6 @@ export async function detectJvm(ctx: DetectorContext): Promise<Detection | null>
       offer(commands, 'lint', guess(`${m} checkstyle:check`, 'checkstyle plugin', 1, sure));
     }
   }
-  return { packageManagers, frameworks, commands, languages };
+  const manifest = ['build.gradle.kts', 'build.gradle', 'pom.xml'].find((f) => ctx.has(f));
+  return { packageManagers, manifest, frameworks, commands, languages };
 }

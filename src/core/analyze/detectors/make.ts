@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
-import type { CommandName, Detection, DetectorContext } from '../types.js';
+import type { CommandName, Detection, DetectorContext, SetAside } from '../types.js';
+import { fitsCommand, justRecipe, makeRecipe, recipeEffect } from '../recipes.js';
 import { type Commands, guess, isRecord, offer } from './util.js';
 
 /**
@@ -30,16 +30,38 @@ export function justRecipes(text: string): Set<string> {
   return recipes;
 }
 
+/**
+ * Offers each command's target, unless its recipe does the opposite of what the command
+ * must do: a `fmt` target that only checks (`gofmt -l`) is no format command, a `lint`
+ * target that rewrites files is no lint command. Those are recorded in `rejected`.
+ */
 function offerTargets(
   commands: Commands,
   targets: Set<string>,
   runner: string,
   file: string,
+  recipe: (target: string) => string[],
+  rejected: SetAside,
 ): void {
   for (const name of Object.keys(TARGETS) as CommandName[]) {
-    const target = TARGETS[name].find((t) => targets.has(t));
     // "check" only stands for test when there is no test target at all.
-    if (target) offer(commands, name, guess(`${runner} ${target}`, `${file} target ${target}`, 3));
+    for (const target of TARGETS[name].filter((t) => targets.has(t))) {
+      const effect = recipeEffect(recipe(target));
+      if (!fitsCommand(name, effect)) {
+        (rejected[name] ??= []).push(
+          `${file} target ${target} not used for ${name}: its recipe ${effect === 'checks' ? 'only checks, it does not rewrite files' : 'rewrites files'}`,
+        );
+        continue;
+      }
+      offer(
+        commands,
+        name,
+        guess(`${runner} ${target}`, `${file} target ${target}`, 3, true, [
+          { file, key: `target ${target}` },
+        ]),
+      );
+      break;
+    }
   }
 }
 
@@ -50,16 +72,33 @@ export async function detectMake(ctx: DetectorContext): Promise<Detection | null
   if (!makefile && !justfile && !taskfile) return null;
   const commands: Commands = {};
   const packageManagers: string[] = [];
+  const rejected: SetAside = {};
   if (justfile) {
     packageManagers.push('just');
-    offerTargets(commands, justRecipes((await ctx.readText(justfile)) ?? ''), 'just', justfile);
+    const text = (await ctx.readText(justfile)) ?? '';
+    offerTargets(
+      commands,
+      justRecipes(text),
+      'just',
+      justfile,
+      (t) => justRecipe(text, t),
+      rejected,
+    );
   }
   if (taskfile) {
     packageManagers.push('task');
     try {
+      const { parse: parseYaml } = await import('yaml');
       const doc: unknown = parseYaml((await ctx.readText(taskfile)) ?? '');
       const tasks = isRecord(doc) && isRecord(doc.tasks) ? Object.keys(doc.tasks) : [];
-      offerTargets(commands, new Set(tasks), 'task', taskfile);
+      const cmds = (t: string): string[] => {
+        const task = isRecord(doc) && isRecord(doc.tasks) ? doc.tasks[t] : undefined;
+        const list = isRecord(task) && Array.isArray(task.cmds) ? task.cmds : [];
+        return list.map((c) =>
+          typeof c === 'string' ? c : isRecord(c) ? String(c.cmd ?? '') : '',
+        );
+      };
+      offerTargets(commands, new Set(tasks), 'task', taskfile, cmds, rejected);
     } catch (error) {
       ctx.warn(
         `${taskfile} is not valid YAML (${(error as Error).message.split('\n')[0]}): its tasks are ignored`,
@@ -68,7 +107,15 @@ export async function detectMake(ctx: DetectorContext): Promise<Detection | null
   }
   if (makefile) {
     packageManagers.push('make');
-    offerTargets(commands, makeTargets((await ctx.readText(makefile)) ?? ''), 'make', makefile);
+    const text = (await ctx.readText(makefile)) ?? '';
+    offerTargets(
+      commands,
+      makeTargets(text),
+      'make',
+      makefile,
+      (t) => makeRecipe(text, t),
+      rejected,
+    );
   }
-  return { packageManagers, commands, languages: ['Makefile'] };
+  return { packageManagers, commands, languages: ['Makefile'], setAside: rejected };
 }

@@ -1,6 +1,5 @@
-import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
-import type { CommandName, Detection, DetectorContext, Workspace } from '../types.js';
+import type { CommandName, Detection, DetectorContext, Evidence, Workspace } from '../types.js';
+import { matchPackages, workspaceGlobs } from './node-workspaces.js';
 import {
   type Commands,
   dirOf,
@@ -8,6 +7,7 @@ import {
   frameworksFrom,
   guess,
   isRecord,
+  isSampleManifest,
   manifests,
   offer,
   stringRecord,
@@ -74,6 +74,11 @@ function runnerOf(
     ['npm-shrinkwrap.json', 'npm'],
   ];
   for (const [file, runner] of locks) if (ctx.has(file)) return { runner, sure: true, lock: file };
+  // A package inside a monorepo: the lockfile (or pnpm-workspace.yaml) is at the top.
+  for (const [file, runner] of [...locks, ['pnpm-workspace.yaml', 'pnpm'] as [string, Runner]]) {
+    const up = ctx.upward(file);
+    if (up) return { runner, sure: true, lock: up };
+  }
   return { runner: 'npm', sure: false, lock: null };
 }
 
@@ -106,6 +111,14 @@ function scriptFor(name: CommandName, scripts: Record<string, string>): string |
   return undefined;
 }
 
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/** Evidence for a dependency: package.json, at the field that declares it. */
+function depAt(pkg: Record<string, unknown>, dep: string): Evidence {
+  const field = DEP_FIELDS.find((f) => Object.hasOwn(stringRecord(pkg[f]), dep));
+  return field ? { file: 'package.json', key: `${field}.${dep}` } : { file: 'package.json' };
+}
+
 function depsOf(pkg: Record<string, unknown>): Set<string> {
   const deps = new Set<string>();
   for (const field of [
@@ -119,59 +132,21 @@ function depsOf(pkg: Record<string, unknown>): Set<string> {
   return deps;
 }
 
-async function workspaceGlobs(
-  ctx: DetectorContext,
-  pkg: Record<string, unknown>,
-  runner: Runner,
-): Promise<string[]> {
-  if (runner === 'pnpm' || ctx.has('pnpm-workspace.yaml')) {
-    const text = await ctx.readText('pnpm-workspace.yaml');
-    if (text !== null) {
-      try {
-        const doc: unknown = parseYaml(text);
-        if (isRecord(doc) && Array.isArray(doc.packages)) {
-          return doc.packages.filter((p): p is string => typeof p === 'string');
-        }
-      } catch (error) {
-        ctx.warn(
-          `pnpm-workspace.yaml is not valid YAML (${(error as Error).message.split('\n')[0]}): workspaces ignored`,
-        );
-      }
-    }
-  }
-  const ws = pkg.workspaces;
-  const list = Array.isArray(ws)
-    ? ws
-    : isRecord(ws) && Array.isArray(ws.packages)
-      ? ws.packages
-      : [];
-  return list.filter((p): p is string => typeof p === 'string');
-}
-
-function matchPackages(globs: string[], dirs: string[]): string[] {
-  const include = globs
-    .filter((g) => !g.startsWith('!'))
-    .map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
-  const exclude = globs
-    .filter((g) => g.startsWith('!'))
-    .map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/$/, ''));
-  if (include.length === 0) return [];
-  const isIn = picomatch(include);
-  const isOut = exclude.length ? picomatch(exclude) : () => false;
-  return dirs.filter((d) => isIn(d) && !isOut(d)).sort();
-}
-
 export async function detectNode(ctx: DetectorContext): Promise<Detection | null> {
-  const all = manifests(ctx, 'package.json');
+  // Sample manifests (examples/, fixtures/) are read only to match workspace globs.
+  const all = manifests(ctx, 'package.json', 200, true);
   if (all.length === 0) return null;
   const frameworks = new Set<string>();
   const packageScripts = new Map<string, Record<string, string>>();
+  const sampleDirs = new Set<string>();
   for (const file of all) {
     const pkg = await ctx.readJson(file);
     if (!isRecord(pkg)) continue;
-    for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
+    if (isSampleManifest(file)) sampleDirs.add(dirOf(file));
+    else for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
     packageScripts.set(dirOf(file), stringRecord(pkg.scripts));
   }
+  if (!ctx.has('package.json') && packageScripts.size === sampleDirs.size) return null;
   if (!ctx.has('package.json')) {
     return {
       packageManagers: ['npm'],
@@ -186,7 +161,7 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
   const deps = depsOf(pkg);
   const commands: Commands = {};
   const why = (s: string) =>
-    `package.json scripts.${s}${lock ? '' : ' (no lockfile: npm assumed)'}`;
+    `package.json scripts.${s}${lock ? (lock.startsWith('..') ? ` (lockfile ${lock})` : '') : ' (no lockfile: npm assumed)'}`;
   for (const name of Object.keys(SCRIPT_NAMES) as CommandName[]) {
     const script = scriptFor(name, scripts);
     if (script) offer(commands, name, guess(runScript(runner, script), why(script), 2, sure));
@@ -195,7 +170,14 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
   const globs = await workspaceGlobs(ctx, pkg, runner);
   const packageDirs = [...packageScripts.keys()].filter((d) => d !== '.');
   const workspaces: Workspace[] = [];
-  const members = matchPackages(globs, packageDirs);
+  const members = await matchPackages(globs, packageDirs);
+  // Workspace members are the project's, even under examples/.
+  if (members.length > 0) {
+    for (const m of members.filter((d) => sampleDirs.has(d))) {
+      const pkg = await ctx.readJson(`${m}/package.json`);
+      if (isRecord(pkg)) for (const f of frameworksFrom(depsOf(pkg), FRAMEWORKS)) frameworks.add(f);
+    }
+  }
   if (members.length > 0) {
     workspaces.push({ tool: runner, packages: members });
     const berry = ctx.has('.yarnrc.yml');
@@ -217,20 +199,40 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
 
   const hasTsconfig = ctx.has('tsconfig.json');
   if (deps.has('vitest'))
-    offer(commands, 'test', guess(exec(runner, 'vitest run'), 'vitest dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'vitest run'), 'vitest dependency', 1, sure, [depAt(pkg, 'vitest')]),
+    );
   else if (deps.has('jest'))
-    offer(commands, 'test', guess(exec(runner, 'jest'), 'jest dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'jest'), 'jest dependency', 1, sure, [depAt(pkg, 'jest')]),
+    );
   else if (deps.has('mocha'))
-    offer(commands, 'test', guess(exec(runner, 'mocha'), 'mocha dependency', 1, sure));
+    offer(
+      commands,
+      'test',
+      guess(exec(runner, 'mocha'), 'mocha dependency', 1, sure, [depAt(pkg, 'mocha')]),
+    );
   const eslintConfig = ctx.files.some((f) =>
     /^(eslint\.config\.[cm]?[jt]s|\.eslintrc(\.[a-z]+)?)$/.test(f),
   );
   if (deps.has('@biomejs/biome')) {
-    offer(commands, 'lint', guess(exec(runner, 'biome lint .'), 'biome dependency', 1, sure));
+    offer(
+      commands,
+      'lint',
+      guess(exec(runner, 'biome lint .'), 'biome dependency', 1, sure, [
+        depAt(pkg, '@biomejs/biome'),
+      ]),
+    );
     offer(
       commands,
       'format',
-      guess(exec(runner, 'biome format --write .'), 'biome dependency', 1, sure),
+      guess(exec(runner, 'biome format --write .'), 'biome dependency', 1, sure, [
+        depAt(pkg, '@biomejs/biome'),
+      ]),
     );
   }
   if (deps.has('eslint') || eslintConfig) {
@@ -249,18 +251,24 @@ export async function detectNode(ctx: DetectorContext): Promise<Detection | null
     offer(
       commands,
       'typecheck',
-      guess(exec(runner, 'tsc --noEmit'), 'tsconfig.json + typescript', 1, sure),
+      guess(exec(runner, 'tsc --noEmit'), 'tsconfig.json + typescript', 1, sure, [
+        { file: 'tsconfig.json' },
+        depAt(pkg, 'typescript'),
+      ]),
     );
   }
   if (deps.has('prettier')) {
     offer(
       commands,
       'format',
-      guess(exec(runner, 'prettier --write .'), 'prettier dependency', 1, sure),
+      guess(exec(runner, 'prettier --write .'), 'prettier dependency', 1, sure, [
+        depAt(pkg, 'prettier'),
+      ]),
     );
   }
   return {
     packageManagers: [runner],
+    manifest: 'package.json',
     frameworks: [...frameworks],
     commands,
     workspaces,

@@ -44,8 +44,51 @@ export async function detectPhp(ctx: DetectorContext): Promise<Detection | null>
   else if (ctx.has('phpunit.xml') || ctx.has('phpunit.xml.dist') || has('phpunit/phpunit')) {
     offer(commands, 'test', guess('vendor/bin/phpunit', 'phpunit configuration', 1));
   }
-  if (ctx.has('phpstan.neon') || ctx.has('phpstan.neon.dist') || has('phpstan/phpstan')) {
-    offer(commands, 'typecheck', guess('vendor/bin/phpstan analyse', 'phpstan configuration', 1));
+  // phpstan reads phpstan.neon, phpstan.neon.dist or phpstan.dist.neon by itself; any other
+  // config (phpstan.src.neon…) must be named, and without one it has nothing to analyse.
+  const defaultNeon = ['phpstan.neon', 'phpstan.neon.dist', 'phpstan.dist.neon'].find((f) =>
+    ctx.has(f),
+  );
+  const otherNeon = ctx.files.find(
+    (f) => /^phpstan[^/]*\.neon(\.dist)?$/.test(f) && !/baseline/.test(f),
+  );
+  if (defaultNeon) {
+    offer(
+      commands,
+      'typecheck',
+      guess('vendor/bin/phpstan analyse', `${defaultNeon} (phpstan)`, 1, true, [
+        { file: defaultNeon },
+      ]),
+    );
+  } else if (otherNeon) {
+    offer(
+      commands,
+      'typecheck',
+      guess(
+        `vendor/bin/phpstan analyse -c ${otherNeon}`,
+        `${otherNeon} (phpstan)`,
+        1,
+        true,
+        [{ file: otherNeon }],
+        [`no default phpstan config: ${otherNeon} named with -c`],
+      ),
+    );
+  } else if (has('phpstan/phpstan')) {
+    const dir = ['src', 'app', 'lib'].find(
+      (d) => ctx.dirs().has(d) || ctx.files.some((f) => f.startsWith(`${d}/`)),
+    );
+    offer(
+      commands,
+      'typecheck',
+      guess(
+        `vendor/bin/phpstan analyse${dir ? ` ${dir}` : ''}`,
+        'phpstan dependency (no config file)',
+        1,
+        false,
+        [{ file: 'composer.json', key: 'require-dev.phpstan/phpstan' }],
+        ['phpstan has no config file: the paths to analyse were guessed'],
+      ),
+    );
   } else if (ctx.has('psalm.xml') || ctx.has('psalm.xml.dist') || has('vimeo/psalm')) {
     offer(commands, 'typecheck', guess('vendor/bin/psalm', 'psalm configuration', 1));
   }
@@ -75,5 +118,11 @@ export async function detectPhp(ctx: DetectorContext): Promise<Detection | null>
     offer(commands, 'lint', guess('vendor/bin/phpcs', 'phpcs configuration', 1));
     offer(commands, 'format', guess('vendor/bin/phpcbf', 'phpcs configuration', 1));
   }
-  return { packageManagers: ['composer'], frameworks, commands, languages: ['PHP'] };
+  return {
+    packageManagers: ['composer'],
+    manifest: 'composer.json',
+    frameworks,
+    commands,
+    languages: ['PHP'],
+  };
 }

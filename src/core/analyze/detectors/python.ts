@@ -1,4 +1,5 @@
-import type { Detection, DetectorContext } from '../types.js';
+import type { Detection, DetectorContext, Evidence } from '../types.js';
+import { offerSessions, packageDir } from './python-extra.js';
 import { type Commands, frameworksFrom, guess, isRecord, manifests, offer } from './util.js';
 
 /** pip, uv, poetry, pipenv and pdm projects; pytest/tox/nox, ruff/flake8, mypy/pyright, black. */
@@ -72,6 +73,7 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
     'Pipfile',
     'tox.ini',
     'noxfile.py',
+    'manage.py',
   ];
   const rootHas = markers.some((m) => ctx.has(m));
   const nested = manifests(ctx, 'pyproject.toml', 50);
@@ -109,11 +111,33 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
     /^\[pytest\]/m.test(toxIni) ||
     deps.has('pytest');
   const hasTestFiles = ctx.files.some((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
-  if (pytestConfigured)
+  if (pytestConfigured) {
+    const evidence: Evidence[] = ctx.has('pytest.ini')
+      ? [{ file: 'pytest.ini' }]
+      : isRecord(toolTable.pytest)
+        ? [{ file: 'pyproject.toml', key: 'tool.pytest' }]
+        : /^\[tool:pytest\]/m.test(setupCfg)
+          ? [{ file: 'setup.cfg', key: 'tool:pytest' }]
+          : /^\[pytest\]/m.test(toxIni)
+            ? [{ file: 'tox.ini', key: 'pytest' }]
+            : ctx.has('conftest.py')
+              ? [{ file: 'conftest.py' }]
+              : [];
     offer(
       commands,
       'test',
-      guess(`${run}pytest`, 'pytest configuration', 1, sure || tool === 'pip'),
+      guess(`${run}pytest`, 'pytest configuration', 1, sure || tool === 'pip', evidence),
+    );
+  } else if (ctx.has('manage.py') && deps.has('django'))
+    offer(
+      commands,
+      'test',
+      guess(
+        `${run}python manage.py test`,
+        'manage.py (Django test runner)',
+        1,
+        sure || tool === 'pip',
+      ),
     );
   else if (ctx.has('tox.ini') || isRecord(toolTable.tox))
     offer(commands, 'test', guess('tox', 'tox.ini', 1, true));
@@ -121,10 +145,41 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
   else if (hasTestFiles)
     offer(commands, 'test', guess(`${run}python -m pytest`, 'test_*.py files', 1, false));
 
-  const ruff =
-    isRecord(toolTable.ruff) || ctx.has('ruff.toml') || ctx.has('.ruff.toml') || deps.has('ruff');
-  if (ruff) offer(commands, 'lint', guess(`${run}ruff check .`, 'ruff configuration', 1, true));
-  else if (
+  const ruffToml = ['ruff.toml', '.ruff.toml'].find((f) => ctx.has(f));
+  const ruffConfig = isRecord(toolTable.ruff) ? toolTable.ruff : undefined;
+  const ruffFile = ruffToml ? ((await ctx.readToml(ruffToml)) ?? {}) : undefined;
+  const ruffTable = ruffFile ?? ruffConfig;
+  const ruffFrom: Evidence = ruffToml
+    ? { file: ruffToml }
+    : ruffConfig
+      ? { file: 'pyproject.toml', key: 'tool.ruff' }
+      : { file: 'pyproject.toml' };
+  const ruff = Boolean(ruffTable) || deps.has('ruff');
+  if (ruff) {
+    // `fix = true` makes `ruff check` rewrite files: a check must not.
+    const lintTable = isRecord(ruffTable?.lint) ? ruffTable.lint : {};
+    const fixes = ruffTable?.fix === true || lintTable.fix === true;
+    const fixKey = ruffTable?.fix === true ? 'fix' : 'lint.fix';
+    const evidence: Evidence[] = fixes
+      ? [
+          ruffToml
+            ? { file: ruffToml, key: fixKey }
+            : { file: 'pyproject.toml', key: `tool.ruff.${fixKey}` },
+        ]
+      : [ruffFrom];
+    offer(
+      commands,
+      'lint',
+      guess(
+        `${run}ruff check${fixes ? ' --no-fix' : ''} .`,
+        ruffTable ? 'ruff configuration' : 'ruff dependency',
+        1,
+        true,
+        evidence,
+        fixes ? ['the ruff config sets fix = true: --no-fix keeps the check from editing'] : [],
+      ),
+    );
+  } else if (
     ctx.has('.flake8') ||
     /^\[flake8\]/m.test(setupCfg) ||
     /^\[flake8\]/m.test(toxIni) ||
@@ -135,22 +190,78 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
     offer(commands, 'lint', guess(`${run}pylint .`, 'pylint configuration', 1, false));
   }
 
-  if (
-    isRecord(toolTable.mypy) ||
-    ctx.has('mypy.ini') ||
-    ctx.has('.mypy.ini') ||
-    /^\[mypy\]/m.test(setupCfg) ||
-    deps.has('mypy')
-  ) {
-    offer(commands, 'typecheck', guess(`${run}mypy .`, 'mypy configuration', 1, true));
+  const mypyIni = ['mypy.ini', '.mypy.ini'].find((f) => ctx.has(f));
+  const mypyIniText = mypyIni ? ((await ctx.readText(mypyIni)) ?? '') : '';
+  const mypyTable = isRecord(toolTable.mypy) ? toolTable.mypy : undefined;
+  if (mypyTable || mypyIni || /^\[mypy\]/m.test(setupCfg) || deps.has('mypy')) {
+    // `mypy .` overrides a configured `files` list; bare `mypy` reads it.
+    const filesKey = mypyTable?.files
+      ? { file: 'pyproject.toml', key: 'tool.mypy.files' }
+      : mypyIni && /^\s*files\s*=/m.test(mypyIniText)
+        ? { file: mypyIni, key: 'files' }
+        : /^\[mypy\][^[]*^\s*files\s*=/m.test(setupCfg)
+          ? { file: 'setup.cfg', key: 'mypy.files' }
+          : undefined;
+    const pkg = filesKey ? undefined : packageDir(ctx, pyproject);
+    const target = filesKey ? '' : ` ${pkg ?? '.'}`;
+    const evidence: Evidence[] = filesKey
+      ? [filesKey]
+      : [
+          mypyTable
+            ? { file: 'pyproject.toml', key: 'tool.mypy' }
+            : mypyIni
+              ? { file: mypyIni }
+              : { file: ctx.has('pyproject.toml') ? 'pyproject.toml' : 'setup.cfg' },
+        ];
+    offer(
+      commands,
+      'typecheck',
+      guess(
+        `${run}mypy${target}`,
+        'mypy configuration',
+        1,
+        true,
+        evidence,
+        filesKey
+          ? ['mypy `files` is configured: bare `mypy` checks exactly those']
+          : pkg
+            ? [`the package directory ${pkg}`]
+            : [],
+      ),
+    );
   } else if (isRecord(toolTable.pyright) || ctx.has('pyrightconfig.json') || deps.has('pyright')) {
     offer(commands, 'typecheck', guess(`${run}pyright`, 'pyright configuration', 1, true));
   }
 
-  if (isRecord(toolTable.black) || deps.has('black'))
-    offer(commands, 'format', guess(`${run}black .`, 'black configuration', 1, true));
-  else if (ruff)
-    offer(commands, 'format', guess(`${run}ruff format .`, 'ruff configuration', 1, true));
+  // black only when configured, or when it is the only formatter around: a configured ruff
+  // wins over black merely listed as a dependency (of a docs group, say).
+  const ruffFormats =
+    ruffTable !== undefined && (isRecord(ruffTable.format) || !isRecord(toolTable.black));
+  if (isRecord(toolTable.black) && !isRecord(ruffTable?.format))
+    offer(
+      commands,
+      'format',
+      guess(`${run}black .`, 'black configuration', 1, true, [
+        { file: 'pyproject.toml', key: 'tool.black' },
+      ]),
+    );
+  else if (ruffFormats || (ruff && !deps.has('black')))
+    offer(
+      commands,
+      'format',
+      guess(
+        `${run}ruff format .`,
+        'ruff configuration',
+        1,
+        true,
+        [ruffFrom],
+        deps.has('black') ? ['black is only a dependency; ruff is configured'] : [],
+      ),
+    );
+  else if (deps.has('black'))
+    offer(commands, 'format', guess(`${run}black .`, 'black dependency', 1, !ruff));
+
+  await offerSessions(ctx, commands, toxIni);
 
   if (isRecord(pyproject['build-system']) || ctx.has('setup.py')) {
     const build =
@@ -163,5 +274,12 @@ export async function detectPython(ctx: DetectorContext): Promise<Detection | nu
             : 'python -m build';
     offer(commands, 'build', guess(build, 'pyproject.toml build-system', 1, tool !== 'pip'));
   }
-  return { packageManagers: [tool], frameworks: [...frameworks], commands, languages: ['Python'] };
+  const manifest = markers.find((m) => ctx.has(m));
+  return {
+    packageManagers: [tool],
+    manifest,
+    frameworks: [...frameworks],
+    commands,
+    languages: ['Python'],
+  };
 }

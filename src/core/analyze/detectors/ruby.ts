@@ -60,5 +60,12 @@ export async function detectRuby(ctx: DetectorContext): Promise<Detection | null
   if (gemspecs[0] && /bundler\/gem_tasks/.test(rakefile))
     offer(commands, 'build', guess(`${be}rake build`, 'bundler gem tasks', 1));
   else if (gemspecs[0]) offer(commands, 'build', guess(`gem build ${gemspecs[0]}`, gemspecs[0], 1));
-  return { packageManagers: bundler ? ['bundler'] : [], frameworks, commands, languages: ['Ruby'] };
+  const manifest = bundler ? 'Gemfile' : (gemspecs[0] ?? 'Rakefile');
+  return {
+    packageManagers: bundler ? ['bundler'] : [],
+    manifest,
+    frameworks,
+    commands,
+    languages: ['Ruby'],
+  };
 }

@@ -27,9 +27,13 @@ export async function detectRust(ctx: DetectorContext): Promise<Detection | null
   const all = manifests(ctx, 'Cargo.toml');
   if (all.length === 0) return null;
   const frameworks = new Set<string>();
+  // Crates that declare their own [workspace] (cargo-fuzz's fuzz/) are separate projects.
+  const ownWorkspace = new Set<string>();
   for (const file of all) {
     const doc = await ctx.readToml(file);
-    if (doc) for (const f of frameworksFrom(depNames(doc), FRAMEWORKS)) frameworks.add(f);
+    if (!doc) continue;
+    if (file !== 'Cargo.toml' && isRecord(doc.workspace)) ownWorkspace.add(dirOf(file));
+    else for (const f of frameworksFrom(depNames(doc), FRAMEWORKS)) frameworks.add(f);
   }
   if (!ctx.has('Cargo.toml'))
     return { packageManagers: ['cargo'], frameworks: [...frameworks], languages: ['Rust'] };
@@ -38,9 +42,20 @@ export async function detectRust(ctx: DetectorContext): Promise<Detection | null
   const isWorkspace = isRecord(root.workspace);
   const flag = isWorkspace ? ' --workspace' : '';
   if (isWorkspace) {
+    const ws = root.workspace as Record<string, unknown>;
+    const globs = (key: string) =>
+      (Array.isArray(ws[key]) ? ws[key] : [])
+        .filter((p): p is string => typeof p === 'string')
+        .map((p) => p.replace(/^\.\//, '').replace(/\/$/, ''));
+    const { default: picomatch } = await import('picomatch');
+    const members = globs('members');
+    const isMember = members.length ? picomatch(members) : () => true;
+    const excluded = globs('exclude');
+    const isExcluded = excluded.length ? picomatch(excluded) : () => false;
     const packages = all
       .filter((f) => f !== 'Cargo.toml')
       .map(dirOf)
+      .filter((d) => !ownWorkspace.has(d) && isMember(d) && !isExcluded(d))
       .sort();
     workspaces.push({ tool: 'cargo', packages });
   }
@@ -52,6 +67,7 @@ export async function detectRust(ctx: DetectorContext): Promise<Detection | null
   offer(commands, 'format', guess('cargo fmt', 'Cargo.toml', 1));
   return {
     packageManagers: ['cargo'],
+    manifest: 'Cargo.toml',
     frameworks: [...frameworks],
     commands,
     workspaces,

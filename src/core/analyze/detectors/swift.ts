@@ -11,7 +11,12 @@ export async function detectSwift(ctx: DetectorContext): Promise<Detection | nul
   if (ctx.has('.swift-format')) {
     offer(commands, 'format', guess('swift format --in-place --recursive .', '.swift-format', 1));
   }
-  return { packageManagers: ['swiftpm'], commands, languages: ['Swift'] };
+  return {
+    packageManagers: ['swiftpm'],
+    manifest: 'Package.swift',
+    commands,
+    languages: ['Swift'],
+  };
 }
 
 export async function detectDart(ctx: DetectorContext): Promise<Detection | null> {

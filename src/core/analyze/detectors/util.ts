@@ -1,4 +1,4 @@
-import type { CommandGuess, CommandName, DetectorContext } from '../types.js';
+import type { CommandGuess, CommandName, DetectorContext, Evidence } from '../types.js';
 
 export type Commands = Partial<Record<CommandName, CommandGuess>>;
 
@@ -7,8 +7,13 @@ export function guess(
   source: string,
   rank: CommandGuess['rank'],
   sure = true,
+  evidence?: Evidence[],
+  notes?: string[],
 ): CommandGuess {
-  return { command, source, rank, sure };
+  const g: CommandGuess = { command, source, rank, sure };
+  if (evidence?.length) g.evidence = evidence;
+  if (notes?.length) g.notes = notes;
+  return g;
 }
 
 /** Set `name` unless a higher- or equal-ranked guess is already there. */
@@ -47,12 +52,38 @@ export function frameworksFrom(deps: Iterable<string>, table: Record<string, str
   return [...found];
 }
 
-/** Manifests named `name` at the root and in sub-directories, shallowest first, capped. */
-export function manifests(ctx: DetectorContext, name: string, cap = 200): string[] {
-  return ctx
+/**
+ * Folders whose manifests are sample data, not part of the project: test fixtures,
+ * examples, vendored code. Their package managers and frameworks are not the project's.
+ */
+const NOT_THE_PROJECT =
+  /(^|\/)(fixtures?|__fixtures__|testdata|test-data|test_data|examples?|samples?|vendor|third[_-]party|node_modules)\//;
+
+export function isSampleManifest(path: string): boolean {
+  return NOT_THE_PROJECT.test(path);
+}
+
+/**
+ * Manifests named `name` at the root and in sub-directories, shallowest first, capped
+ * (with a warning when the cap is hit). Manifests in fixture/example folders are left out
+ * unless `samples` is set.
+ */
+export function manifests(
+  ctx: DetectorContext,
+  name: string,
+  cap = 200,
+  samples = false,
+): string[] {
+  const all = ctx
     .named(name)
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
-    .slice(0, cap);
+    .filter((f) => samples || !isSampleManifest(f))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  if (all.length > cap) {
+    ctx.warn(
+      `${all.length} ${name} files found: only the ${cap} shallowest were read (frameworks and workspaces may be incomplete)`,
+    );
+  }
+  return all.slice(0, cap);
 }
 
 export function dirOf(path: string): string {
