@@ -40,14 +40,14 @@ describe('streams that cannot hang', () => {
     const { fake, client } = await setup(
       [{ ...hello, fault: { type: 'stall', afterEvents: 3 } }, hello],
       {
-        idle_timeout: 0.2,
+        idle_timeout: 1,
       },
     );
     const { events, result } = await drain(client.stream(request));
     expect(retries(events)).toEqual([
       expect.objectContaining({
         retry: 1,
-        reason: 'stream idle for 0.2 s (provider.idle_timeout)',
+        reason: 'stream idle for 1 s (provider.idle_timeout)',
       }),
     ]);
     expect(result.content).toEqual([expect.objectContaining({ text: 'Hello there, world' })]);
@@ -55,7 +55,7 @@ describe('streams that cannot hang', () => {
   });
 
   it('a server that never answers is abandoned too (before any event)', async () => {
-    const { client } = await setup([{ ...hello, delayMs: 60_000 }, hello], { idle_timeout: 0.2 });
+    const { client } = await setup([{ ...hello, delayMs: 60_000 }, hello], { idle_timeout: 1 });
     const { events } = await drain(client.stream(request));
     expect(retries(events)).toEqual([
       expect.objectContaining({ reason: expect.stringContaining('provider.idle_timeout') }),
@@ -67,13 +67,13 @@ describe('streams that cannot hang', () => {
       [{ ...hello, fault: { type: 'stall', afterEvents: 2 } }, hello],
       {
         idle_timeout: 60,
-        timeout: 0.3,
+        timeout: 1.5,
       },
     );
     const { events } = await drain(client.stream(request));
     expect(retries(events)).toEqual([
       expect.objectContaining({
-        reason: 'no complete response within 0.3 s (provider.timeout)',
+        reason: 'no complete response within 1.5 s (provider.timeout)',
       }),
     ]);
   });
