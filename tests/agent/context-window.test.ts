@@ -63,7 +63,7 @@ async function attempt(script: Responder, window: number | undefined, input: Con
     config,
     env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: fake.url },
   });
-  return drain(
+  const run = await drain(
     runAgent({
       client,
       tools: [readTool],
@@ -73,6 +73,7 @@ async function attempt(script: Responder, window: number | undefined, input: Con
       config,
     }),
   );
+  return { ...run, client };
 }
 
 const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
@@ -81,9 +82,11 @@ const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
 describe('the context window', () => {
   it('recovers from "prompt is too long": learns the window, compacts, sends again, finishes', async () => {
     // The table says 200k for this model; the server's window is 20k.
-    const { events, result } = await attempt(reader(30, 6), 20_000);
+    const { events, result, client } = await attempt(reader(30, 6), 20_000);
     expect(result.reason).toBe('end_turn');
     expect(fake?.context?.rejected).toHaveLength(1);
+    // The client keeps what was learned: the run's next attempt starts below the window.
+    expect(client.contextWindow).toBe(20_000);
     const retry = ofType(events, 'retry');
     expect(retry).toEqual([
       expect.objectContaining({ status: 400, reason: expect.stringMatching(/20000 tokens/) }),

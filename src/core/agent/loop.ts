@@ -73,6 +73,11 @@ function tooLong(error: ContextOverflowError, window: number, why: string): stri
   );
 }
 
+/** A learned window outlives the attempt: the next one starts below it, with no refusal. */
+function rememberWindow(client: LlmClient, learned: number): void {
+  if (learned < client.contextWindow) client.contextWindow = learned;
+}
+
 /**
  * One attempt: the model works on `task` with `tools` until it ends its turn or a
  * limit stops it. Yields every event; returns (and yields last) the attempt_end event.
@@ -135,6 +140,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
         return { kind: 'failed', error: tooLong(error, context.size, why) };
       }
       const compaction = context.refused(messages, summaries, turn, error);
+      rememberWindow(client, context.size);
       if (!compaction) {
         const why = 'and no tool output is left to compact';
         return { kind: 'failed', error: tooLong(error, context.size, why) };
@@ -220,6 +226,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
           continue;
         case 'compact': {
           const compacted = context.exceeded(messages, summaries, turn);
+          rememberWindow(client, context.size);
           if (!compacted) {
             const error = "the conversation exceeds the model's context window";
             return yield* finish(end('provider_error', error));

@@ -97,7 +97,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
 class LiveClient implements LlmClient {
   readonly model: string;
-  readonly contextWindow: number;
+  contextWindow: number;
   constructor(
     private readonly sdk: Anthropic,
     private readonly config: Config,

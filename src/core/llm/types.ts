@@ -29,8 +29,11 @@ export interface LlmClient {
   readonly model: string;
   /** How tools are declared: Anthropic's typed tools, or plain JSON-schema tools. */
   readonly toolSchema: 'anthropic' | 'custom';
-  /** The model's context window in tokens (for compaction). */
-  readonly contextWindow: number;
+  /**
+   * The model's context window in tokens (for compaction). Lowered by the agent when the
+   * server names a smaller one, so later attempts of the run start with what was learned.
+   */
+  contextWindow: number;
   /**
    * Performs one request (with retries). Yields text deltas and retry notices, and
    * finally the complete message. Throws ProviderError when the request cannot succeed
