@@ -32,6 +32,13 @@ export interface ValidationView {
   checks: CheckResult[];
 }
 
+/** A workflow step of the current item, as the step list shows it. */
+export interface StepView {
+  id: string;
+  kind: string;
+  status: 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'stopped';
+}
+
 export interface AttemptView {
   specId: string;
   title: string;
@@ -54,6 +61,8 @@ export interface AttemptView {
   /** "retry 2 in 4s: overloaded" while the provider is retried. */
   notice?: string;
   agentEnd?: { reason: AgentStopReason; turns: number; error?: string };
+  /** The workflow's steps for this item (empty for streams without them). */
+  steps: StepView[];
 }
 
 /** A line in the scrollback (Ink `<Static>`): append-only. */
@@ -95,6 +104,8 @@ export interface RunViewState {
   branch: string;
   model: string;
   workflow: string;
+  /** The workflow's steps (run_start). */
+  workflowSteps: { id: string; kind: string }[];
   worktree: string;
   resumed: boolean;
   started: boolean;
@@ -123,6 +134,7 @@ export function initialRunView(): RunViewState {
     branch: '',
     model: '',
     workflow: '',
+    workflowSteps: [],
     worktree: '',
     resumed: false,
     started: false,
@@ -159,6 +171,7 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         branch: event.branch,
         model: event.model,
         workflow: event.workflow,
+        workflowSteps: event.steps ?? [],
         worktree: event.worktree,
         resumed: event.resumed,
         started: true,
@@ -186,6 +199,7 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
           tools: [],
           toolCount: 0,
           toolErrors: 0,
+          steps: state.workflowSteps.map((s) => ({ ...s, status: 'pending' })),
         },
       };
     case 'step':
@@ -193,6 +207,13 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         step: event.step,
         stepStartedAt: now,
       }));
+    case 'step_start':
+    case 'step_end': {
+      const status = event.type === 'step_start' ? 'running' : event.outcome;
+      return patchCurrent(state, event.specId, event.attempt, (a) => ({
+        steps: a.steps.map((s) => (s.id === event.id ? { ...s, status } : s)),
+      }));
+    }
     case 'agent':
       return reduceAgent(state, event);
     case 'validation': {

@@ -27,7 +27,7 @@ function stepView(record: StepRecord | undefined): Record<string, unknown> {
     ok: record?.ok ?? false,
     skipped: record?.skipped ?? record === undefined,
     output: record?.output ?? '',
-    exit_code: record?.exitCode ?? 0,
+    exit_code: BigInt(record?.exitCode ?? 0),
     changed: record?.changed ?? false,
     failure: record?.failure ?? '',
   };
@@ -63,11 +63,12 @@ export function itemContext(
     run: {
       id: state.runId,
       cost_usd: state.totals.cost ?? 0,
-      tokens: totalTokens(state.totals.usage),
-      iterations: state.totals.iterations,
-      commits: state.totals.commits,
-      elapsed_s: Math.floor(elapsedMs(session) / 1000),
-      attempt: cursor?.attempt ?? 1,
+      // Counts are CEL ints (`run.iterations + 1 < 3`), the cost a double.
+      tokens: BigInt(totalTokens(state.totals.usage)),
+      iterations: BigInt(state.totals.iterations),
+      commits: BigInt(state.totals.commits),
+      elapsed_s: BigInt(Math.floor(elapsedMs(session) / 1000)),
+      attempt: BigInt(cursor?.attempt ?? 1),
       format_command: state.plan?.formatCommand ?? '',
       branch: state.branch,
     },

@@ -10,7 +10,8 @@ import { failed, interrupted, type StepEnv, type StepResult } from './types.js';
 export const OUTPUT_LIMIT = 8000;
 
 function tail(text: string): string {
-  const clean = redact(text);
+  // Trailing newlines dropped: `${steps.count.output}` reads as the value it printed.
+  const clean = redact(text).replace(/\s+$/, '');
   return clean.length > OUTPUT_LIMIT ? `[…]\n${clean.slice(-OUTPUT_LIMIT)}` : clean;
 }
 
