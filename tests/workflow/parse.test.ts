@@ -83,7 +83,7 @@ describe('parseWorkflow: mmm format', () => {
     const { workflow } = parse(
       'steps:\n  - shell: "true"\n  - goal_seek: {agent: x, score: "echo 1", target: 1}\n',
     );
-    expect(workflow?.steps.map((s) => s.id)).toEqual(['shell-1', 'goal-seek-2']);
+    expect(workflow?.steps.map((s) => s.id)).toEqual(['shell-1', 'goal_seek-2']);
     expect(workflow?.name).toBe('wf');
   });
 
