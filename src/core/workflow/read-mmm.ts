@@ -142,11 +142,11 @@ function readStep(
   if (!kind) return undefined;
   const schema = STEP_SCHEMAS[kind];
   const parsed = schema.safeParse(node.toJSON());
-  if (!parsed.success) {
-    reportIssues(parsed.error.issues, schema, doc, ['steps', index], sink);
-    return undefined;
-  }
-  const step = toStep(kind, parsed.data as Raw, index, sink.nodePosition(node), vars);
+  if (!parsed.success) reportIssues(parsed.error.issues, schema, doc, ['steps', index], sink);
+  // With only unknown keys wrong, the rest of the step is still read and checked.
+  const data = parsed.success ? parsed.data : z.object(schema.shape).safeParse(node.toJSON()).data;
+  if (data === undefined) return undefined;
+  const step = toStep(kind, data as Raw, index, sink.nodePosition(node), vars);
   if (step.kind === 'goal_seek' && step.targetVar !== undefined && !Number.isFinite(step.target)) {
     const at = sink.nodePosition(doc.getIn(['steps', index, 'goal_seek', 'target'], true) as Node);
     const name = step.targetVar;
