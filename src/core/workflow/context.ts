@@ -3,42 +3,52 @@ import type { Workflow } from './model.js';
 
 /**
  * What a workflow can read (docs/workflows.md, "Variables" and "Conditions"): the names
- * templates may use and the CEL environment `when` is type-checked — and evaluated — in.
- * The validator checks files against these; the interpreter fills them in.
+ * templates may use and the CEL environment `when` is type-checked in. The validator
+ * checks files against these; the interpreter fills them in (run/interpreter/context.ts).
  */
 
 /** `${spec.<field>}` (for_each: specs only). */
-export const SPEC_FIELDS = [
+export const SPEC_FIELDS = ['id', 'title', 'body', 'file', 'priority', 'category'] as const;
+
+/** `steps.<id>.<field>`, in templates and in CEL; a step not run yet is `skipped`. */
+export const STEP_RESULT_FIELDS = ['ok', 'skipped', 'output', 'exit_code', 'changed', 'failure'] as const;
+
+/** `run.<field>`, in templates and in CEL. */
+export const RUN_FIELDS = [
   'id',
-  'title',
-  'body',
-  'file',
-  'priority',
-  'status',
-  'category',
+  'cost_usd',
+  'tokens',
+  'iterations',
+  'commits',
+  'elapsed_s',
+  'attempt',
+  'format_command',
+  'branch',
 ] as const;
 
-/** `${steps.<id>.<field>}` in templates (text); the same fields exist in CEL. */
-export const STEP_RESULT_FIELDS = ['output', 'ok', 'exit_code', 'score', 'attempts'] as const;
-
-/** `run.<field>` in CEL. */
-export const RUN_FIELDS = ['cost_usd', 'tokens', 'items_done', 'items_failed'] as const;
-
-/** The single names a template may use besides `spec.*`, `vars.*` and `steps.*`. */
+/** The single names a template may use besides `spec.*`, `run.*`, `vars.*` and `steps.*`. */
 export const TEMPLATE_NAMES = ['item', 'feedback'] as const;
 
+// Numbers are `dyn`: the interpreter evaluates with plain JS numbers, so `exit_code == 0`
+// and `run.cost_usd < 2` both hold at run time, and the check must accept both.
 const STEP_RESULT_TYPES: Record<(typeof STEP_RESULT_FIELDS)[number], string> = {
-  output: 'string',
   ok: 'bool',
-  exit_code: 'int',
-  score: 'double',
-  attempts: 'int',
+  skipped: 'bool',
+  output: 'string',
+  exit_code: 'dyn',
+  changed: 'bool',
+  failure: 'string',
 };
 const RUN_TYPES: Record<(typeof RUN_FIELDS)[number], string> = {
-  cost_usd: 'double',
-  tokens: 'int',
-  items_done: 'int',
-  items_failed: 'int',
+  id: 'string',
+  cost_usd: 'dyn',
+  tokens: 'dyn',
+  iterations: 'dyn',
+  commits: 'dyn',
+  elapsed_s: 'dyn',
+  attempt: 'dyn',
+  format_command: 'string',
+  branch: 'string',
 };
 
 /** Every variable name a step may read as `${vars.<name>}`: the defaults and the captures. */
@@ -52,8 +62,8 @@ export function declaredVars(workflow: Pick<Workflow, 'vars' | 'steps'>): string
 /**
  * The CEL environment of one workflow: `steps` has one field per step id, `vars` one per
  * declared variable, `spec` exists only for `for_each: specs` and `item` only with a
- * `for_each`. Integer fields (`exit_code`, `attempts`, `tokens`, `items_*`) are CEL `int`:
- * pass them through `celValues` before evaluating.
+ * `for_each`. The interpreter evaluates `when` against the same names
+ * (run/interpreter/context.ts).
  */
 export function workflowCelEnvironment(
   workflow: Pick<Workflow, 'vars' | 'steps' | 'forEach'>,
@@ -65,7 +75,8 @@ export function workflowCelEnvironment(
   const env = new Environment({ unlistedVariablesAreDyn: false })
     .registerVariable({ name: 'steps', schema: steps })
     .registerVariable({ name: 'run', schema: { ...RUN_TYPES } })
-    .registerVariable({ name: 'vars', schema: vars });
+    .registerVariable({ name: 'vars', schema: vars })
+    .registerVariable('feedback', 'string');
   if (workflow.forEach?.kind === 'specs') {
     const spec: Record<string, string> = {};
     for (const field of SPEC_FIELDS) spec[field] = 'string';
@@ -73,48 +84,4 @@ export function workflowCelEnvironment(
   }
   if (workflow.forEach) env.registerVariable('item', 'string');
   return env;
-}
-
-/**
- * The values `when` is evaluated against: every step id and declared variable present
- * (a step not run yet: `ok` false, `output` ""), integer fields as BigInt (CEL `int`).
- */
-export function celValues(
-  workflow: Pick<Workflow, 'vars' | 'steps' | 'forEach'>,
-  context: {
-    steps: Record<string, Partial<Record<(typeof STEP_RESULT_FIELDS)[number], unknown>>>;
-    run: Record<(typeof RUN_FIELDS)[number], number>;
-    vars: Record<string, string>;
-    spec?: Partial<Record<(typeof SPEC_FIELDS)[number], string>>;
-    item?: string;
-  },
-): Record<string, unknown> {
-  const int = (n: unknown) => BigInt(Math.trunc(typeof n === 'number' ? n : 0));
-  const steps: Record<string, unknown> = {};
-  for (const { id } of workflow.steps) {
-    const r = context.steps[id] ?? {};
-    steps[id] = {
-      output: typeof r.output === 'string' ? r.output : '',
-      ok: r.ok === true,
-      exit_code: int(r.exit_code),
-      score: typeof r.score === 'number' ? r.score : 0,
-      attempts: int(r.attempts),
-    };
-  }
-  const vars: Record<string, string> = {};
-  for (const name of declaredVars(workflow)) vars[name] = context.vars[name] ?? '';
-  const run = {
-    cost_usd: context.run.cost_usd,
-    tokens: int(context.run.tokens),
-    items_done: int(context.run.items_done),
-    items_failed: int(context.run.items_failed),
-  };
-  const values: Record<string, unknown> = { steps, run, vars };
-  if (workflow.forEach?.kind === 'specs') {
-    const spec: Record<string, string> = {};
-    for (const field of SPEC_FIELDS) spec[field] = context.spec?.[field] ?? '';
-    values.spec = spec;
-  }
-  if (workflow.forEach) values.item = context.item ?? '';
-  return values;
 }

@@ -95,7 +95,10 @@ export function validateWorkflow(
 
 /** The `${…}` references of a template, without the braces. */
 export function templateRefs(template: string): string[] {
-  return [...template.matchAll(/\$\{([^}]*)\}/g)].map((m) => (m[1] ?? '').trim());
+  // `$${` is a literal `${`, not a reference.
+  return [...template.matchAll(/\$(\$?)\{([^}]*)\}/g)]
+    .filter((m) => !m[1])
+    .map((m) => (m[2] ?? '').trim());
 }
 
 /** The templates of a step, each with its YAML key path inside the step. */
@@ -143,6 +146,11 @@ export function checkRef(
       `spec fields: ${SPEC_FIELDS.join(', ')}`,
     );
   }
+  if (root === 'run' && parts.length === 2) {
+    if ((RUN_FIELDS as readonly string[]).includes(name ?? '')) return undefined;
+    const guess = didYouMean(name ?? '', RUN_FIELDS);
+    return unknown(ref, guess ? `run.${guess}` : '', `run fields: ${RUN_FIELDS.join(', ')}`);
+  }
   if (root === 'vars' && parts.length === 2 && name) {
     const visible = new Set(Object.keys(workflow.vars));
     workflow.steps
@@ -183,7 +191,7 @@ export function checkRef(
   return unknown(
     ref,
     guess ?? '',
-    'templates use ${spec.<field>}, ${item}, ${vars.<name>}, ${steps.<id>.output}, ${feedback}',
+    'templates use ${spec.<field>}, ${item}, ${vars.<name>}, ${steps.<id>.output}, ${run.<field>}, ${feedback}',
   );
 }
 
