@@ -156,6 +156,11 @@ export const configSchema = z
       .strict()
       .default({ compact_threshold: 0.6 }),
     pricing: z.record(z.string(), pricingSchema).default({}).describe('Per-model price overrides'),
+    workflow: z
+      .string()
+      .min(1)
+      .default('specs')
+      .describe('What `mmm improve` runs: a workflow name or a path (docs/workflows.md)'),
   })
   .strict();
 

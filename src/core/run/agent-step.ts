@@ -3,7 +3,8 @@ import { isMmmError } from '../errors.js';
 import { logger } from '../log.js';
 import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../llm/usage.js';
 import type { RunEventBody } from './events.js';
-import { agentBudget } from './limits.js';
+import type { Config } from '../config/schema.js';
+import { agentBudget, withStepBudget } from './limits.js';
 import { checkpoint, elapsedMs, type RunSession } from './session.js';
 
 const log = logger('improve');
@@ -26,6 +27,9 @@ export async function* agentStep(
     onUsage?: (usage: Usage, cost: Cost) => void;
     /** A spec with its own `budget:`, counted on top of the run's limits. */
     spec?: { id: string; budget?: { usd?: number; tokens?: number } };
+    /** A workflow step's own config (max_turns) and budget, per run of the step. */
+    config?: Config;
+    stepBudget?: { usd?: number; tokens?: number };
   },
   /**
    * Checked after every tool batch (file reads only, no process): what the agent did to
@@ -44,8 +48,8 @@ export async function* agentStep(
     toolContext: { ...tools.context, signal: stopper.signal },
     system: args.system,
     task: args.task,
-    config: session.config,
-    budget: agentBudget(state, elapsedMs(session), args.spec),
+    config: args.config ?? session.config,
+    budget: withStepBudget(agentBudget(state, elapsedMs(session), args.spec), args.stepBudget),
     signal: stopper.signal,
     requestSignal: stopper.requestSignal,
     stopAfterTool: () => stopper.stopping,

@@ -3,7 +3,7 @@ import { logger } from '../log.js';
 import { recordProjectRun } from '../projects/registry.js';
 import type { RunEndStatus, RunEventBody } from './events.js';
 import { raiseHint } from './limits.js';
-import type { LoopEnd } from './loop.js';
+import type { LoopEnd } from './interpreter/run-workflow.js';
 import { specSummaries } from './plan.js';
 import { checkpoint, type RunSession } from './session.js';
 

@@ -112,6 +112,23 @@ export function agentBudget(
   };
 }
 
+/** A workflow step's `budget:` (per run of the step) on top of what is left of the run's. */
+export function withStepBudget(
+  budget: AgentBudget,
+  step: { usd?: number; tokens?: number } | undefined,
+): AgentBudget {
+  if (!step) return budget;
+  const min = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined ? b : b === undefined ? a : Math.min(a, b);
+  const usd = min(budget.usd, step.usd);
+  const tokens = min(budget.tokens, step.tokens);
+  return {
+    ...budget,
+    ...(usd !== undefined ? { usd, spentUsd: 0 } : {}),
+    ...(tokens !== undefined ? { tokens, spentTokens: 0 } : {}),
+  };
+}
+
 const BUDGET_REASONS: Partial<Record<AgentStopReason, string>> = {
   budget_usd: 'cost',
   budget_tokens: 'token',

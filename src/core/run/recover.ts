@@ -9,6 +9,7 @@ import type { RunSession } from './session.js';
 import { checkpoint } from './session.js';
 import type { Iteration } from './state.js';
 import { describeHead, freePatchPath, savePatch } from './workspace.js';
+import { commitTrailers, isStepCommit } from './steps/commit.js';
 
 /**
  * Bring the work tree of a resumed run back to a state the loop can continue from,
@@ -54,22 +55,30 @@ export async function recoverWorkTree(session: RunSession, recreated: boolean): 
     state.current = null;
   };
 
+  // A workflow step (stepId) may run with no open iteration (after the item's commit).
+  const inStep = current.stepId !== undefined;
   switch (current.step) {
     case 'agent':
     case 'review':
+    case 'goal_seek':
       await redo();
       break;
     case 'validate':
-      if (recreated || head.sha !== current.checkpoint || !iteration) await redo();
+    case 'shell':
+      if (recreated || head.sha !== current.checkpoint || (!iteration && !inStep)) await redo();
       break;
     case 'commit': {
       const committed =
         head.sha !== current.checkpoint &&
-        head.parent === current.checkpoint &&
-        head.trailers['Mmm-Run'] === state.runId &&
-        head.trailers['Mmm-Spec'] === current.specId &&
-        head.trailers['Mmm-Attempt'] === String(current.attempt);
-      if (!iteration || (!committed && (recreated || head.sha !== current.checkpoint))) {
+        isStepCommit(
+          head,
+          current.checkpoint,
+          commitTrailers(state.runId, current.specId, current.attempt, current.stepId ?? 'commit'),
+        );
+      if (
+        (!iteration && !inStep) ||
+        (!committed && (recreated || head.sha !== current.checkpoint))
+      ) {
         await redo();
       } else if (!committed) {
         await removeTempCopies(workDir, state.specs[current.specId]?.file);
@@ -78,12 +87,15 @@ export async function recoverWorkTree(session: RunSession, recreated: boolean): 
     }
     case 'rollback': {
       const it = lastIteration(state.iterations, current.specId, current.attempt);
-      if (it && !it.patch && head.sha === current.checkpoint) {
+      if (it && it.outcome !== 'passed' && !it.patch && head.sha === current.checkpoint) {
         const saved = await savePatch(
           workDir,
           join(session.paths.attempts, `${current.specId}-${current.attempt}.patch`),
         );
         if (saved) it.patch = saved;
+      } else if (it?.outcome === 'passed' && head.sha === current.checkpoint) {
+        // A failure after the item's commit: what came after it is kept as a patch.
+        await keepInterrupted(`${current.specId}-${current.stepId ?? 'step'}`);
       }
       await resetTo(workDir, current.checkpoint);
       state.current = null;

@@ -32,6 +32,7 @@ import {
 } from '../verdict/baseline-step.js';
 import { establishRunIdentity } from './run-identity.js';
 import { restoreBranchFromTip } from '../git/run-refs.js';
+import { cursorFromOldStep, reopenWorkflow } from './interpreter/open-workflow.js';
 
 /**
  * `mmm improve --resume [run-id]`: continue a run where it stopped. Finished work is not
@@ -130,11 +131,22 @@ export async function prepareResume(
       },
     );
   }
-  if (options.specIds?.length || options.focus !== undefined || options.inPlace) {
-    throw new InputError('--spec, --focus and --in-place cannot change a run that is resumed', {
-      hint: 'resume the run as it was started, or start a new one',
-    });
+  if (
+    options.specIds?.length ||
+    options.focus !== undefined ||
+    options.inPlace ||
+    options.workflow !== undefined ||
+    options.vars
+  ) {
+    throw new InputError(
+      '--spec, --focus, --workflow, --var and --in-place cannot change a run that is resumed',
+      {
+        hint: 'resume the run as it was started, or start a new one',
+      },
+    );
   }
+  // The workflow file must be the one the run started with (exit 2), unless --force.
+  const reopened = await reopenWorkflow(state, repoRoot, options.force === true);
   const config = runConfig(state, flags, options);
   chooseSandbox(config.tools); // tools.sandbox = "bwrap" without a working bwrap: exit 2
   await assertLockFree(repoRoot);
@@ -180,10 +192,15 @@ export async function prepareResume(
       specs: [],
       commands: state.plan?.commands ?? [],
       agentNotes: undefined,
+      workflow: reopened.workflow,
       stopper,
       lock,
       resumed: true,
-      warnings: [...(lock.warning ? [lock.warning] : []), ...(restored ? [restored] : [])],
+      warnings: [
+        ...(lock.warning ? [lock.warning] : []),
+        ...(restored ? [restored] : []),
+        ...reopened.warnings,
+      ],
       sessionStart: Date.now(),
       elapsedBase: state.totals.elapsedMs,
     };
@@ -197,8 +214,10 @@ export async function prepareResume(
         await completeSetup(session, repo.root);
       } else {
         session.warnings.push(...(await recoverWorkTree(session, recreated)));
+        cursorFromOldStep(state, reopened.workflow);
         const { specs, problems } = await loadWorkSpecs(session.workDir, session.specDir);
-        if (problems.length > 0 && state.workflow === 'specs') {
+        const forEach = reopened.workflow.forEach;
+        if (problems.length > 0 && forEach?.kind === 'specs' && !forEach.propose) {
           throw new InputError(`the spec files on the run branch ${state.branch} do not parse`, {
             problems,
           });

@@ -1,20 +1,15 @@
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildSystemPrompt, taskMessage } from '../agent/index.js';
-import { commitAll, hasChanges, headCommit, resetTo } from '../git/index.js';
+import { commitAll, headCommit, resetTo } from '../git/index.js';
 import { nextSpecFileName } from '../specs/new-spec.js';
 import { formatProblem, type Spec } from '../specs/model.js';
 import { loadSpecs, SPEC_MAX_BYTES } from '../specs/load.js';
 import { readRegularBytes } from '../tools/regular-file.js';
-import { findSecretsInChanges } from '../secrets/diff-scan.js';
 import { redact } from '../secrets/redact.js';
-import { runShell, validateAttempt } from '../validate/index.js';
-import { judgeAttempt } from '../verdict/attempt-verdict.js';
-import { sessionRunOptions } from '../verdict/baseline-step.js';
-import { verdictSummary } from '../verdict/feedback.js';
 import type { RunEventBody } from './events.js';
 import { agentStep } from './agent-step.js';
-import type { AttemptEnd } from './attempt.js';
+import type { StepStop } from './steps/types.js';
 import { budgetStop, reachedLimit } from './limits.js';
 import { REVIEW_SPEC_ID, reviewTask } from './prompts.js';
 import { checkpoint, elapsedMs, type RunSession } from './session.js';
@@ -23,7 +18,7 @@ import { checkAfterAgent } from './run-identity.js';
 /**
  * The review workflow (no specs, or --focus): a review round asks Claude for the most
  * valuable improvement and to write it as a spec file; the loop then implements it like
- * any spec; after each accepted spec the project's formatter runs (the fix step).
+ * any spec (templates/workflows/review.yml, `for_each: {specs: ready, propose: review}`).
  */
 
 /** Review rounds in a row that may produce nothing usable before the review stops. */
@@ -42,7 +37,9 @@ async function specFileNames(workDir: string, specDir: string): Promise<string[]
   }
 }
 
-export async function* reviewRound(session: RunSession): AsyncGenerator<RunEventBody, AttemptEnd> {
+export async function* reviewRound(
+  session: RunSession,
+): AsyncGenerator<RunEventBody, { kind: 'continue' } | StepStop> {
   const { state } = session;
   const review = state.review ?? { rounds: 0, empty: 0, finished: false };
   const round = review.rounds + 1;
@@ -54,9 +51,11 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   const before = await specFileNames(session.workDir, session.specDir);
   const number = nextSpecFileName(before, 'x').replace(/-x\.md$/, '');
   const path = `${session.specDir.replace(/\/+$/, '')}/${number}-<short-name>.md`;
+  // `--focus` is the review workflow's `focus` variable (recorded as plan.focus before workflows).
+  const focus = state.workflowRun?.vars.focus || state.plan?.focus;
   const task = reviewTask({
     path,
-    ...(state.plan?.focus !== undefined ? { focus: state.plan.focus } : {}),
+    ...(focus ? { focus } : {}),
     existing: session.specs.map((s) => ({
       id: s.id,
       title: s.title,
@@ -172,93 +171,5 @@ export async function* reviewRound(session: RunSession): AsyncGenerator<RunEvent
   state.current = null;
   await checkpoint(session);
   for (const s of proposed) yield { type: 'spec_status', specId: s.id, status: 'pending' };
-  return { kind: 'continue' };
-}
-
-/**
- * The fix step after an accepted spec: run the formatter; when it changed files and the
- * project's checks still pass, commit that as `mmm: format`; otherwise undo it.
- */
-export async function* formatStep(
-  session: RunSession,
-  specId: string,
-  attempt: number,
-): AsyncGenerator<RunEventBody, AttemptEnd> {
-  const { state, stopper } = session;
-  const command = state.plan?.formatCommand;
-  if (!command) return { kind: 'continue' };
-  const base = await headCommit(session.workDir);
-  state.current = { specId, attempt, step: 'fix', checkpoint: base };
-  await checkpoint(session);
-  yield { type: 'step', specId, attempt, step: 'fix' };
-  const scope = stopper.stepSignal();
-  let keep = false;
-  try {
-    const shell = await runShell(command, {
-      cwd: session.workDir,
-      timeoutSec: session.config.validate.timeout,
-      signal: scope.signal,
-      ...(session.tools.sandbox ? { sandbox: session.tools.sandbox } : {}),
-    });
-    if (stopper.stopping)
-      return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
-    if (shell.exitCode !== 0) {
-      yield {
-        type: 'warning',
-        message: `the formatter \`${command}\` failed (exit ${shell.exitCode ?? shell.signal}); its changes were undone`,
-      };
-    } else if (await hasChanges(session.workDir)) {
-      const validated = await validateAttempt({
-        root: session.workDir,
-        commands: session.commands,
-        checks: [],
-        timeoutSec: session.config.validate.timeout,
-        signal: scope.signal,
-        sandbox: session.tools.sandbox,
-      });
-      // Judged like an attempt (core/verdict): pre-existing failures do not undo it.
-      const outcome = await judgeAttempt({
-        results: validated.results,
-        commands: session.commands,
-        baseline: state.baseline,
-        iterations: state.iterations,
-        options: sessionRunOptions(session, scope.signal),
-      });
-      yield {
-        type: 'validation',
-        specId,
-        attempt,
-        passed: outcome.passed,
-        checks: outcome.results,
-        verdict: verdictSummary(outcome.verdict),
-      };
-      const leaks = outcome.passed ? await findSecretsInChanges(session.workDir, base) : [];
-      if (outcome.passed && !leaks.length) keep = true;
-      else
-        yield {
-          type: 'warning',
-          message: leaks.length
-            ? `\`${command}\` wrote a secret value into ${leaks.map((l) => l.file).join(', ')}; its changes were undone`
-            : `the checks failed after \`${command}\`; its changes were undone`,
-        };
-    }
-  } catch (error) {
-    if (stopper.stopping)
-      return { kind: 'stop', status: 'interrupted', reason: 'interrupted by a signal' };
-    throw error;
-  } finally {
-    scope.dispose();
-  }
-  if (keep) {
-    await commitAll(session.workDir, `mmm: format\n\nRan \`${command}\`.`, {
-      'Mmm-Run': state.runId,
-      'Mmm-Spec': specId,
-      'Mmm-Step': 'format',
-    });
-  } else {
-    await resetTo(session.workDir, base);
-  }
-  state.current = null;
-  await checkpoint(session);
   return { kind: 'continue' };
 }

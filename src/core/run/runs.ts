@@ -21,7 +21,7 @@ export interface RunSummary {
   worktree: string;
   worktreeExists: boolean;
   inPlace: boolean;
-  workflow: 'specs' | 'review';
+  workflow: string;
   createdAt: string;
   updatedAt: string;
   specs: {

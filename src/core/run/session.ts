@@ -3,6 +3,7 @@ import type { LlmClient } from '../llm/types.js';
 import type { Spec } from '../specs/model.js';
 import type { ToolSet } from '../tools/index.js';
 import type { ProjectCommand } from '../validate/index.js';
+import type { Workflow } from '../workflow/model.js';
 import type { RunEventBody } from './events.js';
 import type { RunLock } from './lock.js';
 import type { RunPaths } from './paths.js';
@@ -30,6 +31,8 @@ export interface RunSession {
   specs: Spec[];
   commands: ProjectCommand[];
   agentNotes: string | undefined;
+  /** The workflow the run interprets (run/interpreter). */
+  workflow: Workflow;
   stopper: RunStopper;
   lock: RunLock;
   resumed: boolean;

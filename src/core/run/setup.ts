@@ -33,6 +33,9 @@ import { STATE_VERSION, saveState, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
 import { establishRunIdentity } from './run-identity.js';
+import { readWorkflow } from '../workflow/builtin-read.js';
+import type { Workflow } from '../workflow/model.js';
+import { planItems, proposes, workflowVars } from './interpreter/items.js';
 
 /**
  * Starting a new run. The preconditions are checked in this order, and a failing one
@@ -55,7 +58,8 @@ interface Checked {
   repo: RepoInfo & { head: string };
   config: Config;
   configWarnings: string[];
-  workflow: 'specs' | 'review';
+  workflow: Workflow;
+  vars: Record<string, string>;
 }
 
 async function checkInputs(options: ImproveOptions): Promise<Checked> {
@@ -72,22 +76,42 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
       hint: '--spec works on existing specs; --focus asks Claude to review the code and write a new one',
     });
   }
-  let workflow: 'specs' | 'review' = 'specs';
-  if (options.focus !== undefined || !(await hasSpecFiles(repo.root, config.spec_dir))) {
-    workflow = 'review';
+  // `--focus` is the review workflow with its focus; without spec files, the default
+  // (`specs`) becomes the review as well.
+  let name = options.workflow ?? (options.focus !== undefined ? 'review' : config.workflow);
+  if (options.workflow !== undefined && options.focus !== undefined) {
+    throw new InputError('--focus and --workflow cannot be used together', {
+      hint: `--focus runs the review workflow; use --workflow ${options.workflow} --var focus="${options.focus}"`,
+    });
+  }
+  if (name === 'specs' && options.workflow === undefined) {
+    if (!(await hasSpecFiles(repo.root, config.spec_dir))) name = 'review';
+  }
+  const workflow = await readWorkflow(name, repo.root, options.cwd);
+  const vars = workflowVars(workflow, options);
+  if (workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review') {
     if (options.specIds?.length) {
       throw new InputError(
-        `no spec files in ${config.spec_dir}/, so --spec has nothing to select`,
+        options.focus !== undefined
+          ? '--focus and --spec cannot be used together'
+          : `no spec files in ${config.spec_dir}/, so --spec has nothing to select`,
         {
-          hint: 'write one with `mmm spec new "<title>"`, or run without --spec to let Claude propose work',
+          hint:
+            options.focus !== undefined
+              ? '--spec works on existing specs; --focus asks Claude to review the code and write a new one'
+              : 'write one with `mmm spec new "<title>"`, or run without --spec to let Claude propose work',
         },
       );
     }
-  } else {
+  } else if (workflow.forEach?.kind === 'specs') {
     const specs = await loadSpecs(repo.root, config.spec_dir);
     assertValidSpecs(specs);
     if (options.specIds?.length) checkSpecIds(specs.specs, options.specIds);
     assertWorkToDo(specs.specs, options.specIds);
+  } else if (options.specIds?.length) {
+    throw new InputError(`--spec: workflow ${workflow.name} does not work on specs`, {
+      hint: 'select specs only with a workflow that has `for_each: specs`',
+    });
   }
   if ((options.inPlace || !config.git.worktree) && repo.dirty.length > 0) {
     throw new InputError(
@@ -97,7 +121,7 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
       },
     );
   }
-  return { repo, config, configWarnings: loaded.warnings, workflow };
+  return { repo, config, configWarnings: loaded.warnings, workflow, vars };
 }
 
 /**
@@ -123,7 +147,7 @@ export async function prepareNewRun(
   options: ImproveOptions,
   stopper: RunStopper,
 ): Promise<RunSession> {
-  const { repo, config, configWarnings, workflow } = await checkInputs(options);
+  const { repo, config, configWarnings, workflow, vars } = await checkInputs(options);
   const repoRoot = repo.mainRoot;
   await assertLockFree(repoRoot);
   const runId = newRunId();
@@ -144,6 +168,7 @@ export async function prepareNewRun(
       repo,
       config,
       workflow,
+      vars,
       runId,
       paths,
       client,
@@ -161,7 +186,8 @@ async function createRun(args: {
   options: ImproveOptions;
   repo: RepoInfo & { head: string };
   config: Config;
-  workflow: 'specs' | 'review';
+  workflow: Workflow;
+  vars: Record<string, string>;
   runId: string;
   paths: RunPaths;
   client: LlmClient;
@@ -195,7 +221,15 @@ async function createRun(args: {
     baseBranch: repo.branch,
     baseCommit: repo.head,
     inPlace,
-    workflow,
+    workflow: workflow.name,
+    workflowRun: {
+      name: workflow.name,
+      path: workflow.source.path,
+      origin: workflow.source.origin,
+      hash: workflow.source.hash,
+      vars: args.vars,
+      cursor: null,
+    },
     config: config as unknown as Record<string, unknown>,
     specOrder: [],
     specs: {},
@@ -208,7 +242,7 @@ async function createRun(args: {
       ...(options.focus !== undefined ? { focus: options.focus } : {}),
       ...(options.merge ? { merge: true } : {}),
     },
-    ...(workflow === 'review' ? { review: { rounds: 0, empty: 0, finished: false } } : {}),
+    ...(proposes(workflow) ? { review: { rounds: 0, empty: 0, finished: false } } : {}),
   };
   // The first checkpoint, before the branch exists: from here on the run is resumable
   // (resume creates the branch and worktree if the process died before it did).
@@ -238,6 +272,7 @@ async function createRun(args: {
     specs: [],
     commands: [],
     agentNotes: undefined,
+    workflow,
     stopper: args.stopper,
     lock,
     resumed: false,
@@ -283,7 +318,9 @@ export async function createWorkTree(
  */
 export async function completeSetup(session: RunSession, checkoutRoot: string): Promise<void> {
   const { state, config, workDir } = session;
-  if (!state.inPlace && state.workflow === 'specs' && checkoutRoot !== workDir) {
+  const forEach = session.workflow.forEach;
+  const specs = forEach?.kind === 'specs' && !proposes(session.workflow);
+  if (!state.inPlace && specs && checkoutRoot !== workDir) {
     const copied = await importUncommittedSpecs(checkoutRoot, workDir, config.spec_dir, {
       'Mmm-Run': state.runId,
     });
@@ -296,17 +333,22 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
   const analysis = await analyzeProject(workDir, { cache: false });
   const commands = projectCommandsToRun(config, analysis.commands);
   const format = (config.commands.format ?? analysis.commands.format ?? '').trim();
-  const { specs, problems } = await loadWorkSpecs(workDir, config.spec_dir);
-  if (state.workflow === 'specs') {
-    if (problems.length > 0) {
-      throw new InputError('the spec files of the run do not parse', { problems });
+  const loaded = await loadWorkSpecs(workDir, config.spec_dir);
+  if (specs) {
+    if (loaded.problems.length > 0) {
+      throw new InputError('the spec files of the run do not parse', { problems: loaded.problems });
     }
-    const plan = planSpecs(specs, state.plan?.specIds);
+    const plan = planSpecs(loaded.specs, state.plan?.specIds);
     state.specOrder = plan.order;
     state.specs = plan.specs;
     session.warnings.push(...plan.notes);
-  } else {
+  } else if (forEach?.kind === 'specs') {
     await mkdir(resolve(workDir, config.spec_dir), { recursive: true });
+  } else {
+    const items = await planItems(session);
+    state.specOrder = items.order;
+    state.specs = items.specs;
+    if (state.workflowRun) state.workflowRun.items = items.texts;
   }
   state.plan = {
     ...state.plan,
@@ -314,7 +356,7 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
     commands,
     ...(format ? { formatCommand: format } : {}),
   };
-  session.specs = specs;
+  session.specs = loaded.specs;
   session.commands = commands;
   session.agentNotes = await readAgentNotes(workDir);
   // Before any model call, on the untouched run branch (core/verdict).

@@ -44,7 +44,16 @@ export const attemptOutcomeSchema = z.enum([
   'agent_error',
   'stopped',
 ]);
-export const runStepSchema = z.enum(['review', 'agent', 'validate', 'commit', 'rollback', 'fix']);
+export const runStepSchema = z.enum([
+  'review',
+  'agent',
+  'validate',
+  'commit',
+  'rollback',
+  'fix',
+  'shell',
+  'goal_seek',
+]);
 export const runStatusSchema = z.enum([
   'running',
   'completed',
@@ -174,9 +183,65 @@ export const totalsSchema = z.object({
 export const currentStepSchema = z.object({
   specId: z.string(),
   attempt: z.number().int().positive(),
+  /** What recovery does with the tree: redo the attempt (agent), keep it (validate, shell), … */
   step: runStepSchema,
   checkpoint: z.string(),
+  /** The workflow step being run (absent in runs before workflows). */
+  stepId: z.string().optional(),
 });
+
+/** One step's result for the current item (the CEL `steps.<id>` and `${steps.<id>.output}`). */
+export const stepRecordSchema = z.object({
+  kind: z.string(),
+  ok: z.boolean(),
+  skipped: z.boolean().optional(),
+  /** Captured output (shell: stdout+stderr tail; agent: its summary; goal_seek: the score). */
+  output: z.string().optional(),
+  exitCode: z.number().int().optional(),
+  /** The work tree had uncommitted changes when the step ended. */
+  changed: z.boolean().optional(),
+  /** Why it failed (the feedback of a retry). */
+  failure: z.string().optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type StepRecord = z.infer<typeof stepRecordSchema>;
+
+/**
+ * Where the interpreter is inside the current item (run/interpreter): the attempt, the
+ * step it started at, the step running or next, and each step's result so far.
+ * `failed` marks a step that failed: its rollback is done or under way, and what follows
+ * (retry, fail the item, continue, stop) is decided from the recorded state.
+ */
+export const cursorSchema = z.object({
+  item: z.string(),
+  attempt: z.number().int().positive(),
+  start: z.string(),
+  step: z.string(),
+  failed: z.boolean().optional(),
+  /** The commit uncommitted changes are measured from (moves with each commit step). */
+  checkpoint: z.string(),
+  steps: z.record(z.string(), stepRecordSchema),
+  /** The feedback of the last failure (`${feedback}`). */
+  feedback: z.string().optional(),
+});
+export type Cursor = z.infer<typeof cursorSchema>;
+
+/** The workflow a run interprets (`--resume` refuses a changed file unless --force). */
+export const workflowRunSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  origin: z.string(),
+  /** sha256 of the file's bytes when the run started. */
+  hash: z.string(),
+  /** The variables after `--var` overrides. */
+  vars: z.record(z.string(), z.string()),
+  /** Items of a `for_each` list or command, fixed at the start (specs are in specOrder). */
+  items: z.array(z.string()).optional(),
+  cursor: cursorSchema.nullable().optional(),
+  /** Captured outputs by name (`capture:`), also `${vars.<name>}`. */
+  captured: z.record(z.string(), z.string()).optional(),
+});
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
 /**
  * What the run was asked to do and what it decided once at the start (kept so that a
@@ -238,7 +303,9 @@ export const runStateSchema = z.object({
   baseBranch: z.string().nullable(),
   baseCommit: z.string(),
   inPlace: z.boolean(),
-  workflow: z.enum(['specs', 'review']),
+  /** The workflow's name (`specs` and `review` are built in). */
+  workflow: z.string(),
+  workflowRun: workflowRunSchema.optional(),
   /** The Config snapshot the run started with. */
   config: z.record(z.string(), z.unknown()),
   specOrder: z.array(z.string()),

@@ -19,6 +19,11 @@ export interface OnFailure {
   maxAttempts: number;
   /** When attempts are used up: fail the item (default), carry on with the next step, or stop the run. */
   then: 'fail' | 'continue' | 'stop';
+  /**
+   * The file gave no `max_attempts`: the run's config `max_attempts` applies (and a spec's
+   * own `max_attempts:` wins over it), as in the loop before workflows.
+   */
+  maxAttemptsFromConfig?: boolean;
 }
 
 export interface StepBudget {
@@ -114,7 +119,14 @@ export type Step = AgentStep | ShellStep | ValidateStep | CommitStep | GoalSeekS
 export type StepKind = Step['kind'];
 
 export type ForEach =
-  | { kind: 'specs' }
+  | {
+      kind: 'specs';
+      /**
+       * `propose: review`: when no spec is ready, a review round (an agent) writes the
+       * next one as a spec file, until it finds nothing more (the `review` workflow).
+       */
+      propose?: 'review';
+    }
   | { kind: 'list'; items: string[] }
   | { kind: 'command'; command: string; lines: boolean };
 
