@@ -25,6 +25,8 @@ async function loadCommands(): Promise<Register[]> {
     import('./commands/improve.js'),
     import('./commands/status.js'),
     import('./commands/runs.js'),
+    import('./commands/workflows.js'),
+    import('./commands/workflow.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }
