@@ -18,6 +18,7 @@ import {
   loadWorkSpecs,
   openClient,
   openTools,
+  clientsFor,
 } from './services.js';
 import { checkpoint, type RunSession } from './session.js';
 import { completeSetup, createWorkTree } from './setup.js';
@@ -187,6 +188,7 @@ export async function prepareResume(
       workDir: state.worktree,
       config,
       client,
+      clientFor: clientsFor(config, options, paths),
       tools: openTools(state.worktree, repoRoot, config),
       specDir: config.spec_dir,
       specs: [],

@@ -50,6 +50,23 @@ export function openClient(config: Config, options: ImproveOptions, paths: RunPa
   });
 }
 
+/** Clients for other models (workflow steps with `model:`), made once per model. */
+export function clientsFor(
+  config: Config,
+  options: ImproveOptions,
+  paths: RunPaths,
+): (model: string) => LlmClient {
+  const clients = new Map<string, LlmClient>();
+  return (model) => {
+    let client = clients.get(model);
+    if (!client) {
+      client = openClient({ ...config, model }, options, paths);
+      clients.set(model, client);
+    }
+    return client;
+  };
+}
+
 /**
  * The agent's tools, rooted in the work tree; mmm's run data is off limits. The shell
  * (and, through the tool set, the validation commands) run in the sandbox that

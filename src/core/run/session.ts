@@ -24,6 +24,8 @@ export interface RunSession {
   workDir: string;
   config: Config;
   client: LlmClient;
+  /** A client for another model (a workflow step's `model:`), same provider and transcript. */
+  clientFor?: (model: string) => LlmClient;
   tools: ToolSet;
   /** The spec directory, relative to the work tree. */
   specDir: string;

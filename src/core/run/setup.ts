@@ -27,13 +27,15 @@ import {
   loadWorkSpecs,
   openClient,
   openTools,
+  clientsFor,
 } from './services.js';
 import { checkpoint, type RunSession } from './session.js';
 import { STATE_VERSION, saveState, type RunState } from './state.js';
 import type { RunStopper } from './stop.js';
 import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
 import { establishRunIdentity } from './run-identity.js';
-import { readWorkflow } from '../workflow/builtin-read.js';
+import { loadWorkflow } from '../workflow/load.js';
+import { expandWorkflowSteps } from './interpreter/expand.js';
 import type { Workflow } from '../workflow/model.js';
 import { planItems, proposes, workflowVars } from './interpreter/items.js';
 
@@ -87,7 +89,10 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
   if (name === 'specs' && options.workflow === undefined) {
     if (!(await hasSpecFiles(repo.root, config.spec_dir))) name = 'review';
   }
-  const workflow = await readWorkflow(name, repo.root, options.cwd);
+  const workflow = await expandWorkflowSteps(
+    await loadWorkflow(repo.root, name, options.cwd),
+    repo.root,
+  );
   const vars = workflowVars(workflow, options);
   if (workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review') {
     if (options.specIds?.length) {
@@ -267,6 +272,7 @@ async function createRun(args: {
     workDir,
     config,
     client,
+    clientFor: clientsFor(config, options, paths),
     tools: openTools(workDir, repoRoot, config),
     specDir: config.spec_dir,
     specs: [],

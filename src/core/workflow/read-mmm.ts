@@ -100,6 +100,9 @@ function toForEach(value: z.infer<typeof workflowFileSchema>['for_each']): ForEa
   if (value === undefined) return undefined;
   if (value === 'specs') return { kind: 'specs' };
   if (Array.isArray(value)) return { kind: 'list', items: value.map(String) };
+  if ('specs' in value) {
+    return { kind: 'specs', ...(value.propose === 'review' ? { propose: 'review' as const } : {}) };
+  }
   return { kind: 'command', command: value.command, lines: value.lines ?? true };
 }
 
@@ -168,6 +171,8 @@ function toOnFailure(raw: unknown): OnFailure | undefined {
     then: r.then ?? 'fail',
   };
   if (r.retry !== undefined) out.retry = r.retry;
+  // No max_attempts with a retry: the config's max_attempts (as before workflows).
+  if (r.retry !== undefined && r.max_attempts === undefined) out.maxAttemptsFromConfig = true;
   return out;
 }
 

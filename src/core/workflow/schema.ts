@@ -144,6 +144,15 @@ export const forEachSchema = z
         lines: z.boolean().optional().describe('One item per line (true)'),
       })
       .describe('The output of a command'),
+    z
+      .strictObject({
+        specs: z.union([z.literal('ready'), z.literal(true)]).describe('The ready specs'),
+        propose: z
+          .literal('review')
+          .optional()
+          .describe('When no spec is ready, a review round writes the next one (review.yml)'),
+      })
+      .describe('The ready specs, and a review that proposes more'),
   ])
   .describe('Run the steps once per item');
 

@@ -13,7 +13,8 @@ import {
   stepIndex,
   type Opened,
 } from './attempt.js';
-import { evaluateWhen, itemContext, type ItemRef } from './context.js';
+import { evaluateWhen, expandTemplate, itemContext, type ItemRef } from './context.js';
+import { guardsOf, scopeOf, scopedContext } from './expand.js';
 import { rejected, stopped } from './rollback.js';
 import { failItem, itemVerdict, maxAttemptsOf } from './verdict.js';
 
@@ -42,7 +43,12 @@ function envOf(session: RunSession, workflow: Workflow, item: ItemRef, opened: O
     cursor: opened.cursor,
     iteration: opened.iteration,
     notes: {},
-    context: () => itemContext(session, workflow, item, env.cursor),
+    context: () =>
+      scopedContext(
+        itemContext(session, workflow, item, env.cursor),
+        env.step ? scopeOf(env.step) : undefined,
+        expandTemplate,
+      ),
   };
   return env;
 }
@@ -137,25 +143,37 @@ async function* walk(env: StepEnv): AsyncGenerator<RunEventBody, WalkEnd> {
     await checkpoint(session);
     if (session.stopper.stopping) return interrupted();
     const base = { specId: item.key, attempt: cursor.attempt, id: step.id, kind: step.kind };
+    env.step = step;
     let result: StepResult | undefined;
-    if (step.when) {
-      const when = evaluateWhen(step.when, env.context());
+    let skipped: string | undefined;
+    // The `when` of an expanded workflow step guards each of its steps.
+    const top = itemContext(session, workflow, item, cursor);
+    const guards = guardsOf(top, scopeOf(step), expandTemplate);
+    if (step.when) guards.push({ when: step.when, context: env.context() });
+    for (const guard of guards) {
+      const when = evaluateWhen(guard.when, guard.context);
       if (!when.ok) {
         result = {
           kind: 'failed',
           failure: { outcome: 'failed', feedback: when.message, fingerprint: 'when', results: [] },
         };
-      } else if (!when.value) {
-        cursor.steps[step.id] = { kind: step.kind, ok: false, skipped: true };
-        yield {
-          type: 'step_end',
-          ...base,
-          outcome: 'skipped',
-          durationMs: 0,
-          reason: `when: ${step.when}`,
-        };
-        continue;
+        break;
       }
+      if (!when.value) {
+        skipped = guard.when;
+        break;
+      }
+    }
+    if (skipped !== undefined) {
+      cursor.steps[step.id] = { kind: step.kind, ok: false, skipped: true };
+      yield {
+        type: 'step_end',
+        ...base,
+        outcome: 'skipped',
+        durationMs: 0,
+        reason: `when: ${skipped}`,
+      };
+      continue;
     }
     yield { type: 'step_start', ...base };
     const started = Date.now();

@@ -18,6 +18,8 @@ export interface AgentTask {
   prompt: string;
   maxTurns?: number;
   budget?: { usd?: number; tokens?: number };
+  /** A model other than the run's. */
+  model?: string;
 }
 
 function previousAttempts(env: StepEnv) {
@@ -91,6 +93,7 @@ export async function* runAgentTask(
       task: spec ? task.prompt : taskMessage({ id: item.key, title: taskSpec.title }),
       ...(spec ? { spec } : {}),
       ...(config ? { config } : {}),
+      ...(task.model && session.clientFor ? { client: session.clientFor(task.model) } : {}),
       ...(task.budget ? { stepBudget: task.budget } : {}),
       onUsage: (usage, cost) => {
         if (!env.iteration) return;

@@ -1,4 +1,4 @@
-import type { Workflow } from '../../workflow/model.js';
+import type { Step, Workflow } from '../../workflow/model.js';
 import type { AttemptOutcome, CheckResult } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
 import type { RunSession } from '../session.js';
@@ -21,6 +21,8 @@ export interface StepEnv {
   notes: { agent?: string };
   /** The last validation's results since the last commit (for the commit message). */
   results?: CheckResult[];
+  /** The step being run (its context differs inside an expanded `workflow:` step). */
+  step?: Step;
   /** The template and CEL context now. */
   context(): Record<string, unknown>;
 }
