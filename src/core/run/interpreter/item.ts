@@ -1,8 +1,8 @@
 import type { Step, Workflow } from '../../workflow/model.js';
 import type { RunEndStatus, RunEventBody } from '../events.js';
-import { reachedLimit, refreshTotals } from '../limits.js';
+import { reachedLimit, refreshTotals } from './limits.js';
 import { checkpoint, elapsedMs, type RunSession } from '../session.js';
-import type { Cursor } from '../state.js';
+import type { Cursor } from '../store/state.js';
 import { recoveryOf, runStep, type StepEnv, type StepResult } from '../steps/index.js';
 import { interrupted } from '../steps/types.js';
 import {

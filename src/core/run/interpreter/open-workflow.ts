@@ -4,7 +4,7 @@ import { loadWorkflow } from '../../workflow/load.js';
 import { sha256 } from '../../workflow/parse.js';
 import { expandWorkflowSteps } from './expand.js';
 import type { Step, Workflow } from '../../workflow/model.js';
-import type { RunState } from '../state.js';
+import type { RunState } from '../store/state.js';
 import { recoveryOf } from '../steps/index.js';
 
 /**

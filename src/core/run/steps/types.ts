@@ -2,7 +2,7 @@ import type { Step, Workflow } from '../../workflow/model.js';
 import type { AttemptOutcome, CheckResult } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
 import type { RunSession } from '../session.js';
-import type { Cursor, Iteration } from '../state.js';
+import type { Cursor, Iteration } from '../store/state.js';
 
 /**
  * What a step kind works with and how it reports back to the interpreter. A step never

@@ -10,7 +10,7 @@ import { attemptChecks } from '../../verdict/evidence-checks.js';
 import { removedTestLinesOf, testsWentAway } from '../../verdict/removed-test-lines.js';
 import type { ValidateStep } from '../../workflow/model.js';
 import type { CheckResult, RunEventBody } from '../events.js';
-import { NO_CHANGES_FEEDBACK } from '../prompts.js';
+import { NO_CHANGES_FEEDBACK } from './prompts.js';
 import { guardOptions } from './guard-options.js';
 import { failed, interrupted, type StepEnv, type StepResult } from './types.js';
 

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
-import { InputError } from '../errors.js';
-import { createLlmClient } from '../llm/index.js';
-import type { LlmClient } from '../llm/types.js';
-import { priceOf } from '../llm/pricing.js';
-import { listSpecFiles, loadSpecs } from '../specs/load.js';
-import { formatProblem, type Spec } from '../specs/model.js';
-import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../tools/index.js';
-import { holderState, readRunLock } from './lock.js';
-import type { ImproveOptions } from './options.js';
-import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from './paths.js';
-import { readStateHeader, type RunStatus } from './state.js';
+import type { Config } from '../../config/schema.js';
+import { InputError } from '../../errors.js';
+import { createLlmClient } from '../../llm/index.js';
+import type { LlmClient } from '../../llm/types.js';
+import { priceOf } from '../../llm/pricing.js';
+import { listSpecFiles, loadSpecs } from '../../specs/load.js';
+import { formatProblem, type Spec } from '../../specs/model.js';
+import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../../tools/index.js';
+import { holderState, readRunLock } from '../store/lock.js';
+import type { ImproveOptions } from '../options.js';
+import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from '../store/paths.js';
+import { readStateHeader, type RunStatus } from '../store/state.js';
 
 /**
  * The pieces a new and a resumed run both need: the lock pre-check, the model client,

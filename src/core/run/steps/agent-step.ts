@@ -1,12 +1,12 @@
-import { runAgent, type AgentEvent, type AgentResult } from '../agent/index.js';
-import { isMmmError } from '../errors.js';
-import { logger } from '../log.js';
-import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../llm/usage.js';
-import type { RunEventBody } from './events.js';
-import type { Config } from '../config/schema.js';
-import type { LlmClient } from '../llm/types.js';
-import { agentBudget, withStepBudget } from './limits.js';
-import { checkpoint, elapsedMs, type RunSession } from './session.js';
+import { runAgent, type AgentEvent, type AgentResult } from '../../agent/index.js';
+import { isMmmError } from '../../errors.js';
+import { logger } from '../../log.js';
+import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../../llm/usage.js';
+import type { RunEventBody } from '../events.js';
+import type { Config } from '../../config/schema.js';
+import type { LlmClient } from '../../llm/types.js';
+import { agentBudget, withStepBudget } from '../interpreter/limits.js';
+import { checkpoint, elapsedMs, type RunSession } from '../session.js';
 
 const log = logger('improve');
 
