@@ -6,6 +6,7 @@ import type { Cursor } from '../store/state.js';
 import { recoveryOf, runStep, type StepEnv, type StepResult } from '../steps/index.js';
 import { interrupted } from '../steps/types.js';
 import {
+  attemptsAllowed,
   continueAttempt,
   openAttempt,
   reopenAttempt,
@@ -105,7 +106,8 @@ export async function* advanceItem(
     const cursor = run.cursor && run.cursor.item === item.key ? run.cursor : null;
     let opened: ItemEnd | Opened;
     if (!cursor) {
-      const verdict = itemVerdict(session, item, Number.POSITIVE_INFINITY);
+      // Attempts recorded without a cursor (a run from before workflows): the retry limit holds.
+      const verdict = itemVerdict(session, item, attemptsAllowed(session, workflow, item));
       if (verdict.kind === 'failed') {
         yield* failItem(session, item.key, verdict.reason);
         return { kind: 'next' };
