@@ -36,7 +36,7 @@ function yamlMessage(error: YAMLError): string {
   return first.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-export function sha256(bytes: Uint8Array): string {
+export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -83,7 +83,8 @@ function looseVars(vars: unknown): Record<string, string> {
 }
 
 function looseForEach(value: unknown): ForEach | undefined {
-  if (value === 'specs') return { kind: 'specs' };
+  if (value === 'specs' || (typeof value === 'object' && value !== null && 'specs' in value))
+    return { kind: 'specs' };
   if (Array.isArray(value)) return { kind: 'list', items: value.map(String) };
   return value === undefined ? undefined : { kind: 'list', items: [] };
 }
@@ -100,6 +101,8 @@ function toForEach(value: z.infer<typeof workflowFileSchema>['for_each']): ForEa
   if (value === undefined) return undefined;
   if (value === 'specs') return { kind: 'specs' };
   if (Array.isArray(value)) return { kind: 'list', items: value.map(String) };
+  if ('specs' in value)
+    return { kind: 'specs', ...(value.propose ? { propose: value.propose } : {}) };
   return { kind: 'command', command: value.command, lines: value.lines ?? true };
 }
 
@@ -168,6 +171,8 @@ function toOnFailure(raw: unknown): OnFailure | undefined {
     then: r.then ?? 'fail',
   };
   if (r.retry !== undefined) out.retry = r.retry;
+  // A retry without max_attempts takes the run's max_attempts (config, or the spec's own).
+  if (r.retry !== undefined && r.max_attempts === undefined) out.maxAttemptsFromConfig = true;
   return out;
 }
 

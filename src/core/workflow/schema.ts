@@ -137,6 +137,17 @@ export const STEP_KIND_KEYS = Object.keys(STEP_SCHEMAS) as StepKindKey[];
 export const forEachSchema = z
   .union([
     z.literal('specs').describe('The ready specs, in dependency order'),
+    z
+      .strictObject({
+        specs: z.literal('ready').describe('The ready specs, in dependency order'),
+        propose: z
+          .literal('review')
+          .optional()
+          .describe(
+            'When no spec is ready, a review round writes the next one (the review workflow)',
+          ),
+      })
+      .describe('The ready specs, with options'),
     z.array(z.union([z.string(), z.number()])).describe('A list of items'),
     z
       .strictObject({

@@ -2,6 +2,7 @@ import { isMap, type Node } from 'yaml';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { ProblemSink } from '../specs/yaml-context.js';
 import {
+  RUN_FIELDS,
   SPEC_FIELDS,
   STEP_RESULT_FIELDS,
   TEMPLATE_NAMES,
