@@ -2,15 +2,7 @@ import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { ProblemSink } from '../specs/yaml-context.js';
-import type {
-  ForEach,
-  GoalSeekStep,
-  OnFailure,
-  ProjectCommandName,
-  Step,
-  StepBudget,
-  Workflow,
-} from './model.js';
+import type { ForEach, GoalSeekStep, OnFailure, Step, StepBudget, Workflow } from './model.js';
 import { STEP_KIND_KEYS, STEP_SCHEMAS, workflowFileSchema, type StepKindKey } from './schema.js';
 import { reportIssues } from './yaml-issues.js';
 
@@ -220,12 +212,8 @@ function toStep(
         ...(typeof r.capture === 'string' ? { capture: r.capture } : {}),
       };
     case 'validate': {
-      const v =
-        r.validate === true
-          ? {}
-          : (r.validate as { commands?: boolean | ProjectCommandName[]; checks?: boolean });
-      const only = Array.isArray(v.commands) ? { only: v.commands } : {};
-      return { ...common, kind, commands: v.commands !== false, checks: v.checks ?? true, ...only };
+      const v = r.validate === true ? {} : (r.validate as { commands?: boolean; checks?: boolean });
+      return { ...common, kind, commands: v.commands ?? true, checks: v.checks ?? true };
     }
     case 'commit':
       return { ...common, kind, message: String(r.commit) };

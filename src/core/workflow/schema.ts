@@ -77,10 +77,7 @@ export const validateStepSchema = z
       .union([
         z.literal(true),
         z.strictObject({
-          commands: z
-            .union([z.boolean(), z.array(z.enum(['build', 'test', 'lint', 'typecheck'])).min(1)])
-            .optional()
-            .describe('Run the project commands (true), none (false), or only these'),
+          commands: z.boolean().optional().describe('Run the project commands (true)'),
           checks: z.boolean().optional().describe("Run the spec's checks (true)"),
         }),
       ])
