@@ -38,6 +38,7 @@ const EDITS: Record<string, { path: string; text: string }> = {
   },
   'item-1': { path: 'src/big.js', text: 'module.exports = require("./big-parts.js");\n' },
   performance: { path: 'fast.txt', text: 'cache\n' },
+  legacy: { path: 'sum.js', text: 'module.exports = (a, b) => a + b;\n' },
 };
 
 /** Small check scripts in the repositories: each fails (or scores) on the planted problem. */
@@ -55,6 +56,17 @@ console.log('0 errors');
 if (p.includes('1.0.0')) console.log('left-pad  1.0.0  1.3.0');
 `,
   'bench.js': `console.log('parse: ' + (require('fs').existsSync('fast.txt') ? 40 : 250) + ' ms');\n`,
+};
+
+/** A real test runner (node --test) and a failing test of a wrong sum(). */
+const NODE_TEST_CONFIG = TEST_CONFIG.replace('test = "node check.js"', 'test = "node --test"');
+const FAILING_SUM: FileTree = {
+  'sum.js': 'module.exports = (a, b) => a - b;\n',
+  'test/sum.test.js': `const test = require('node:test');
+const assert = require('node:assert');
+const sum = require('../sum.js');
+test('adds', () => assert.strictEqual(sum(2, 2), 4));
+`,
 };
 
 let fake: FakeAnthropic;
@@ -99,16 +111,34 @@ async function run(repoDir: string, name: string, vars: string[] = []) {
 }
 
 describe('built-in workflows end to end', () => {
-  it('fix-tests: the failing tests are fixed (not weakened) and committed', async () => {
+  it("a workflow in the predecessor's list format runs, its prompt from .claude/commands", async () => {
     const dir = repo({
-      '.mmm/config.toml': TEST_CONFIG.replace('test = "node check.js"', 'test = "node --test"'),
-      'sum.js': 'module.exports = (a, b) => a - b;\n',
-      'test/sum.test.js': `const test = require('node:test');
-const assert = require('node:assert');
-const sum = require('../sum.js');
-test('adds', () => assert.strictEqual(sum(2, 2), 4));
+      '.mmm/config.toml': NODE_TEST_CONFIG,
+      ...FAILING_SUM,
+      '.claude/commands/fix-test.md':
+        '---\ndescription: fix a test\n---\nA test fails: $ARGUMENTS\n',
+      '.mmm/workflows/legacy.yml': `- shell: "node --test"
+  on_failure:
+    claude: "/fix-test \${shell.output}"
+    max_attempts: 2
+    commit_required: true
 `,
     });
+    const r = await run(dir, 'legacy');
+    expect(r.subjects).toEqual(['mmm: fix-test']);
+    expect(r.steps).toEqual([
+      'step-1:failed',
+      'step-1-fix:ok',
+      'step-1-recheck:ok',
+      'step-1-fix-commit:ok',
+    ]);
+    // The model was given the command file's prompt with the failing output as its arguments.
+    const prompts = fake.requests.map((q) => describeTurn(q)).filter((t) => t.taskId === 'legacy');
+    expect(prompts[0]?.system).toMatch(/A test fails: [^]*not ok 1 - adds/);
+  });
+
+  it('fix-tests: the failing tests are fixed (not weakened) and committed', async () => {
+    const dir = repo({ '.mmm/config.toml': NODE_TEST_CONFIG, ...FAILING_SUM });
     const r = await run(dir, 'fix-tests', ['test=node --test']);
     expect(r.subjects).toEqual(['mmm: Fix failing tests']);
     expect(r.steps).toEqual(['tests:failed', 'fix:ok', 'rerun:ok', 'check:ok', 'commit:ok']);
