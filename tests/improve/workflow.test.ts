@@ -64,6 +64,28 @@ steps:
     commit: "never reached"
 `;
 
+const OUTER = `name: outer
+for_each: [one]
+steps:
+  - id: inner
+    workflow: stamp
+    vars:
+      name: "\${item}"
+  - id: commit
+    commit: "stamped \${item}"
+`;
+
+const STAMP = `name: stamp
+vars:
+  name: nobody
+steps:
+  - id: write
+    shell: "node -e \\"require('fs').writeFileSync('\${vars.name}.txt', 'ok')\\""
+  - id: verify
+    when: "steps.write.ok"
+    shell: "node -e \\"require('fs').readFileSync('\${vars.name}.txt')\\""
+`;
+
 let fake: FakeAnthropic;
 let env: Record<string, string>;
 
@@ -146,6 +168,23 @@ describe('mmm improve --workflow', () => {
     expect(branchMessages(repo, runEnd(r.stdout).branch)).toEqual([]);
   });
 
+  it('a workflow step runs another workflow for the item, with its own steps and vars', async () => {
+    const repo = repoWith({ outer: OUTER, stamp: STAMP });
+    const r = await improve(repo, ['--workflow', 'outer'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const ends = events(r.stdout)
+      .filter((e) => e.type === 'step_end')
+      .map((e) => [e.id, e.outcome]);
+    expect(ends).toEqual([
+      ['inner.write', 'ok'],
+      ['inner.verify', 'ok'],
+      ['commit', 'ok'],
+    ]);
+    const branch = runEnd(r.stdout).branch;
+    expect(git(repo, 'show', `${branch}:one.txt`)).toBe('ok');
+    expect(branchMessages(repo, branch).map((m) => m.split('\n')[0])).toEqual(['mmm: stamped one']);
+  });
+
   it('--resume refuses a workflow file changed since the start (exit 2) unless --force', async () => {
     const repo = repoWith({ notes: NOTES });
     const first = await improve(repo, ['--workflow', 'notes', '--max-iterations', '1'], env);
@@ -162,6 +201,6 @@ describe('mmm improve --workflow', () => {
       (m) => m.split('\n')[0],
     );
     expect(subjects).toEqual(['mmm: note alpha (1 files)', 'mmm: note beta (2 files)']);
-    expect(git(repo, 'status', '--porcelain')).toBe(' M .mmm/workflows/notes.yml');
+    expect(git(repo, 'status', '--porcelain')).toBe('M .mmm/workflows/notes.yml');
   });
 });

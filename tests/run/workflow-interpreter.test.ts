@@ -10,7 +10,19 @@ import { workflowVars } from '../../src/core/run/interpreter/items.js';
 import { commitTrailers, isStepCommit } from '../../src/core/run/steps/commit.js';
 import { lastNumber } from '../../src/core/run/steps/goal-seek.js';
 import { recoveryOf } from '../../src/core/run/steps/index.js';
-import { parseWorkflowText } from '../../src/core/workflow/builtin-read.js';
+import { parseWorkflow } from '../../src/core/workflow/parse.js';
+import type { Workflow } from '../../src/core/workflow/model.js';
+
+function parseWorkflowText(text: string): Workflow {
+  const parsed = parseWorkflow(new TextEncoder().encode(text), {
+    file: 't.yml',
+    defaultName: 't',
+    origin: 'path',
+    path: '/x/t.yml',
+  });
+  if (!parsed.workflow) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.workflow;
+}
 
 const context = {
   spec: { id: 'add-retry', title: 'Retry failed requests' },
@@ -88,7 +100,6 @@ describe('step kinds', () => {
   it('recovery keeps the changes of a cut-off shell or validate step and redoes an agent', () => {
     const wf = parseWorkflowText(
       'name: t\nsteps:\n  - agent: "x"\n  - shell: "true"\n  - validate: true\n  - commit: "c"\n',
-      { path: '/x/t.yml', origin: 'path' },
     );
     expect(wf.steps.map((s) => s.id)).toEqual(['agent-1', 'shell-2', 'validate-3', 'commit-4']);
     expect(wf.steps.map(recoveryOf)).toEqual(['agent', 'shell', 'validate', 'commit']);
@@ -106,10 +117,7 @@ describe('--var', () => {
   });
 
   it('overrides declared variables; an undeclared one is exit 2 with a suggestion', () => {
-    const wf = parseWorkflowText('name: t\nvars:\n  area: x\nsteps:\n  - shell: "true"\n', {
-      path: '/x/t.yml',
-      origin: 'path',
-    });
+    const wf = parseWorkflowText('name: t\nvars:\n  area: x\nsteps:\n  - shell: "true"\n');
     expect(workflowVars(wf, { vars: { area: 'tests' } })).toEqual({ area: 'tests' });
     expect(() => workflowVars(wf, { vars: { aera: 'tests' } })).toThrow(InputError);
     try {

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const { openRepo } = await import('../../core/git/repo.js');
-        const { listRuns } = await import('../../core/run/runs.js');
+        const { listRuns } = await import('../../core/run/store/runs.js');
         const repo = await openRepo(process.cwd(), { dirty: false });
         const entries = await listRuns(repo.mainRoot);
         if (options.json) {
@@ -34,7 +34,7 @@ export function register(program: Command): void {
         // --json is also an option of `runs`, which commander gives to the parent.
         const options = command.optsWithGlobals<{ all?: boolean; json?: boolean }>();
         const { openRepo } = await import('../../core/git/repo.js');
-        const { cleanRuns } = await import('../../core/run/runs.js');
+        const { cleanRuns } = await import('../../core/run/store/runs.js');
         const repo = await openRepo(process.cwd(), { dirty: false });
         const result = await cleanRuns(repo.mainRoot, { all: options.all === true });
         if (options.json) {

@@ -1,15 +1,15 @@
 import { setLogFile, logger } from '../log.js';
 import { createEventRedactor } from '../secrets/redact-events.js';
 import { EventChannel } from './channel.js';
-import { openEventLog, type EventLog } from './event-log.js';
+import { openEventLog, type EventLog } from './store/event-log.js';
 import type { RunEvent, RunEventBody, RunHandle } from './events.js';
-import { finishRun } from './finish.js';
+import { finishRun } from './lifecycle/finish.js';
 import { runWorkflow, type LoopEnd } from './interpreter/run-workflow.js';
 import type { ImproveOptions, RunResult } from './options.js';
-import { specSummaries } from './plan.js';
-import { prepareResume } from './resume.js';
+import { specSummaries } from './interpreter/plan.js';
+import { prepareResume } from './lifecycle/resume.js';
 import { checkpoint, type RunSession } from './session.js';
-import { prepareNewRun } from './setup.js';
+import { prepareNewRun } from './lifecycle/setup.js';
 import { RunStopper } from './stop.js';
 
 export type { ImproveOptions, RunResult } from './options.js';

@@ -5,9 +5,9 @@ import type { ToolSet } from '../tools/index.js';
 import type { ProjectCommand } from '../validate/index.js';
 import type { Workflow } from '../workflow/model.js';
 import type { RunEventBody } from './events.js';
-import type { RunLock } from './lock.js';
-import type { RunPaths } from './paths.js';
-import { saveState, type RunState } from './state.js';
+import type { RunLock } from './store/lock.js';
+import type { RunPaths } from './store/paths.js';
+import { saveState, type RunState } from './store/state.js';
 import type { RunStopper } from './stop.js';
 
 /**
@@ -24,6 +24,8 @@ export interface RunSession {
   workDir: string;
   config: Config;
   client: LlmClient;
+  /** A client for another model (a workflow step's `model:`), same provider and transcript. */
+  clientFor?: (model: string) => LlmClient;
   tools: ToolSet;
   /** The spec directory, relative to the work tree. */
   specDir: string;

@@ -66,11 +66,18 @@ export interface ShellStep extends StepCommon {
   capture?: string;
 }
 
+/** The project commands a validate step can be limited to (config `[commands]`). */
+export type ProjectCommandName = 'build' | 'test' | 'lint' | 'typecheck';
+
 export interface ValidateStep extends StepCommon {
   kind: 'validate';
   /** The project's commands (from config). Default true. */
   commands: boolean;
-
+  /**
+   * Only these of the project's commands (YAML `commands: [lint]`), e.g. the lint-clean
+   * built-in; absent = all of them. Ignoring it runs all commands: stricter, never looser.
+   */
+  only?: ProjectCommandName[];
   /** The spec's own checks and criterion checks (spec items only). Default true. */
   checks: boolean;
 }
@@ -89,8 +96,7 @@ export interface GoalSeekStep extends StepCommon {
   target: number;
   /**
    * YAML `target: "${vars.<name>}"`: the target is that variable (a number) at run time, so
-   * `--var <name>=…` sets it; `target` holds the number of the variable's default. The
-   * interpreter must read `Number(vars[targetVar])` when it is set.
+   * `--var <name>=…` sets it; `target` holds the number of the variable's default.
    */
   targetVar?: string;
   /** `up`: done when score >= target (default); `down`: done when score <= target. */

@@ -2,7 +2,15 @@ import { isMap, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { ProblemSink } from '../specs/yaml-context.js';
-import type { ForEach, GoalSeekStep, OnFailure, Step, StepBudget, Workflow } from './model.js';
+import type {
+  ForEach,
+  GoalSeekStep,
+  OnFailure,
+  ProjectCommandName,
+  Step,
+  StepBudget,
+  Workflow,
+} from './model.js';
 import { STEP_KIND_KEYS, STEP_SCHEMAS, workflowFileSchema, type StepKindKey } from './schema.js';
 import { reportIssues } from './yaml-issues.js';
 
@@ -93,8 +101,9 @@ function toForEach(value: z.infer<typeof workflowFileSchema>['for_each']): ForEa
   if (value === undefined) return undefined;
   if (value === 'specs') return { kind: 'specs' };
   if (Array.isArray(value)) return { kind: 'list', items: value.map(String) };
-  if ('specs' in value)
-    return { kind: 'specs', ...(value.propose ? { propose: value.propose } : {}) };
+  if ('specs' in value) {
+    return { kind: 'specs', ...(value.propose === 'review' ? { propose: 'review' as const } : {}) };
+  }
   return { kind: 'command', command: value.command, lines: value.lines ?? true };
 }
 
@@ -212,8 +221,12 @@ function toStep(
         ...(typeof r.capture === 'string' ? { capture: r.capture } : {}),
       };
     case 'validate': {
-      const v = r.validate === true ? {} : (r.validate as { commands?: boolean; checks?: boolean });
-      return { ...common, kind, commands: v.commands ?? true, checks: v.checks ?? true };
+      const v =
+        r.validate === true
+          ? {}
+          : (r.validate as { commands?: boolean | ProjectCommandName[]; checks?: boolean });
+      const only = Array.isArray(v.commands) ? { only: v.commands } : {};
+      return { ...common, kind, commands: v.commands !== false, checks: v.checks ?? true, ...only };
     }
     case 'commit':
       return { ...common, kind, message: String(r.commit) };

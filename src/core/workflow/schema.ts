@@ -77,7 +77,10 @@ export const validateStepSchema = z
       .union([
         z.literal(true),
         z.strictObject({
-          commands: z.boolean().optional().describe('Run the project commands (true)'),
+          commands: z
+            .union([z.boolean(), z.array(z.enum(['build', 'test', 'lint', 'typecheck'])).min(1)])
+            .optional()
+            .describe('Run the project commands (true), none (false), or only those named'),
           checks: z.boolean().optional().describe("Run the spec's checks (true)"),
         }),
       ])
@@ -134,17 +137,6 @@ export const STEP_KIND_KEYS = Object.keys(STEP_SCHEMAS) as StepKindKey[];
 export const forEachSchema = z
   .union([
     z.literal('specs').describe('The ready specs, in dependency order'),
-    z
-      .strictObject({
-        specs: z.literal('ready').describe('The ready specs, in dependency order'),
-        propose: z
-          .literal('review')
-          .optional()
-          .describe(
-            'When no spec is ready, a review round writes the next one (the review workflow)',
-          ),
-      })
-      .describe('The ready specs, with options'),
     z.array(z.union([z.string(), z.number()])).describe('A list of items'),
     z
       .strictObject({
@@ -152,6 +144,15 @@ export const forEachSchema = z
         lines: z.boolean().optional().describe('One item per line (true)'),
       })
       .describe('The output of a command'),
+    z
+      .strictObject({
+        specs: z.union([z.literal('ready'), z.literal(true)]).describe('The ready specs'),
+        propose: z
+          .literal('review')
+          .optional()
+          .describe('When no spec is ready, a review round writes the next one (review.yml)'),
+      })
+      .describe('The ready specs, and a review that proposes more'),
   ])
   .describe('Run the steps once per item');
 

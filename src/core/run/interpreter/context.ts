@@ -4,7 +4,7 @@ import type { Spec } from '../../specs/model.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { RunSession } from '../session.js';
 import { elapsedMs } from '../session.js';
-import type { Cursor, StepRecord } from '../state.js';
+import type { Cursor, StepRecord } from '../store/state.js';
 
 /**
  * What a step's templates (`${spec.title}`, `${item}`, `${vars.x}`, `${feedback}`,

@@ -1,11 +1,12 @@
 import type { Step, Workflow } from '../../workflow/model.js';
 import type { RunEndStatus, RunEventBody } from '../events.js';
-import { reachedLimit, refreshTotals } from '../limits.js';
+import { reachedLimit, refreshTotals } from './limits.js';
 import { checkpoint, elapsedMs, type RunSession } from '../session.js';
-import type { Cursor } from '../state.js';
+import type { Cursor } from '../store/state.js';
 import { recoveryOf, runStep, type StepEnv, type StepResult } from '../steps/index.js';
 import { interrupted } from '../steps/types.js';
 import {
+  attemptsAllowed,
   continueAttempt,
   openAttempt,
   reopenAttempt,
@@ -13,7 +14,8 @@ import {
   stepIndex,
   type Opened,
 } from './attempt.js';
-import { evaluateWhen, itemContext, type ItemRef } from './context.js';
+import { evaluateWhen, expandTemplate, itemContext, type ItemRef } from './context.js';
+import { guardsOf, scopeOf, scopedContext } from './expand.js';
 import { rejected, stopped } from './rollback.js';
 import { failItem, itemVerdict, maxAttemptsOf } from './verdict.js';
 
@@ -42,7 +44,12 @@ function envOf(session: RunSession, workflow: Workflow, item: ItemRef, opened: O
     cursor: opened.cursor,
     iteration: opened.iteration,
     notes: {},
-    context: () => itemContext(session, workflow, item, env.cursor),
+    context: () =>
+      scopedContext(
+        itemContext(session, workflow, item, env.cursor),
+        env.step ? scopeOf(env.step) : undefined,
+        expandTemplate,
+      ),
   };
   return env;
 }
@@ -99,7 +106,8 @@ export async function* advanceItem(
     const cursor = run.cursor && run.cursor.item === item.key ? run.cursor : null;
     let opened: ItemEnd | Opened;
     if (!cursor) {
-      const verdict = itemVerdict(session, item, Number.POSITIVE_INFINITY);
+      // Attempts recorded without a cursor (a run from before workflows): the retry limit holds.
+      const verdict = itemVerdict(session, item, attemptsAllowed(session, workflow, item));
       if (verdict.kind === 'failed') {
         yield* failItem(session, item.key, verdict.reason);
         return { kind: 'next' };
@@ -137,25 +145,37 @@ async function* walk(env: StepEnv): AsyncGenerator<RunEventBody, WalkEnd> {
     await checkpoint(session);
     if (session.stopper.stopping) return interrupted();
     const base = { specId: item.key, attempt: cursor.attempt, id: step.id, kind: step.kind };
+    env.step = step;
     let result: StepResult | undefined;
-    if (step.when) {
-      const when = evaluateWhen(step.when, env.context());
+    let skipped: string | undefined;
+    // The `when` of an expanded workflow step guards each of its steps.
+    const top = itemContext(session, workflow, item, cursor);
+    const guards = guardsOf(top, scopeOf(step), expandTemplate);
+    if (step.when) guards.push({ when: step.when, context: env.context() });
+    for (const guard of guards) {
+      const when = evaluateWhen(guard.when, guard.context);
       if (!when.ok) {
         result = {
           kind: 'failed',
           failure: { outcome: 'failed', feedback: when.message, fingerprint: 'when', results: [] },
         };
-      } else if (!when.value) {
-        cursor.steps[step.id] = { kind: step.kind, ok: false, skipped: true };
-        yield {
-          type: 'step_end',
-          ...base,
-          outcome: 'skipped',
-          durationMs: 0,
-          reason: `when: ${step.when}`,
-        };
-        continue;
+        break;
       }
+      if (!when.value) {
+        skipped = guard.when;
+        break;
+      }
+    }
+    if (skipped !== undefined) {
+      cursor.steps[step.id] = { kind: step.kind, ok: false, skipped: true };
+      yield {
+        type: 'step_end',
+        ...base,
+        outcome: 'skipped',
+        durationMs: 0,
+        reason: `when: ${skipped}`,
+      };
+      continue;
     }
     yield { type: 'step_start', ...base };
     const started = Date.now();

@@ -4,7 +4,7 @@ import { runShell } from '../../validate/index.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { ImproveOptions } from '../options.js';
 import type { RunSession } from '../session.js';
-import type { SpecState } from '../state.js';
+import type { SpecState } from '../store/state.js';
 
 /**
  * What a workflow runs over, fixed when the run starts (so a resume sees the same list):

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { InputError } from '../../errors.js';
-import { readWorkflow } from '../../workflow/builtin-read.js';
+import { loadWorkflow } from '../../workflow/load.js';
+import { sha256 } from '../../workflow/parse.js';
+import { expandWorkflowSteps } from './expand.js';
 import type { Step, Workflow } from '../../workflow/model.js';
-import type { RunState } from '../state.js';
+import type { RunState } from '../store/state.js';
 import { recoveryOf } from '../steps/index.js';
 
 /**
@@ -18,7 +19,10 @@ export async function reopenWorkflow(
 ): Promise<{ workflow: Workflow; warnings: string[] }> {
   const recorded = state.workflowRun;
   if (!recorded) {
-    const workflow = await readWorkflow(state.workflow, repoRoot);
+    const workflow = await expandWorkflowSteps(
+      await loadWorkflow(repoRoot, state.workflow),
+      repoRoot,
+    );
     state.workflowRun = {
       name: workflow.name,
       path: workflow.source.path,
@@ -29,15 +33,15 @@ export async function reopenWorkflow(
     };
     return { workflow, warnings: [] };
   }
-  let text: string;
+  let text: Buffer;
   try {
-    text = await readFile(recorded.path, 'utf8');
+    text = await readFile(recorded.path);
   } catch {
     throw new InputError(`the workflow file of run ${state.runId} is gone: ${recorded.path}`, {
       hint: 'restore it (the run needs the steps it started with), or start a new run',
     });
   }
-  const hash = createHash('sha256').update(text).digest('hex');
+  const hash = sha256(text);
   const warnings: string[] = [];
   if (hash !== recorded.hash) {
     if (!force) {
@@ -52,7 +56,7 @@ export async function reopenWorkflow(
       `--force: the workflow ${recorded.path} changed since the run started; continuing with the changed file`,
     );
   }
-  const workflow = await readWorkflow(recorded.path, repoRoot);
+  const workflow = await expandWorkflowSteps(await loadWorkflow(repoRoot, recorded.path), repoRoot);
   if (hash !== recorded.hash) {
     recorded.hash = hash;
     const cursor = recorded.cursor;

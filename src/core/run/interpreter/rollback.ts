@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { resetTo } from '../../git/index.js';
 import type { RunEventBody } from '../events.js';
-import { refreshTotals } from '../limits.js';
+import { refreshTotals } from './limits.js';
 import { checkpoint, type RunSession } from '../session.js';
-import type { Iteration } from '../state.js';
+import type { Iteration } from '../store/state.js';
 import type { Failure, StepStop } from '../steps/types.js';
-import { freePatchPath, savePatch } from '../workspace.js';
+import { freePatchPath, savePatch } from '../lifecycle/workspace.js';
 
 /**
  * How an attempt ends when it does not pass: stopped mid-way (redone on resume), or

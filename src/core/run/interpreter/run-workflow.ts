@@ -1,8 +1,8 @@
 import type { Workflow } from '../../workflow/model.js';
 import type { RunEndStatus, RunEventBody } from '../events.js';
-import { reachedLimit } from '../limits.js';
-import { nextSpec } from '../plan.js';
-import { reviewRound } from '../review.js';
+import { reachedLimit } from './limits.js';
+import { nextSpec } from './plan.js';
+import { reviewRound } from './review.js';
 import { checkpoint, elapsedMs, specById, type RunSession } from '../session.js';
 import type { ItemRef } from './context.js';
 import { advanceItem } from './item.js';

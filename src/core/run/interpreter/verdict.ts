@@ -1,7 +1,7 @@
 import type { OnFailure } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
-import { countsAsIteration, specBudgetSpent } from '../limits.js';
-import { blockDependents } from '../plan.js';
+import { countsAsIteration, specBudgetSpent } from './limits.js';
+import { blockDependents } from './plan.js';
 import { checkpoint, type RunSession } from '../session.js';
 import type { ItemRef } from './context.js';
 

@@ -4,11 +4,16 @@ import type { EvidenceSink } from '../../tools/index.js';
 import { protectedForPrompt } from '../../verdict/guard-git.js';
 import { attemptChecks, checkResultName } from '../../verdict/evidence-checks.js';
 import type { RunEventBody } from '../events.js';
-import { agentStep } from '../agent-step.js';
-import { budgetStop, countsAsIteration, reachedLimit, specBudgetSpent } from '../limits.js';
-import { agentStopFeedback, describeChecks } from '../prompts.js';
+import { agentStep } from './agent-step.js';
+import {
+  budgetStop,
+  countsAsIteration,
+  reachedLimit,
+  specBudgetSpent,
+} from '../interpreter/limits.js';
+import { agentStopFeedback, describeChecks } from './prompts.js';
 import { elapsedMs } from '../session.js';
-import { checkAfterAgent } from '../run-identity.js';
+import { checkAfterAgent } from '../lifecycle/run-identity.js';
 import { guardOptions } from './guard-options.js';
 import { failed, interrupted, type StepEnv, type StepResult } from './types.js';
 
@@ -18,6 +23,8 @@ export interface AgentTask {
   prompt: string;
   maxTurns?: number;
   budget?: { usd?: number; tokens?: number };
+  /** A model other than the run's. */
+  model?: string;
 }
 
 function previousAttempts(env: StepEnv) {
@@ -91,6 +98,7 @@ export async function* runAgentTask(
       task: spec ? task.prompt : taskMessage({ id: item.key, title: taskSpec.title }),
       ...(spec ? { spec } : {}),
       ...(config ? { config } : {}),
+      ...(task.model && session.clientFor ? { client: session.clientFor(task.model) } : {}),
       ...(task.budget ? { stepBudget: task.budget } : {}),
       onUsage: (usage, cost) => {
         if (!env.iteration) return;

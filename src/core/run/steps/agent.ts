@@ -25,6 +25,7 @@ export async function* agentStepKind(
   const result = yield* runAgentTask(env, {
     prompt,
     ...(step.maxTurns !== undefined ? { maxTurns: step.maxTurns } : {}),
+    ...(step.model !== undefined ? { model: step.model } : {}),
     ...(step.budget ? { budget: step.budget } : {}),
   });
   if (result.kind !== 'ok') return result;

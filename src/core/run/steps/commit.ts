@@ -5,12 +5,12 @@ import { unverified, verifiedIndices } from '../../verdict/evidence.js';
 import type { CommitStep } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import { expandTemplate, TemplateError } from '../interpreter/context.js';
-import { refreshTotals } from '../limits.js';
-import { commitMessage } from '../prompts.js';
-import { keepAccepted } from '../run-identity.js';
+import { refreshTotals } from '../interpreter/limits.js';
+import { commitMessage } from './prompts.js';
+import { keepAccepted } from '../lifecycle/run-identity.js';
 import { checkpoint } from '../session.js';
-import { markSpecDone } from '../spec-done.js';
-import { describeHead } from '../workspace.js';
+import { markSpecDone } from './spec-done.js';
+import { describeHead } from '../lifecycle/workspace.js';
 import { failed, type StepEnv, type StepResult } from './types.js';
 
 const log = logger('improve');

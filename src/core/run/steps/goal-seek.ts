@@ -54,8 +54,17 @@ export async function* goalSeekStepKind(
     throw error;
   }
   const timeout = step.timeout ?? session.config.validate.timeout;
-  const reached = (v: number) => (step.direction === 'down' ? v <= step.target : v >= step.target);
-  const goal = `${step.direction === 'down' ? 'at most' : 'at least'} ${step.target}`;
+  // `target: "${vars.x}"`: the variable's value now (`--var x=95` sets it).
+  const vars = env.context().vars as Record<string, string>;
+  const target = step.targetVar !== undefined ? Number(vars[step.targetVar]) : step.target;
+  if (!Number.isFinite(target)) {
+    return failed(
+      `target: vars.${step.targetVar ?? ''} is ${JSON.stringify(vars[step.targetVar ?? ''])}, not a number`,
+      `goal_seek:${step.id}:target`,
+    );
+  }
+  const reached = (v: number) => (step.direction === 'down' ? v <= target : v >= target);
+  const goal = `${step.direction === 'down' ? 'at most' : 'at least'} ${target}`;
   for (let runs = 0; ; runs++) {
     const measured = await score(session, command, timeout);
     if (session.stopper.stopping) return interrupted();
@@ -76,6 +85,8 @@ export async function* goalSeekStepKind(
     const result = yield* runAgentTask(env, {
       prompt: `${prompt}\n\nThe score command \`${command}\` prints ${measured.value} now; the target is ${goal}. mmm measures again when you end your turn.`,
       ...(step.maxTurns !== undefined ? { maxTurns: step.maxTurns } : {}),
+      ...(step.model !== undefined ? { model: step.model } : {}),
+      ...(step.model !== undefined ? { model: step.model } : {}),
       ...(step.budget ? { budget: step.budget } : {}),
     });
     if (result.kind !== 'ok') return result;

@@ -10,7 +10,7 @@ import { validateStepKind } from './validate.js';
 export type { StepEnv, StepResult, Failure } from './types.js';
 
 /**
- * What recovery does with the work tree when a step was cut off (run/recover.ts): an
+ * What recovery does with the work tree when a step was cut off (run/lifecycle/recover.ts): an
  * agent's half-done work is redone from the attempt's checkpoint; the changes a shell or
  * validate step runs on are kept and the step runs again; a commit is recognised by its
  * trailers.

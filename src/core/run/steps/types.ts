@@ -1,8 +1,8 @@
-import type { Workflow } from '../../workflow/model.js';
+import type { Step, Workflow } from '../../workflow/model.js';
 import type { AttemptOutcome, CheckResult } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
 import type { RunSession } from '../session.js';
-import type { Cursor, Iteration } from '../state.js';
+import type { Cursor, Iteration } from '../store/state.js';
 
 /**
  * What a step kind works with and how it reports back to the interpreter. A step never
@@ -21,6 +21,8 @@ export interface StepEnv {
   notes: { agent?: string };
   /** The last validation's results since the last commit (for the commit message). */
   results?: CheckResult[];
+  /** The step being run (its context differs inside an expanded `workflow:` step). */
+  step?: Step;
   /** The template and CEL context now. */
   context(): Record<string, unknown>;
 }

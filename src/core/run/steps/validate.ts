@@ -10,7 +10,7 @@ import { attemptChecks } from '../../verdict/evidence-checks.js';
 import { removedTestLinesOf, testsWentAway } from '../../verdict/removed-test-lines.js';
 import type { ValidateStep } from '../../workflow/model.js';
 import type { CheckResult, RunEventBody } from '../events.js';
-import { NO_CHANGES_FEEDBACK } from '../prompts.js';
+import { NO_CHANGES_FEEDBACK } from './prompts.js';
 import { guardOptions } from './guard-options.js';
 import { failed, interrupted, type StepEnv, type StepResult } from './types.js';
 
@@ -28,7 +28,10 @@ export async function* validateStepKind(
   const { state, stopper } = session;
   const spec = step.checks ? item.spec : undefined;
   const checks = spec ? attemptChecks(spec) : [];
-  const commands = step.commands ? session.commands : [];
+  // `commands: [lint]` limits the project's commands to those named.
+  const commands = step.commands
+    ? session.commands.filter((c) => !step.only || step.only.includes(c.name))
+    : [];
   yield { type: 'step', specId: item.key, attempt: cursor.attempt, step: 'validate' };
   if (!(await hasChanges(session.workDir))) {
     return failed(NO_CHANGES_FEEDBACK, 'no_changes', 'no_changes');

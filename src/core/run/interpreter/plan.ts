@@ -1,9 +1,9 @@
-import { didYouMean } from '../config/did-you-mean.js';
-import { InputError } from '../errors.js';
-import { dependentsOf, orderSpecs } from '../specs/graph.js';
-import type { Spec } from '../specs/model.js';
-import type { SpecSummary } from './events.js';
-import type { RunState, SpecState } from './state.js';
+import { didYouMean } from '../../config/did-you-mean.js';
+import { InputError } from '../../errors.js';
+import { dependentsOf, orderSpecs } from '../../specs/graph.js';
+import type { Spec } from '../../specs/model.js';
+import type { SpecSummary } from '../events.js';
+import type { RunState, SpecState } from '../store/state.js';
 
 /**
  * Which specs a run works on and in what order: the selection at the start, the next

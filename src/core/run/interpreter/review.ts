@@ -1,19 +1,19 @@
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { buildSystemPrompt, taskMessage } from '../agent/index.js';
-import { commitAll, headCommit, resetTo } from '../git/index.js';
-import { nextSpecFileName } from '../specs/new-spec.js';
-import { formatProblem, type Spec } from '../specs/model.js';
-import { loadSpecs, SPEC_MAX_BYTES } from '../specs/load.js';
-import { readRegularBytes } from '../tools/regular-file.js';
-import { redact } from '../secrets/redact.js';
-import type { RunEventBody } from './events.js';
-import { agentStep } from './agent-step.js';
-import type { StepStop } from './steps/types.js';
+import { buildSystemPrompt, taskMessage } from '../../agent/index.js';
+import { commitAll, headCommit, resetTo } from '../../git/index.js';
+import { nextSpecFileName } from '../../specs/new-spec.js';
+import { formatProblem, type Spec } from '../../specs/model.js';
+import { loadSpecs, SPEC_MAX_BYTES } from '../../specs/load.js';
+import { readRegularBytes } from '../../tools/regular-file.js';
+import { redact } from '../../secrets/redact.js';
+import type { RunEventBody } from '../events.js';
+import { agentStep } from '../steps/agent-step.js';
+import type { StepStop } from '../steps/types.js';
 import { budgetStop, reachedLimit } from './limits.js';
-import { REVIEW_SPEC_ID, reviewTask } from './prompts.js';
-import { checkpoint, elapsedMs, type RunSession } from './session.js';
-import { checkAfterAgent } from './run-identity.js';
+import { REVIEW_SPEC_ID, reviewTask } from '../steps/prompts.js';
+import { checkpoint, elapsedMs, type RunSession } from '../session.js';
+import { checkAfterAgent } from '../lifecycle/run-identity.js';
 
 /**
  * The review workflow (no specs, or --focus): a review round asks Claude for the most

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gitLine } from '../git/exec.js';
-import { InputError } from '../errors.js';
-import { hasChanges, headCommit, resetTo } from '../git/index.js';
-import { refreshTotals } from './limits.js';
-import type { RunSession } from './session.js';
-import { checkpoint } from './session.js';
-import type { Iteration } from './state.js';
+import { gitLine } from '../../git/exec.js';
+import { InputError } from '../../errors.js';
+import { hasChanges, headCommit, resetTo } from '../../git/index.js';
+import { refreshTotals } from '../interpreter/limits.js';
+import type { RunSession } from '../session.js';
+import { checkpoint } from '../session.js';
+import type { Iteration } from '../store/state.js';
 import { describeHead, freePatchPath, savePatch } from './workspace.js';
-import { commitTrailers, isStepCommit } from './steps/commit.js';
+import { commitTrailers, isStepCommit } from '../steps/commit.js';
 
 /**
  * Bring the work tree of a resumed run back to a state the loop can continue from,

@@ -1,11 +1,11 @@
-import { commitsSince, fastForward, headCommit, removeWorktree } from '../git/index.js';
-import { logger } from '../log.js';
-import { recordProjectRun } from '../projects/registry.js';
-import type { RunEndStatus, RunEventBody } from './events.js';
-import { raiseHint } from './limits.js';
-import type { LoopEnd } from './interpreter/run-workflow.js';
-import { specSummaries } from './plan.js';
-import { checkpoint, type RunSession } from './session.js';
+import { commitsSince, fastForward, headCommit, removeWorktree } from '../../git/index.js';
+import { logger } from '../../log.js';
+import { recordProjectRun } from '../../projects/registry.js';
+import type { RunEndStatus, RunEventBody } from '../events.js';
+import { raiseHint } from '../interpreter/limits.js';
+import type { LoopEnd } from '../interpreter/run-workflow.js';
+import { specSummaries } from '../interpreter/plan.js';
+import { checkpoint, type RunSession } from '../session.js';
 
 const log = logger('improve');
 

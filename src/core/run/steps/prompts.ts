@@ -1,8 +1,8 @@
-import type { Spec, SpecCheck } from '../specs/model.js';
-import type { ProjectCommand } from '../validate/index.js';
-import { criteriaBlock } from '../verdict/evidence.js';
-import type { CheckResult, CriterionVerdict } from './events.js';
-import { redact } from '../secrets/redact.js';
+import type { Spec, SpecCheck } from '../../specs/model.js';
+import type { ProjectCommand } from '../../validate/index.js';
+import { criteriaBlock } from '../../verdict/evidence.js';
+import type { CheckResult, CriterionVerdict } from '../events.js';
+import { redact } from '../../secrets/redact.js';
 
 /**
  * The words the loop adds around the agent: how checks are described to it, what it is

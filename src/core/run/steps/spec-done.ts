@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git } from '../git/exec.js';
-import { SpecFileRefused, updateSpecFile } from '../specs/write-back.js';
+import { git } from '../../git/exec.js';
+import { SpecFileRefused, updateSpecFile } from '../../specs/write-back.js';
 
 /**
  * Marking a spec done when its attempt passed, without ever hanging, writing outside the

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
-import { InputError } from '../errors.js';
-import { createLlmClient } from '../llm/index.js';
-import type { LlmClient } from '../llm/types.js';
-import { priceOf } from '../llm/pricing.js';
-import { listSpecFiles, loadSpecs } from '../specs/load.js';
-import { formatProblem, type Spec } from '../specs/model.js';
-import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../tools/index.js';
-import { holderState, readRunLock } from './lock.js';
-import type { ImproveOptions } from './options.js';
-import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from './paths.js';
-import { readStateHeader, type RunStatus } from './state.js';
+import type { Config } from '../../config/schema.js';
+import { InputError } from '../../errors.js';
+import { createLlmClient } from '../../llm/index.js';
+import type { LlmClient } from '../../llm/types.js';
+import { priceOf } from '../../llm/pricing.js';
+import { listSpecFiles, loadSpecs } from '../../specs/load.js';
+import { formatProblem, type Spec } from '../../specs/model.js';
+import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../../tools/index.js';
+import { holderState, readRunLock } from '../store/lock.js';
+import type { ImproveOptions } from '../options.js';
+import { listRunIds, lockPath, runPaths, runsDir, type RunPaths } from '../store/paths.js';
+import { readStateHeader, type RunStatus } from '../store/state.js';
 
 /**
  * The pieces a new and a resumed run both need: the lock pre-check, the model client,
@@ -48,6 +48,23 @@ export function openClient(config: Config, options: ImproveOptions, paths: RunPa
     ...(options.replayPath ? { replayPath: options.replayPath } : {}),
     ...(options.replayDelayMs !== undefined ? { replayDelayMs: options.replayDelayMs } : {}),
   });
+}
+
+/** Clients for other models (workflow steps with `model:`), made once per model. */
+export function clientsFor(
+  config: Config,
+  options: ImproveOptions,
+  paths: RunPaths,
+): (model: string) => LlmClient {
+  const clients = new Map<string, LlmClient>();
+  return (model) => {
+    let client = clients.get(model);
+    if (!client) {
+      client = openClient({ ...config, model }, options, paths);
+      clients.set(model, client);
+    }
+    return client;
+  };
 }
 
 /**

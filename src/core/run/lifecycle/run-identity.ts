@@ -1,20 +1,20 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git, gitLine } from '../git/exec.js';
-import { checkRunTree, pinRun, repairRunTree } from '../git/identity.js';
-import { pinOf, type WorkTreePin } from '../git/pin.js';
-import { readRef, runTipRef, setRef, specRef } from '../git/run-refs.js';
-import { isAncestor } from '../git/worktree.js';
-import { kindOf } from '../tools/regular-file.js';
-import type { RunEventBody } from './events.js';
+import { git, gitLine } from '../../git/exec.js';
+import { checkRunTree, pinRun, repairRunTree } from '../../git/identity.js';
+import { pinOf, type WorkTreePin } from '../../git/pin.js';
+import { readRef, runTipRef, setRef, specRef } from '../../git/run-refs.js';
+import { isAncestor } from '../../git/worktree.js';
+import { kindOf } from '../../tools/regular-file.js';
+import type { RunEventBody } from '../events.js';
 import {
   globalConfigFiles,
   removePlanted,
   snapshotRepoConfig,
   type RepoDirs,
 } from './planted-config.js';
-import type { RunSession } from './session.js';
-import { restoreFromCheckpoint } from './spec-done.js';
+import type { RunSession } from '../session.js';
+import { restoreFromCheckpoint } from '../steps/spec-done.js';
 
 /**
  * The run's identity, checked around every attempt (issue 17): mmm's git works only in the

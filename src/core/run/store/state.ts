@@ -1,9 +1,9 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { writeFileAtomic, writeFileDurable, syncDir } from './atomic-file.js';
-import { stringifyRedacted } from '../secrets/redact.js';
+import { stringifyRedacted } from '../../secrets/redact.js';
 import {
   STATE_VERSION,
   iterationSchema,

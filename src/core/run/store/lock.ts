@@ -2,8 +2,8 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { InputError } from '../errors.js';
-import { excludeMmmFiles } from '../git/repo.js';
+import { InputError } from '../../errors.js';
+import { excludeMmmFiles } from '../../git/repo.js';
 import { lockPath } from './paths.js';
 
 /**

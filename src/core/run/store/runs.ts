@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
-import { totalTokens, type Cost, type Usage } from '../llm/usage.js';
-import { branchExists, isAncestor, removeWorktree } from '../git/worktree.js';
-import type { SpecRunStatus } from './events.js';
+import { InputError } from '../../errors.js';
+import { totalTokens, type Cost, type Usage } from '../../llm/usage.js';
+import { branchExists, isAncestor, removeWorktree } from '../../git/worktree.js';
+import type { SpecRunStatus } from '../events.js';
 import { holderState, readRunLock, type LockInfo } from './lock.js';
 import { isRunId, listRunIds, runPaths } from './paths.js';
 import { readStateHeader, type RunStateHeader, type RunStatus } from './state.js';

@@ -13,8 +13,8 @@ import {
 } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { git } from '../git/exec.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { git } from '../../git/exec.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
  * What the agent may plant in the shared repository to run code later — in mmm's own git

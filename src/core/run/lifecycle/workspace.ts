@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../errors.js';
-import { git, gitLine } from '../git/exec.js';
-import { commitAll, diffPatch, hasChanges } from '../git/index.js';
-import { redact } from '../secrets/redact.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { InputError } from '../../errors.js';
+import { git, gitLine } from '../../git/exec.js';
+import { commitAll, diffPatch, hasChanges } from '../../git/index.js';
+import { redact } from '../../secrets/redact.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
  * The git chores of a run that are about its work tree rather than git itself: putting

@@ -1,10 +1,10 @@
-import type { AgentBudget } from '../agent/index.js';
-import type { Config } from '../config/schema.js';
-import { totalTokens } from '../llm/usage.js';
-import type { AgentStopReason } from '../agent/events.js';
-import { formatDuration } from './duration.js';
-import type { Limits } from './events.js';
-import type { Iteration, RunState } from './state.js';
+import type { AgentBudget } from '../../agent/index.js';
+import type { Config } from '../../config/schema.js';
+import { totalTokens } from '../../llm/usage.js';
+import type { AgentStopReason } from '../../agent/events.js';
+import { formatDuration } from '../duration.js';
+import type { Limits } from '../events.js';
+import type { Iteration, RunState } from '../store/state.js';
 
 /**
  * Run-wide limits: iterations, cost, tokens and wall time. They are counted over the

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config/load.js';
-import { configSchema, type Config } from '../config/schema.js';
-import { InputError } from '../errors.js';
-import { attachWorktree, branchExists, openRepo, removeWorktree } from '../git/index.js';
-import { readAgentNotes } from '../agent/index.js';
-import { chooseSandbox } from '../tools/index.js';
-import type { Limits } from './events.js';
-import { acquireRunLock } from './lock.js';
-import { configFlags, type ImproveOptions } from './options.js';
-import { listRunIds, runPaths } from './paths.js';
+import { loadConfig } from '../../config/load.js';
+import { configSchema, type Config } from '../../config/schema.js';
+import { InputError } from '../../errors.js';
+import { attachWorktree, branchExists, openRepo, removeWorktree } from '../../git/index.js';
+import { readAgentNotes } from '../../agent/index.js';
+import { chooseSandbox } from '../../tools/index.js';
+import type { Limits } from '../events.js';
+import { acquireRunLock } from '../store/lock.js';
+import { configFlags, type ImproveOptions } from '../options.js';
+import { listRunIds, runPaths } from '../store/paths.js';
 import { recoverWorkTree, resetForSetup } from './recover.js';
 import {
   RESUMABLE,
@@ -18,21 +18,22 @@ import {
   loadWorkSpecs,
   openClient,
   openTools,
+  clientsFor,
 } from './services.js';
-import { checkpoint, type RunSession } from './session.js';
+import { checkpoint, type RunSession } from '../session.js';
 import { completeSetup, createWorkTree } from './setup.js';
-import { loadState, readStateHeader, type RunState } from './state.js';
-import type { RunStopper } from './stop.js';
+import { loadState, readStateHeader, type RunState } from '../store/state.js';
+import type { RunStopper } from '../stop.js';
 import { ensureOnBranch } from './workspace.js';
 import {
   baselineEvent,
   baselineStale,
   commandOrigins,
   establishBaseline,
-} from '../verdict/baseline-step.js';
+} from '../../verdict/baseline-step.js';
 import { establishRunIdentity } from './run-identity.js';
-import { restoreBranchFromTip } from '../git/run-refs.js';
-import { cursorFromOldStep, reopenWorkflow } from './interpreter/open-workflow.js';
+import { restoreBranchFromTip } from '../../git/run-refs.js';
+import { cursorFromOldStep, reopenWorkflow } from '../interpreter/open-workflow.js';
 
 /**
  * `mmm improve --resume [run-id]`: continue a run where it stopped. Finished work is not
@@ -187,6 +188,7 @@ export async function prepareResume(
       workDir: state.worktree,
       config,
       client,
+      clientFor: clientsFor(config, options, paths),
       tools: openTools(state.worktree, repoRoot, config),
       specDir: config.spec_dir,
       specs: [],

@@ -1,24 +1,24 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeProject, summarizeAnalysis } from '../analyze/index.js';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { ExitCode, InputError, MmmError } from '../errors.js';
-import { createRunWorktree, excludeMmmFiles, openRepo, type RepoInfo } from '../git/index.js';
-import { emptyUsage } from '../llm/usage.js';
-import type { LlmClient } from '../llm/types.js';
-import { readAgentNotes } from '../agent/index.js';
-import { assertValidSpecs, loadSpecs } from '../specs/load.js';
-import type { Spec } from '../specs/model.js';
-import { chooseSandbox } from '../tools/index.js';
-import { projectCommandsToRun } from '../validate/index.js';
-import { BaselineError } from '../verdict/baseline.js';
-import { commandOrigins, discardNewRun, establishBaseline } from '../verdict/baseline-step.js';
-import { limitsFromConfig } from './limits.js';
-import { acquireRunLock, type RunLock } from './lock.js';
-import { configFlags, type ImproveOptions } from './options.js';
-import { newRunId, runPaths, type RunPaths } from './paths.js';
-import { checkSpecIds, planSpecs } from './plan.js';
+import { analyzeProject, summarizeAnalysis } from '../../analyze/index.js';
+import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { ExitCode, InputError, MmmError } from '../../errors.js';
+import { createRunWorktree, excludeMmmFiles, openRepo, type RepoInfo } from '../../git/index.js';
+import { emptyUsage } from '../../llm/usage.js';
+import type { LlmClient } from '../../llm/types.js';
+import { readAgentNotes } from '../../agent/index.js';
+import { assertValidSpecs, loadSpecs } from '../../specs/load.js';
+import type { Spec } from '../../specs/model.js';
+import { chooseSandbox } from '../../tools/index.js';
+import { projectCommandsToRun } from '../../validate/index.js';
+import { BaselineError } from '../../verdict/baseline.js';
+import { commandOrigins, discardNewRun, establishBaseline } from '../../verdict/baseline-step.js';
+import { limitsFromConfig } from '../interpreter/limits.js';
+import { acquireRunLock, type RunLock } from '../store/lock.js';
+import { configFlags, type ImproveOptions } from '../options.js';
+import { newRunId, runPaths, type RunPaths } from '../store/paths.js';
+import { checkSpecIds, planSpecs } from '../interpreter/plan.js';
 import {
   assertLockFree,
   latestResumableRun,
@@ -27,15 +27,17 @@ import {
   loadWorkSpecs,
   openClient,
   openTools,
+  clientsFor,
 } from './services.js';
-import { checkpoint, type RunSession } from './session.js';
-import { STATE_VERSION, saveState, type RunState } from './state.js';
-import type { RunStopper } from './stop.js';
+import { checkpoint, type RunSession } from '../session.js';
+import { STATE_VERSION, saveState, type RunState } from '../store/state.js';
+import type { RunStopper } from '../stop.js';
 import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
 import { establishRunIdentity } from './run-identity.js';
-import { readWorkflow } from '../workflow/builtin-read.js';
-import type { Workflow } from '../workflow/model.js';
-import { planItems, proposes, workflowVars } from './interpreter/items.js';
+import { loadWorkflow } from '../../workflow/load.js';
+import { expandWorkflowSteps } from '../interpreter/expand.js';
+import type { Workflow } from '../../workflow/model.js';
+import { planItems, proposes, workflowVars } from '../interpreter/items.js';
 
 /**
  * Starting a new run. The preconditions are checked in this order, and a failing one
@@ -87,7 +89,10 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
   if (name === 'specs' && options.workflow === undefined) {
     if (!(await hasSpecFiles(repo.root, config.spec_dir))) name = 'review';
   }
-  const workflow = await readWorkflow(name, repo.root, options.cwd);
+  const workflow = await expandWorkflowSteps(
+    await loadWorkflow(repo.root, name, options.cwd),
+    repo.root,
+  );
   const vars = workflowVars(workflow, options);
   if (workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review') {
     if (options.specIds?.length) {
@@ -267,6 +272,7 @@ async function createRun(args: {
     workDir,
     config,
     client,
+    clientFor: clientsFor(config, options, paths),
     tools: openTools(workDir, repoRoot, config),
     specDir: config.spec_dir,
     specs: [],

@@ -1,8 +1,8 @@
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { logger } from '../log.js';
-import type { RunEvent } from './events.js';
+import { logger } from '../../log.js';
+import type { RunEvent } from '../events.js';
 
 const log = logger('event-log');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Usage } from '../llm/usage.js';
+import type { Usage } from '../../llm/usage.js';
 import type {
   AttemptOutcome,
   CheckResult,
@@ -8,7 +8,7 @@ import type {
   RunStep,
   SpecRunStatus,
   Totals,
-} from './events.js';
+} from '../events.js';
 
 /**
  * The zod schema of a run's state (`.mmm/runs/<id>/state.json` + its iteration log).

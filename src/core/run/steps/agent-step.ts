@@ -1,11 +1,12 @@
-import { runAgent, type AgentEvent, type AgentResult } from '../agent/index.js';
-import { isMmmError } from '../errors.js';
-import { logger } from '../log.js';
-import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../llm/usage.js';
-import type { RunEventBody } from './events.js';
-import type { Config } from '../config/schema.js';
-import { agentBudget, withStepBudget } from './limits.js';
-import { checkpoint, elapsedMs, type RunSession } from './session.js';
+import { runAgent, type AgentEvent, type AgentResult } from '../../agent/index.js';
+import { isMmmError } from '../../errors.js';
+import { logger } from '../../log.js';
+import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../../llm/usage.js';
+import type { RunEventBody } from '../events.js';
+import type { Config } from '../../config/schema.js';
+import type { LlmClient } from '../../llm/types.js';
+import { agentBudget, withStepBudget } from '../interpreter/limits.js';
+import { checkpoint, elapsedMs, type RunSession } from '../session.js';
 
 const log = logger('improve');
 
@@ -29,6 +30,7 @@ export async function* agentStep(
     spec?: { id: string; budget?: { usd?: number; tokens?: number } };
     /** A workflow step's own config (max_turns) and budget, per run of the step. */
     config?: Config;
+    client?: LlmClient;
     stepBudget?: { usd?: number; tokens?: number };
   },
   /**
@@ -43,7 +45,7 @@ export async function* agentStep(
   let counted = emptyUsage();
   let countedCost: Cost = 0;
   const agent = runAgent({
-    client: session.client,
+    client: args.client ?? session.client,
     tools: tools.tools,
     toolContext: { ...tools.context, signal: stopper.signal },
     system: args.system,
