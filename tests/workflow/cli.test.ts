@@ -71,9 +71,10 @@ describe('mmm workflows', () => {
       source: { hash: string };
     };
     expect(wf.steps.map((s) => `${s.kind}:${s.id}`)).toEqual([
-      'validate:check',
+      'shell:lint',
       'agent:fix',
-      'validate:recheck',
+      'shell:relint',
+      'validate:check',
       'commit:commit',
     ]);
     expect(wf.source.hash).toMatch(/^[0-9a-f]{64}$/);

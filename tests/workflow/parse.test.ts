@@ -125,4 +125,54 @@ steps:
       'wf.yml:21:15: no workflow "reviw" (did you mean "review"?): mmm workflows lists them',
     ]);
   });
+
+  it('type-checks when: against the steps, run, vars, spec and item this workflow has', () => {
+    const text = (when: string, forEach = '') => `${forEach}vars:
+  area: x
+steps:
+  - id: tests
+    shell: "npm test"
+  - id: fix-it
+    agent: "fix"
+    when: '${when}'
+`;
+    const ok = [
+      '!steps.tests.ok',
+      'steps.tests.exit_code == 1 && run.cost_usd < 2',
+      'steps["fix-it"].skipped || vars.area.startsWith("x")',
+      'steps.tests.output.trim() != "" && run.attempt <= 3 && feedback == ""',
+    ];
+    for (const when of ok) expect(parse(text(when)).messages, when).toEqual([]);
+    expect(parse(text('item.endsWith(".py")', 'for_each: [a.py]\n')).messages).toEqual([]);
+    expect(parse(text('spec.priority == "high"', 'for_each: specs\n')).messages).toEqual([]);
+    const bad: [string, RegExp][] = [
+      ['steps.test.ok', /when: No such key: test/],
+      ['steps.tests.output == 1', /when: no such overload: string == int/],
+      ['steps.tests.output', /when: must be true or false, but this is a string/],
+      ['spec.title == "x"', /when: Unknown variable: spec/],
+      ['vars.aera == "x"', /when: No such key: aera/],
+      ['run.cost == 1.0', /when: No such key: cost/],
+    ];
+    for (const [when, message] of bad) {
+      const { messages } = parse(text(when));
+      expect(messages, when).toHaveLength(1);
+      expect(messages[0], when).toMatch(message);
+      expect(messages[0], when).toMatch(/^wf\.yml:8:\d+: /);
+    }
+  });
+
+  it('checks template fields and allows $${ as a literal', () => {
+    const { messages } = parse(`steps:
+  - id: a
+    shell: "echo $\${HOME} \${run.branch} \${run.brnch} \${steps.a.output}"
+  - id: b
+    agent: "\${steps.a.outptu} \${steps.a.exit_code} \${item}"
+`);
+    expect(messages).toEqual([
+      'wf.yml:3:41: unknown variable ${run.brnch} (did you mean ${run.branch}?): run fields: id, cost_usd, tokens, iterations, commits, elapsed_s, attempt, format_command, branch',
+      'wf.yml:3:54: ${steps.a.output}: step "a" has not run yet here (only earlier steps can be read)',
+      'wf.yml:5:13: unknown variable ${steps.a.outptu} (did you mean ${steps.a.output}?): step fields: ok, skipped, output, exit_code, changed, failure',
+      'wf.yml:5:52: ${item} needs for_each: (this workflow has one item and no ${item})',
+    ]);
+  });
 });

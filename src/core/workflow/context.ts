@@ -11,7 +11,14 @@ import type { Workflow } from './model.js';
 export const SPEC_FIELDS = ['id', 'title', 'body', 'file', 'priority', 'category'] as const;
 
 /** `steps.<id>.<field>`, in templates and in CEL; a step not run yet is `skipped`. */
-export const STEP_RESULT_FIELDS = ['ok', 'skipped', 'output', 'exit_code', 'changed', 'failure'] as const;
+export const STEP_RESULT_FIELDS = [
+  'ok',
+  'skipped',
+  'output',
+  'exit_code',
+  'changed',
+  'failure',
+] as const;
 
 /** `run.<field>`, in templates and in CEL. */
 export const RUN_FIELDS = [
@@ -29,24 +36,23 @@ export const RUN_FIELDS = [
 /** The single names a template may use besides `spec.*`, `run.*`, `vars.*` and `steps.*`. */
 export const TEMPLATE_NAMES = ['item', 'feedback'] as const;
 
-// Numbers are `dyn`: the interpreter evaluates with plain JS numbers, so `exit_code == 0`
-// and `run.cost_usd < 2` both hold at run time, and the check must accept both.
+// As the interpreter passes them: counts are CEL ints, the cost a double.
 const STEP_RESULT_TYPES: Record<(typeof STEP_RESULT_FIELDS)[number], string> = {
   ok: 'bool',
   skipped: 'bool',
   output: 'string',
-  exit_code: 'dyn',
+  exit_code: 'int',
   changed: 'bool',
   failure: 'string',
 };
 const RUN_TYPES: Record<(typeof RUN_FIELDS)[number], string> = {
   id: 'string',
-  cost_usd: 'dyn',
-  tokens: 'dyn',
-  iterations: 'dyn',
-  commits: 'dyn',
-  elapsed_s: 'dyn',
-  attempt: 'dyn',
+  cost_usd: 'double',
+  tokens: 'int',
+  iterations: 'int',
+  commits: 'int',
+  elapsed_s: 'int',
+  attempt: 'int',
   format_command: 'string',
   branch: 'string',
 };

@@ -36,7 +36,7 @@ function yamlMessage(error: YAMLError): string {
   return first.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-export function sha256(bytes: Uint8Array): string {
+export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -90,7 +90,15 @@ export function parseWorkflow(
       'a workflow file is a mapping with steps: (or a list of - claude: / - shell: items); see docs/workflows.md',
     );
   }
-  if (read) validateWorkflow(read.workflow, read.stepNodes, text, sink, options);
+  if (read) {
+    const forEachNode = isMap(contents)
+      ? (contents.getIn(['for_each', 'command'], true) as Node)
+      : undefined;
+    validateWorkflow(read.workflow, read.stepNodes, text, sink, {
+      ...(options.knownWorkflows ? { knownWorkflows: options.knownWorkflows } : {}),
+      ...(forEachNode ? { forEachNode } : {}),
+    });
+  }
   sink.problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (!read || sink.hasErrors) return { problems: sink.problems };
   const source: WorkflowSource = {

@@ -83,7 +83,8 @@ function looseVars(vars: unknown): Record<string, string> {
 }
 
 function looseForEach(value: unknown): ForEach | undefined {
-  if (value === 'specs') return { kind: 'specs' };
+  if (value === 'specs' || (typeof value === 'object' && value !== null && 'specs' in value))
+    return { kind: 'specs' };
   if (Array.isArray(value)) return { kind: 'list', items: value.map(String) };
   return value === undefined ? undefined : { kind: 'list', items: [] };
 }
@@ -171,7 +172,7 @@ function toOnFailure(raw: unknown): OnFailure | undefined {
     then: r.then ?? 'fail',
   };
   if (r.retry !== undefined) out.retry = r.retry;
-  // No max_attempts with a retry: the config's max_attempts (as before workflows).
+  // A retry without max_attempts takes the run's max_attempts (config, or the spec's own).
   if (r.retry !== undefined && r.max_attempts === undefined) out.maxAttemptsFromConfig = true;
   return out;
 }

@@ -36,6 +36,8 @@ interface Ctx {
   /** Predecessor variable → mmm template (`shell.output` → `steps.x.output`, captures). */
   aliases: Map<string, string>;
   usesArg: boolean;
+  /** What a commit after the step is called: the command's name or the shell line. */
+  labels: Map<Step, string>;
 }
 
 export function readPredecessorWorkflow(
@@ -75,9 +77,10 @@ export function readPredecessorWorkflow(
     nodes: [],
     aliases: new Map(),
     usesArg: false,
+    labels: new Map(),
   };
   list.items.forEach((item, index) => readItem(ctx, item as Node, index + 1));
-  if (sink.hasErrors) return undefined;
+  // Returned with errors too, so the template and CEL checks report what they find as well.
   return {
     workflow: { name, description, vars: ctx.usesArg ? { arg: '' } : {}, steps: ctx.steps },
     stepNodes: ctx.nodes,
@@ -125,7 +128,7 @@ function readItem(ctx: Ctx, node: Node, n: number): void {
   if (onFailure) main.onFailure = { maxAttempts: 1, then: 'continue' };
   push(ctx, main, node);
   if (node.get('commit_required') === true)
-    push(ctx, commitAfter(main, `${id}-commit`, 'steps["' + id + '"].ok'), node);
+    push(ctx, commitAfter(ctx, main, `${id}-commit`, 'steps["' + id + '"].ok'), node);
 
   // The output is readable by later items: as shell.output/claude.output and the capture name.
   const kindAlias = main.kind === 'agent' ? 'claude.output' : 'shell.output';
@@ -145,7 +148,7 @@ function readItem(ctx: Ctx, node: Node, n: number): void {
         step.when = `steps["${id}"].ok`;
         push(ctx, step, onSuccess);
         if (onSuccess.get('commit_required') === true)
-          push(ctx, commitAfter(step, `${id}-on-success-commit`, step.when), onSuccess);
+          push(ctx, commitAfter(ctx, step, `${id}-on-success-commit`, step.when), onSuccess);
       }
     }
   }
@@ -182,7 +185,7 @@ function readOnFailure(ctx: Ctx, node: Node, main: Step, id: string): void {
   if (node.get('commit_required') === true) {
     push(
       ctx,
-      commitAfter(fix, `${id}-fix-commit`, `${failedWhen} && steps["${id}-recheck"].ok`),
+      commitAfter(ctx, fix, `${id}-fix-commit`, `${failedWhen} && steps["${id}-recheck"].ok`),
       node,
     );
   }
@@ -221,9 +224,17 @@ function action(ctx: Ctx, node: YAMLMap, id: string, where: string): Step | unde
     );
     return undefined;
   }
-  if (shell) return { ...base, kind: 'shell', command: translate(ctx, value), expectExit: 0 };
+  const label = (claude ? (value.trim().split(/\s+/)[0] ?? '') : value).split('\n')[0] ?? '';
+  if (shell) {
+    const step: Step = { ...base, kind: 'shell', command: translate(ctx, value), expectExit: 0 };
+    ctx.labels.set(step, label.replace(/\$\{[^}]*\}/g, '…'));
+    return step;
+  }
   const prompt = claudePrompt(ctx, value.trim(), valueNode);
-  return prompt === undefined ? undefined : { ...base, kind: 'agent', prompt };
+  if (prompt === undefined) return undefined;
+  const step: Step = { ...base, kind: 'agent', prompt };
+  ctx.labels.set(step, label.replace(/^\//, ''));
+  return step;
 }
 
 /** `/name args` → `.claude/commands/name.md` with `$ARGUMENTS` (and `$1`…) substituted. */
@@ -241,8 +252,10 @@ function claudePrompt(ctx: Ctx, text: string, node: Node): string | undefined {
   }
   const split = splitFrontmatter(body.replace(/^\uFEFF/, ''));
   const positional = args.split(/\s+/).filter(Boolean);
+  // The command file is prose, not a template: a `${` in it stays literal (`$${`).
   const prompt = split.body
-    .replace(/\$ARGUMENTS\b/g, args)
+    .replace(/\$\{/g, '$${')
+    .replace(/\$ARGUMENTS\b/g, () => args)
     .replace(/\$([1-9])\b/g, (_, d: string) => positional[Number(d) - 1] ?? '');
   return prompt.includes(args) || args === ''
     ? prompt.trim()
@@ -262,10 +275,9 @@ function translate(ctx: Ctx, text: string): string {
     });
 }
 
-function commitAfter(step: Step, id: string, when: string): Step {
-  const subject =
-    step.kind === 'agent' ? `mmm: ${step.id}` : step.kind === 'shell' ? step.command : step.id;
-  const message = (subject.split('\n')[0] ?? step.id).slice(0, 72);
+/** A commit after `step` (commit_required), its subject the command that made the change. */
+function commitAfter(ctx: Ctx, step: Step, id: string, when: string): Step {
+  const message = (ctx.labels.get(step) || step.id).slice(0, 72);
   return { id, kind: 'commit', message, when, pos: step.pos };
 }
 

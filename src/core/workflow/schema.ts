@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The one definition of mmm's workflow file format (docs/workflows.md). The parser checks
  * each part of a file against these schemas (so the keys it accepts are exactly the keys
  * listed here) and docs/workflow.schema.json is generated from `workflowFileSchema`
- * (`npm run schema:workflow`; a test keeps it current).
+ * (tests/workflow/schema.test.ts keeps it current; UPDATE_WORKFLOW_SCHEMA=1 rewrites it).
  */
 
 /** Step ids and capture names: usable as `steps.<id>` in CEL and `${steps.<id>.output}`. */
@@ -80,7 +80,7 @@ export const validateStepSchema = z
           commands: z
             .union([z.boolean(), z.array(z.enum(['build', 'test', 'lint', 'typecheck'])).min(1)])
             .optional()
-            .describe('Run the project commands (true), none (false), or only these'),
+            .describe('Run the project commands (true), none (false), or only those named'),
           checks: z.boolean().optional().describe("Run the spec's checks (true)"),
         }),
       ])

@@ -6,7 +6,6 @@ import {
   SPEC_FIELDS,
   STEP_RESULT_FIELDS,
   TEMPLATE_NAMES,
-  declaredVars,
   workflowCelEnvironment,
 } from './context.js';
 import type { Step, Workflow } from './model.js';
@@ -22,8 +21,9 @@ export function validateWorkflow(
   stepNodes: readonly (Node | undefined)[],
   text: string,
   sink: ProblemSink,
-  options: { knownWorkflows?: readonly string[] } = {},
+  options: { knownWorkflows?: readonly string[]; forEachNode?: Node } = {},
 ): void {
+  const forEachNode = options.forEachNode;
   const at = (node: Node | undefined, needle?: string) =>
     sink.positionOf(offsetIn(text, node, needle));
   const seen = new Map<string, number>();
@@ -81,15 +81,13 @@ export function validateWorkflow(
     }
   });
   if (workflow.forEach?.kind === 'command') {
-    for (const ref of templateRefs(workflow.forEach.command)) {
-      if (
-        !ref.startsWith('vars.') ||
-        !declaredVars({ vars: workflow.vars, steps: [] }).includes(ref.slice(5))
-      )
-        sink.error(
-          sink.positionOf(0),
-          `for_each.command can only use \${vars.<name>} of vars: (got \${${ref}})`,
-        );
+    // The command runs before any item exists and as written: nothing is expanded in it.
+    const refs = templateRefs(workflow.forEach.command);
+    if (refs.length > 0) {
+      sink.error(
+        sink.positionOf(offsetIn(text, forEachNode, '${')),
+        `for_each.command runs as written, so \${${refs[0]}} would reach the shell: write the value itself`,
+      );
     }
   }
 }

@@ -19,6 +19,13 @@ export function reportIssues(
 
 type PathKey = string | number;
 
+/** Keys written one level too high: `retry:` on a step instead of under `on_failure:`. */
+const NESTED_KEYS: Record<string, string> = {
+  retry: 'on_failure',
+  max_attempts: 'on_failure',
+  then: 'on_failure',
+};
+
 function nodeAt(doc: Document, path: PathKey[]): Node | undefined {
   if (path.length === 0) return (doc.contents as Node | null) ?? undefined;
   const found = doc.getIn(path, true);
@@ -99,7 +106,13 @@ function reportIssue(
       for (const key of issue.keys) {
         const keyNode = keyNodeOf(node, key);
         const guess = didYouMean(key, allowed);
-        const hint = guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`;
+        const parent = NESTED_KEYS[key];
+        const hint =
+          parent && allowed.includes(parent)
+            ? `it belongs under ${parent}:`
+            : guess
+              ? `did you mean "${guess}"?`
+              : `allowed keys: ${allowed.join(', ')}`;
         const owner = path.length ? ` in ${where}` : '';
         sink.error(sink.nodePosition(keyNode ?? node), `unknown key "${key}"${owner} (${hint})`);
       }
