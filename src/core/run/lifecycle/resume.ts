@@ -57,7 +57,9 @@ async function pickRun(repoRoot: string, wanted: string | true): Promise<string>
   if (latest) return latest;
   // The latest run's state cannot be read: it may be the one meant, so name it, not "none".
   const newest = ids.at(-1);
-  if (newest !== undefined) {
+  // A run directory without state.json died before its first checkpoint: it never
+  // started, so it is not the run meant (a new run is what to do).
+  if (newest !== undefined && existsSync(runPaths(repoRoot, newest).state)) {
     try {
       await readStateHeader(runPaths(repoRoot, newest).state);
     } catch (error) {
