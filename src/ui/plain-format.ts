@@ -58,7 +58,8 @@ export class PlainFormatter {
       case 'step_start':
         return [];
       case 'step_end':
-        if (e.outcome === 'skipped') return [c.dim(`  step ${e.id} skipped (${e.reason ?? 'when'})`)];
+        if (e.outcome === 'skipped')
+          return [c.dim(`  step ${e.id} skipped (${e.reason ?? 'when'})`)];
         if (e.outcome === 'failed' && e.kind !== 'validate') {
           return [c.red(`  step ${e.id} (${e.kind}) failed: ${oneLine(e.reason ?? '')}`)];
         }
