@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const stateModule = fileURLToPath(new URL('../dist/core/run/state.js', import.meta.url));
+const stateModule = fileURLToPath(new URL('../dist/core/run/store/state.js', import.meta.url));
 const { saveState, loadState, resetStateCache } = await import(stateModule);
 
 const SIZES = [10, 100, 1000];

@@ -26,6 +26,8 @@ async function loadCommands(): Promise<Register[]> {
     import('./commands/status.js'),
     import('./commands/runs.js'),
     import('./commands/report.js'),
+    import('./commands/workflows.js'),
+    import('./commands/workflow.js'),
   ]);
   return modules.map((m: { register: Register }) => m.register);
 }

@@ -50,8 +50,20 @@ export class PlainFormatter {
         return [
           `${c.bold(e.resumed ? 'run resumed' : 'run started')} ${e.runId} on ${e.branch} · model ${e.model} · workflow ${e.workflow}`,
           `limits: ${limits.join(' · ')} · ${e.specs.length} spec${e.specs.length === 1 ? '' : 's'}: ${e.specs.map((s) => `${s.id} (${s.status})`).join(', ')}`,
+          ...(e.steps?.length
+            ? [`steps of each item: ${e.steps.map((s) => `${s.id} (${s.kind})`).join(' → ')}`]
+            : []),
         ];
       }
+      case 'step_start':
+        return [];
+      case 'step_end':
+        if (e.outcome === 'skipped')
+          return [c.dim(`  step ${e.id} skipped (${e.reason ?? 'when'})`)];
+        if (e.outcome === 'failed' && e.kind !== 'validate') {
+          return [c.red(`  step ${e.id} (${e.kind}) failed: ${oneLine(e.reason ?? '')}`)];
+        }
+        return [];
       case 'attempt_start':
         this.maxAttempts.set(e.specId, e.maxAttempts);
         return [

@@ -1,4 +1,4 @@
-import type { CleanResult, RunListEntry, RunSummary } from '../core/run/runs.js';
+import type { CleanResult, RunListEntry, RunSummary } from '../core/run/store/runs.js';
 import { color } from './colors.js';
 import { formatCost, formatDuration, formatTokens, shortCommit } from './format.js';
 import { table } from './table.js';

@@ -1,6 +1,6 @@
 import { addCost, addUsage } from '../core/llm/usage.js';
 import type { RunEvent } from '../core/run/events.js';
-import type { AttemptView, RunViewState } from './run-view.js';
+import type { AttemptView, RunViewState } from './run-view-types.js';
 
 /** The part of `reduceRunView` for `agent` events: text, tool calls, usage, retries. */
 

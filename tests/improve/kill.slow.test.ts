@@ -1,7 +1,8 @@
 /**
  * The crash test: `kill -9` at random moments, then `mmm improve --resume` (killed again
  * at random in some trials) until the run completes. Every trial must end with a branch
- * whose tree and commit messages equal those of an uninterrupted run.
+ * whose tree and commit messages equal those of an uninterrupted run. The run interprets
+ * a project workflow (chosen by config) with shell, agent, validate and commit steps.
  *
  * MMM_KILL_TRIALS (default 20) and MMM_KILL_SEED (default: random, printed) control it.
  */
@@ -18,6 +19,7 @@ import {
   improve,
   improveRepo,
   modelEnv,
+  TEST_CONFIG,
   runEnd,
   runIdOf,
   spawnImprove,
@@ -38,8 +40,36 @@ const SPECS = [
 ];
 const UNCOMMITTED = { id: 'third', title: 'Write c', checks: ['file_exists: c.txt'] };
 
+/**
+ * specs.yml with a shell step between the agent and the validation: it stamps each spec
+ * (idempotent, as a step that may run again after a crash must be), and the stamp is
+ * committed with the spec's work.
+ */
+const WORKFLOW = `name: crash
+description: implement, stamp, check, commit
+for_each: specs
+steps:
+  - id: implement
+    agent: "Do task \${spec.id}: \${spec.title}. Follow the task description and the rules in your instructions, verify your work with the project's own checks, then end your turn with a summary."
+    on_failure:
+      retry: implement
+  - id: stamp
+    shell: "node -e \\"require('fs').writeFileSync('stamp-\${spec.id}.txt', 'stamped \${spec.title}')\\""
+  - id: check
+    validate: true
+    on_failure:
+      retry: implement
+  - id: commit
+    commit: "\${spec.title}"
+    on_failure:
+      retry: implement
+`;
+
 function fixture(): string {
-  const repo = improveRepo(SPECS);
+  const repo = improveRepo(SPECS, {
+    '.mmm/config.toml': `workflow = "crash"\n${TEST_CONFIG}`,
+    '.mmm/workflows/crash.yml': WORKFLOW,
+  });
   writeFileSync(join(repo, 'specs', '03-third.md'), specFile(UNCOMMITTED));
   return repo;
 }
@@ -129,11 +159,13 @@ function killedAt(repo: string): string {
   const id = ids.at(-1);
   if (!id || !existsSync(join(runs, id, 'state.json'))) return 'before the first checkpoint';
   const state = JSON.parse(readFileSync(join(runs, id, 'state.json'), 'utf8')) as {
-    current?: { step: string } | null;
+    current?: { step: string; stepId?: string } | null;
     plan?: { commands?: unknown };
   };
   if (!state.plan?.commands) return 'setup';
-  return state.current ? `step ${state.current.step}` : 'between steps';
+  return state.current
+    ? `step ${state.current.stepId ?? state.current.step} (${state.current.step})`
+    : 'between steps';
 }
 
 /** `--resume`, or a new run when the last one died before its first checkpoint. */
@@ -213,6 +245,11 @@ describe(`kill -9 at random moments, then resume (seed ${SEED})`, () => {
       referenceEvents = events(r.stdout).length;
       expect(r.exitCode).toBe(0);
       reference = outcome(repo, runEnd(r.stdout).branch);
+      const kinds = events(r.stdout).flatMap((e) => (e.type === 'step_end' ? [e.kind] : []));
+      expect(new Set(kinds)).toEqual(new Set(['agent', 'shell', 'validate', 'commit']));
+      expect(git(repo, 'show', `${runEnd(r.stdout).branch}:stamp-second.txt`)).toBe(
+        'stamped Write b',
+      );
       expect(reference.messages.map((m) => m.split('\n')[0])).toEqual([
         'mmm: use the uncommitted spec files of the checkout',
         'mmm: Write a',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { git } from '../support/tmp.js';
@@ -237,5 +237,16 @@ describe('mmm improve --resume', () => {
     expect(r.stderr).toContain(`${runId}/state.json is unreadable`);
     expect(r.stderr).toContain('mmm never overwrites it');
     expect(readFileSync(file, 'utf8')).toBe(broken);
+  });
+
+  it('a bare --resume skips a run killed before its first checkpoint (no state.json)', async () => {
+    const repo = improveRepo(SPECS);
+    fake = await startFakeAnthropic({ script: fileWritingModel(MODEL) });
+    const env = modelEnv(fake.url);
+    // What a kill between opening the transcript and the first checkpoint leaves.
+    mkdirSync(join(repo, '.mmm', 'runs', '20991231-000000-dead'), { recursive: true });
+    const r = await improve(repo, ['--resume'], env);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('no resumable run in this repository');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EventChannel } from '../../src/core/run/channel.js';
 import { formatDuration, parseDuration } from '../../src/core/run/duration.js';
-import { planSpecs, nextSpec, blockDependents } from '../../src/core/run/plan.js';
+import { planSpecs, nextSpec, blockDependents } from '../../src/core/run/interpreter/plan.js';
 import { RunStopper } from '../../src/core/run/stop.js';
-import { reachedLimit } from '../../src/core/run/limits.js';
+import { reachedLimit } from '../../src/core/run/interpreter/limits.js';
 import type { Spec } from '../../src/core/specs/model.js';
-import type { RunState } from '../../src/core/run/state.js';
+import type { RunState } from '../../src/core/run/store/state.js';
 
 function spec(id: string, extra: Partial<Spec> = {}): Spec {
   return {

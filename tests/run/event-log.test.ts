@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/tmp.js';
-import { openEventLog, readEventLog } from '../../src/core/run/event-log.js';
+import { openEventLog, readEventLog } from '../../src/core/run/store/event-log.js';
 import type { RunEvent } from '../../src/core/run/events.js';
 
 const ev = (message: string): RunEvent => ({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitRepo } from '../support/tmp.js';
 import { InputError } from '../../src/core/errors.js';
-import { acquireRunLock } from '../../src/core/run/lock.js';
+import { acquireRunLock } from '../../src/core/run/store/lock.js';
 
 function writeLock(repo: string, info: Record<string, unknown>): string {
   mkdirSync(join(repo, '.mmm'), { recursive: true });
@@ -95,7 +95,7 @@ describe('run lock', () => {
 
   it('is released when the holding process exits', async () => {
     const repo = gitRepo({ 'a.txt': 'a' });
-    const lockModule = fileURLToPath(new URL('../../dist/core/run/lock.js', import.meta.url));
+    const lockModule = fileURLToPath(new URL('../../dist/core/run/store/lock.js', import.meta.url));
     const script = `import(${JSON.stringify(lockModule)}).then(async (m) => { await m.acquireRunLock(${JSON.stringify(repo)}, { runId: 'child' }); process.stdout.write('locked'); process.exit(0); });`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.stdout).toBe('locked');

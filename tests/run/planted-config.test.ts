@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, statSync, writeFileSync, unlinkSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, gitRepo, tempDir } from '../support/tmp.js';
-import { removePlanted, snapshotRepoConfig } from '../../src/core/run/planted-config.js';
+import { removePlanted, snapshotRepoConfig } from '../../src/core/run/lifecycle/planted-config.js';
 
 function setup() {
   const repo = gitRepo({ 'a.txt': 'a\n' });

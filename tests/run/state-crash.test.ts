@@ -4,9 +4,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/tmp.js';
-import { loadState, resetStateCache } from '../../src/core/run/state.js';
+import { loadState, resetStateCache } from '../../src/core/run/store/state.js';
 
-const stateModule = fileURLToPath(new URL('../../dist/core/run/state.js', import.meta.url));
+const stateModule = fileURLToPath(new URL('../../dist/core/run/store/state.js', import.meta.url));
 
 /**
  * A child that resumes the state (or starts one) and checkpoints in a loop, adding and

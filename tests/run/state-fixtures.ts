@@ -1,6 +1,6 @@
 import { emptyUsage } from '../../src/core/llm/usage.js';
 import { defaultConfig } from '../../src/core/config/schema.js';
-import type { Iteration, RunState } from '../../src/core/run/state.js';
+import type { Iteration, RunState } from '../../src/core/run/store/state.js';
 
 /** A realistic run state for tests: `n` iterations with validation output and feedback. */
 export function makeState(overrides: Partial<RunState> = {}, n = 0): RunState {

@@ -15,7 +15,7 @@ import {
   readStateHeader,
   resetStateCache,
   saveState,
-} from '../../src/core/run/state.js';
+} from '../../src/core/run/store/state.js';
 import { makeIteration, makeState } from './state-fixtures.js';
 
 function logFile(dir: string): string {

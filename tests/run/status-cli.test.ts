@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { git, gitRepo, tempDir } from '../support/tmp.js';
 import { runMmm, type CliResult } from '../support/cli.js';
-import { runPaths } from '../../src/core/run/paths.js';
-import { saveState, type RunState } from '../../src/core/run/state.js';
+import { runPaths } from '../../src/core/run/store/paths.js';
+import { saveState, type RunState } from '../../src/core/run/store/state.js';
 import { createRunWorktree } from '../../src/core/git/worktree.js';
 import { makeIteration, makeState } from './state-fixtures.js';
 

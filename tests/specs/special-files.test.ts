@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config/load.js';
 import { checkSpecDir } from '../../src/core/config/spec-dir-rule.js';
 import { InputError } from '../../src/core/errors.js';
-import { markSpecDone } from '../../src/core/run/spec-done.js';
+import { markSpecDone } from '../../src/core/run/steps/spec-done.js';
 import { assertValidSpecs, listSpecFiles, loadSpecs } from '../../src/core/specs/load.js';
 import { SpecFileRefused, updateSpecFile } from '../../src/core/specs/write-back.js';
 import { specFile } from '../improve/helpers.js';

@@ -11,6 +11,8 @@ const RUN_TYPES = [
   'run_start',
   'attempt_start',
   'step',
+  'step_start',
+  'step_end',
   'agent',
   'validation',
   'attempt_end',

@@ -135,4 +135,35 @@ describe('reduceRunView', () => {
     );
     expect(next.current?.step).toBe('agent');
   });
+
+  it('keeps the step list of the current item from run_start, step_start and step_end', () => {
+    const [start, attempt] = events;
+    if (start?.type !== 'run_start' || !attempt) throw new Error('fixture changed');
+    const steps = [
+      { id: 'implement', kind: 'agent' },
+      { id: 'check', kind: 'validate' },
+      { id: 'commit', kind: 'commit' },
+    ];
+    const base = { specId: 'add-slugify', attempt: 1 };
+    const s = [
+      { ...start, steps },
+      attempt,
+      ev(3, { type: 'step_start', ...base, id: 'implement', kind: 'agent' }),
+      ev(4, {
+        type: 'step_end',
+        ...base,
+        id: 'implement',
+        kind: 'agent',
+        outcome: 'ok',
+        durationMs: 1,
+      }),
+      ev(5, { type: 'step_start', ...base, id: 'check', kind: 'validate' }),
+    ].reduce(reduceRunView, initialRunView());
+    expect(s.workflowSteps).toEqual(steps);
+    expect(s.current?.steps.map((x) => [x.id, x.status])).toEqual([
+      ['implement', 'ok'],
+      ['check', 'running'],
+      ['commit', 'pending'],
+    ]);
+  });
 });

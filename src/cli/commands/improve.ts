@@ -7,6 +7,9 @@ import { parseDecimal } from '../../core/config/decimal.js';
 
 interface ImproveFlags {
   spec?: string[];
+  workflow?: string;
+  var?: string[];
+  force?: boolean;
   focus?: string;
   model?: string;
   engine?: 'api' | 'claude-code';
@@ -42,6 +45,22 @@ function positiveNumber(
   return n;
 }
 
+/** `--var key=value` (repeatable) as a map; a malformed one is a usage error (exit 2). */
+export function parseVars(values: string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const key = eq > 0 ? value.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError(`--var ${value}: expected key=value`, {
+        hint: 'e.g. --var area="error handling" (a key is letters, digits and _)',
+      });
+    }
+    vars[key] = value.slice(eq + 1);
+  }
+  return vars;
+}
+
 /** The CLI flags as the engine's options; bad values are usage errors (exit 2). */
 export function improveOptions(
   flags: ImproveFlags,
@@ -66,6 +85,9 @@ export function improveOptions(
     throw new InputError('--focus needs an area, e.g. --focus "error handling"');
   }
   const options: ImproveOptions = { cwd, env };
+  if (flags.workflow !== undefined && flags.workflow.trim() === '') {
+    throw new InputError('--workflow needs a name or a path, e.g. --workflow review');
+  }
   const set = <K extends keyof ImproveOptions>(key: K, value: ImproveOptions[K] | undefined) => {
     if (value !== undefined) options[key] = value;
   };
@@ -76,6 +98,9 @@ export function improveOptions(
   set('maxTokens', positiveNumber('--max-tokens', flags.maxTokens, true));
   set('maxTime', maxTime);
   set('specIds', flags.spec?.length ? flags.spec : undefined);
+  set('workflow', flags.workflow?.trim());
+  set('vars', flags.var?.length ? parseVars(flags.var) : undefined);
+  set('force', flags.force);
   set('focus', flags.focus?.trim());
   set('inPlace', flags.inPlace);
   set('merge', flags.merge);
@@ -96,6 +121,11 @@ export function register(program: Command): void {
       '--focus <area>',
       'no specs needed: Claude reviews this area, writes a spec, implements it',
     )
+    .option(
+      '--workflow <name|path>',
+      'the workflow to run: a built-in, .mmm/workflows/<name>.yml, or a file (config: workflow)',
+    )
+    .option('--var <key=value...>', 'set a workflow variable (repeatable)')
     .option('--model <id>', 'Anthropic model id (config: model)')
     .addOption(
       new Option(
@@ -122,6 +152,7 @@ export function register(program: Command): void {
       '--resume [run-id]',
       'continue an interrupted or limited run (default: the latest resumable)',
     )
+    .option('--force', '--resume even though the workflow file changed since the run started')
     .option('--json', 'print the run as JSON events, one per line (docs/events.md)')
     .option('--no-tui', 'plain line-by-line progress instead of the terminal UI')
     .option(
@@ -139,6 +170,8 @@ Examples:
   $ mmm improve                          work through specs/ in dependency order
   $ mmm improve --spec add-retry         only this spec
   $ mmm improve --focus "error handling" no specs: review, write one, implement it
+  $ mmm improve --workflow review --var focus=tests
+  $ mmm improve --workflow .mmm/workflows/docs.yml
   $ mmm improve --max-cost 5 --max-time 1h
   $ mmm improve --resume                 continue the latest interrupted run
   $ mmm improve --engine claude-code     run the agent steps through your claude CLI

@@ -30,7 +30,7 @@ export function register(program: Command): void {
           for (const u of unreadable) process.stderr.write(`mmm: warning: ${u.error}\n`);
           return;
         }
-        const { listRuns } = await import('../../core/run/runs.js');
+        const { listRuns } = await import('../../core/run/store/runs.js');
         const entries = await listRuns(repo.mainRoot);
         if (options.json) {
           process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         // --json is also an option of `runs`, which commander gives to the parent.
         const options = command.optsWithGlobals<{ all?: boolean; json?: boolean }>();
         const { openRepo } = await import('../../core/git/repo.js');
-        const { cleanRuns } = await import('../../core/run/runs.js');
+        const { cleanRuns } = await import('../../core/run/store/runs.js');
         const repo = await openRepo(process.cwd(), { dirty: false });
         const result = await cleanRuns(repo.mainRoot, { all: options.all === true });
         if (options.json) {

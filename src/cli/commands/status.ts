@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .action(
       action(async (runId: string | undefined, options: { json?: boolean }) => {
         const { openRepo } = await import('../../core/git/repo.js');
-        const { findRun } = await import('../../core/run/runs.js');
+        const { findRun } = await import('../../core/run/store/runs.js');
         const repo = await openRepo(process.cwd(), { dirty: false });
         const run = await findRun(repo.mainRoot, runId);
         if (options.json) {

@@ -210,6 +210,11 @@ export const configSchema = z
       })
       .strict()
       .default({ missing_dependency: 'done', max_size: 65536 }),
+    workflow: z
+      .string()
+      .min(1)
+      .default('specs')
+      .describe('What `mmm improve` runs: a workflow name or a path (docs/workflows.md)'),
   })
   .strict();
 

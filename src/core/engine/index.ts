@@ -51,14 +51,15 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
     return claudeCodeEngine({ config, binary, env, runDir: options.runDir });
   }
   try {
-    const client = createLlmClient({
-      config,
-      env,
-      ...(options.transcriptPath ? { transcriptPath: options.transcriptPath } : {}),
-      ...(options.replayPath ? { replayPath: options.replayPath } : {}),
-      ...(options.replayDelayMs !== undefined ? { replayDelayMs: options.replayDelayMs } : {}),
-    });
-    return apiEngine(client, config);
+    const clientFor = (model: string) =>
+      createLlmClient({
+        config: { ...config, model },
+        env,
+        ...(options.transcriptPath ? { transcriptPath: options.transcriptPath } : {}),
+        ...(options.replayPath ? { replayPath: options.replayPath } : {}),
+        ...(options.replayDelayMs !== undefined ? { replayDelayMs: options.replayDelayMs } : {}),
+      });
+    return apiEngine(clientFor(config.model), config, clientFor);
   } catch (error) {
     // No key, but Claude Code is installed: say how to use it instead.
     const claude = findClaude(config.claude_code.path, env, options.cwd ?? process.cwd());

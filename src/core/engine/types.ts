@@ -30,6 +30,10 @@ export interface EngineTask {
   requestSignal: AbortSignal;
   /** Graceful stop, polled between tool calls. */
   stopAfterTool: () => boolean;
+  /** A workflow step's own `model:` (default: config `model`). */
+  model?: string;
+  /** A workflow step's own `max_turns:` (default: config `max_turns`). */
+  maxTurns?: number;
 }
 
 export interface Engine {

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import { git } from '../git/exec.js';
-import { readEventLog } from '../run/event-log.js';
-import { runPaths } from '../run/paths.js';
-import { findRun, listRuns } from '../run/runs.js';
-import { loadState } from '../run/state.js';
+import { readEventLog } from '../run/store/event-log.js';
+import { runPaths } from '../run/store/paths.js';
+import { findRun, listRuns } from '../run/store/runs.js';
+import { loadState } from '../run/store/state.js';
 import { InputError } from '../errors.js';
 import type { ReportInput, CommitFacts } from './input.js';
 
@@ -13,7 +13,7 @@ import type { ReportInput, CommitFacts } from './input.js';
  */
 
 export type { RunEvent, CheckResult, CriterionVerdict, VerdictSummary } from '../run/events.js';
-export type { RunState, Iteration } from '../run/state-schema.js';
+export type { RunState, Iteration } from '../run/store/state-schema.js';
 
 /** The commit's subject, trailers and per-file line counts; undefined when git lacks it. */
 async function commitFacts(repoRoot: string, sha: string): Promise<CommitFacts | undefined> {

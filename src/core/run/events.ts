@@ -82,7 +82,11 @@ export interface VerdictSummary {
   flaky: string[];
 }
 
-export type RunStep = 'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix';
+export type RunStep =
+  'review' | 'agent' | 'validate' | 'commit' | 'rollback' | 'fix' | 'shell' | 'goal_seek';
+
+/** How a workflow step ended (step_end). */
+export type StepOutcome = 'ok' | 'failed' | 'skipped' | 'stopped';
 
 export type AttemptOutcome = 'passed' | 'failed' | 'no_changes' | 'agent_error' | 'stopped';
 
@@ -101,7 +105,9 @@ export type RunEventBody =
       worktree: string;
       baseCommit: string;
       model: string;
-      workflow: 'specs' | 'review';
+      workflow: string;
+      /** The workflow's steps, in order (what the renderers list for the current item). */
+      steps?: { id: string; kind: string }[];
       specs: SpecSummary[];
       limits: Limits;
       resumed: boolean;
@@ -115,6 +121,25 @@ export type RunEventBody =
       maxAttempts: number;
     }
   | { type: 'step'; specId: string; attempt: number; step: RunStep }
+  | {
+      /** A workflow step starts for an item (`specId`: the spec id or the item's key). */
+      type: 'step_start';
+      specId: string;
+      attempt: number;
+      id: string;
+      kind: string;
+    }
+  | {
+      type: 'step_end';
+      specId: string;
+      attempt: number;
+      id: string;
+      kind: string;
+      outcome: StepOutcome;
+      durationMs: number;
+      /** Why it failed or was skipped, one line. */
+      reason?: string;
+    }
   | { type: 'agent'; specId: string; attempt: number; event: AgentEvent }
   | {
       type: 'validation';

@@ -1,15 +1,15 @@
 import { setLogFile, logger } from '../log.js';
 import { createEventRedactor } from '../secrets/redact-events.js';
 import { EventChannel } from './channel.js';
-import { openEventLog, type EventLog } from './event-log.js';
+import { openEventLog, type EventLog } from './store/event-log.js';
 import type { RunEvent, RunEventBody, RunHandle } from './events.js';
-import { finishRun } from './finish.js';
-import { runLoop, type LoopEnd } from './loop.js';
+import { finishRun } from './lifecycle/finish.js';
+import { runWorkflow, type LoopEnd } from './interpreter/run-workflow.js';
 import type { ImproveOptions, RunResult } from './options.js';
-import { specSummaries } from './plan.js';
-import { prepareResume } from './resume.js';
+import { specSummaries } from './interpreter/plan.js';
+import { prepareResume } from './lifecycle/resume.js';
 import { checkpoint, type RunSession } from './session.js';
-import { prepareNewRun } from './setup.js';
+import { prepareNewRun } from './lifecycle/setup.js';
 import { RunStopper } from './stop.js';
 
 export type { ImproveOptions, RunResult } from './options.js';
@@ -87,6 +87,7 @@ async function drive(
       baseCommit: state.baseCommit,
       model: session.engine.model,
       workflow: state.workflow,
+      steps: session.workflow.steps.map((s) => ({ id: s.id, kind: s.kind })),
       specs: specSummaries(state, session.specs),
       limits: state.limits,
       resumed: session.resumed,
@@ -113,7 +114,7 @@ async function drive(
 
     let end: LoopEnd;
     try {
-      const engine = runLoop(session);
+      const engine = runWorkflow(session, session.workflow);
       for (;;) {
         const next = await engine.next();
         if (next.done) {

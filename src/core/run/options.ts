@@ -19,6 +19,12 @@ export interface ImproveOptions {
   specIds?: string[];
   /** --focus: review mode, narrowed to this area. */
   focus?: string;
+  /** --workflow: a workflow name (built-in or .mmm/workflows/) or a path to a file. */
+  workflow?: string;
+  /** --var key=value (repeatable): overrides of the workflow's vars. */
+  vars?: Record<string, string>;
+  /** --force: resume even though the workflow file changed since the run started. */
+  force?: boolean;
   /** --in-place: work in the checkout (on a new branch) instead of a worktree. */
   inPlace?: boolean;
   /** --engine: what runs the agent steps (config `engine`). */

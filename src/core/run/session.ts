@@ -3,10 +3,11 @@ import type { Engine } from '../engine/types.js';
 import type { Spec } from '../specs/model.js';
 import type { ToolSet } from '../tools/index.js';
 import type { ProjectCommand } from '../validate/index.js';
+import type { Workflow } from '../workflow/model.js';
 import type { RunEventBody } from './events.js';
-import type { RunLock } from './lock.js';
-import type { RunPaths } from './paths.js';
-import { saveState, type RunState } from './state.js';
+import type { RunLock } from './store/lock.js';
+import type { RunPaths } from './store/paths.js';
+import { saveState, type RunState } from './store/state.js';
 import type { RunStopper } from './stop.js';
 
 /**
@@ -31,6 +32,8 @@ export interface RunSession {
   specs: Spec[];
   commands: ProjectCommand[];
   agentNotes: string | undefined;
+  /** The workflow the run interprets (run/interpreter). */
+  workflow: Workflow;
   stopper: RunStopper;
   lock: RunLock;
   resumed: boolean;

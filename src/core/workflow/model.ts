@@ -19,6 +19,11 @@ export interface OnFailure {
   maxAttempts: number;
   /** When attempts are used up: fail the item (default), carry on with the next step, or stop the run. */
   then: 'fail' | 'continue' | 'stop';
+  /**
+   * The file gave no `max_attempts`: the run's config `max_attempts` applies (and a spec's
+   * own `max_attempts:` wins over it), as in the loop before workflows.
+   */
+  maxAttemptsFromConfig?: boolean;
 }
 
 export interface StepBudget {
@@ -27,7 +32,13 @@ export interface StepBudget {
 }
 
 interface StepCommon {
-  /** Unique within the workflow; generated as `<kind>-<n>` (1-based position) when the file gives none. */
+  /**
+   * Unique within the workflow; generated as `<kind>-<n>` (1-based position) when the file
+   * gives none. Results are `steps.<id>.{output, ok, exit_code,
+   * score, attempts}` (workflow/context.ts): `output` is a shell step's stdout+stderr, an
+   * agent's final text, a validate step's failure report (what `${feedback}` gets), a
+   * goal_seek's last score output.
+   */
   id: string;
   /** CEL over `steps`, `spec`, `item`, `run`, `vars`; the step is skipped when false. */
   when?: string;
@@ -55,10 +66,18 @@ export interface ShellStep extends StepCommon {
   capture?: string;
 }
 
+/** The project commands a validate step can be limited to (config `[commands]`). */
+export type ProjectCommandName = 'build' | 'test' | 'lint' | 'typecheck';
+
 export interface ValidateStep extends StepCommon {
   kind: 'validate';
   /** The project's commands (from config). Default true. */
   commands: boolean;
+  /**
+   * Only these of the project's commands (YAML `commands: [lint]`), e.g. the lint-clean
+   * built-in; absent = all of them. Ignoring it runs all commands: stricter, never looser.
+   */
+  only?: ProjectCommandName[];
   /** The spec's own checks and criterion checks (spec items only). Default true. */
   checks: boolean;
 }
@@ -75,6 +94,11 @@ export interface GoalSeekStep extends StepCommon {
   /** A command that prints a number (the last number in its output counts). */
   score: string;
   target: number;
+  /**
+   * YAML `target: "${vars.<name>}"`: the target is that variable (a number) at run time, so
+   * `--var <name>=…` sets it; `target` holds the number of the variable's default.
+   */
+  targetVar?: string;
   /** `up`: done when score >= target (default); `down`: done when score <= target. */
   direction: 'up' | 'down';
   maxAttempts: number;
@@ -95,7 +119,14 @@ export type Step = AgentStep | ShellStep | ValidateStep | CommitStep | GoalSeekS
 export type StepKind = Step['kind'];
 
 export type ForEach =
-  | { kind: 'specs' }
+  | {
+      kind: 'specs';
+      /**
+       * `propose: review`: when no spec is ready, a review round (an agent) writes the
+       * next one as a spec file, until it finds nothing more (the `review` workflow).
+       */
+      propose?: 'review';
+    }
   | { kind: 'list'; items: string[] }
   | { kind: 'command'; command: string; lines: boolean };
 

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { CheckResult } from '../../core/run/events.js';
 import { formatClock, formatDuration, lastLines, oneLine } from '../format.js';
-import type { AttemptView, ToolView, ValidationView } from '../run-view.js';
+import type { AttemptView, StepView, ToolView, ValidationView } from '../run-view.js';
 import { useTheme } from './theme.js';
 import { toolCallText } from './tool-names.js';
 
@@ -31,6 +31,7 @@ export function AttemptPanel(props: AttemptPanelProps) {
         <Text>{` ${formatClock(now - a.stepStartedAt)}`}</Text>
         <Text color={theme.muted}>{` · iteration ${a.iteration}`}</Text>
       </Text>
+      {a.steps.length > 1 ? <StepList steps={a.steps} /> : null}
       {a.notice ? (
         <Text wrap="truncate-end" color={theme.warn}>
           {`  ⟳ ${a.notice}`}
@@ -51,6 +52,38 @@ export function AttemptPanel(props: AttemptPanelProps) {
       ))}
       {a.validation ? <ValidationLines validation={a.validation} details={details} /> : null}
     </Box>
+  );
+}
+
+const STEP_ICONS: Record<StepView['status'], string> = {
+  pending: '○',
+  running: '●',
+  ok: '✔',
+  failed: '✘',
+  skipped: '–',
+  stopped: '■',
+};
+
+/** The item's workflow steps on one line: done, running, to come. */
+export function StepList({ steps }: { steps: StepView[] }) {
+  const theme = useTheme();
+  const color = (s: StepView) =>
+    s.status === 'running'
+      ? theme.accent
+      : s.status === 'ok'
+        ? theme.ok
+        : s.status === 'failed'
+          ? theme.bad
+          : theme.muted;
+  return (
+    <Text wrap="truncate-end">
+      <Text>{'  '}</Text>
+      {steps.map((s, i) => (
+        <Text key={s.id} color={color(s)}>
+          {`${i ? ' · ' : ''}${STEP_ICONS[s.status]} ${s.id}`}
+        </Text>
+      ))}
+    </Text>
   );
 }
 

@@ -27,8 +27,14 @@ export function claudeCodeEngine(args: {
         ? sessions.get(task.specId)
         : undefined;
       let sessionId: string | undefined;
+      // A workflow step's own model and turn limit go to `claude` as --model/--max-turns.
+      const config: Config = {
+        ...args.config,
+        model: task.model ?? args.config.model,
+        max_turns: task.maxTurns ?? args.config.max_turns,
+      };
       const step = runClaudeStep(
-        { ...args, ...(previous ? { resumeSession: previous } : {}) },
+        { ...args, config, ...(previous ? { resumeSession: previous } : {}) },
         task,
       );
       try {
