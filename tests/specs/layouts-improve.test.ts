@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { git, gitRepo, type FileTree } from '../support/tmp.js';
@@ -113,5 +113,26 @@ describe('mmm improve on the layouts people already use', () => {
         )
         .trim(),
     );
+  });
+
+  it('an uncommitted Kiro feature folder is brought into the run, the checkout left as it was', async () => {
+    const repo = gitRepo({ '.mmm/config.toml': TEST_CONFIG, 'check.js': CHECK_JS });
+    const tree = fixtureTree('kiro');
+    for (const [file, text] of Object.entries(tree)) {
+      mkdirSync(dirname(join(repo, file)), { recursive: true });
+      writeFileSync(join(repo, file), String(text));
+    }
+    const status = git(repo, 'status', '--porcelain', '--untracked-files=all');
+    fake = await startFakeAnthropic({
+      script: fileWritingModel({ 'password-reset': { path: 'reset.txt', text: 'done\n' } }),
+    });
+    const r = await improve(repo, ['--spec', 'password-reset'], modelEnv(fake.url));
+    expect(r.exitCode, r.stderr + r.stdout.slice(0, 3000)).toBe(0);
+    const { branch } = runEnd(r.stdout);
+    expect(fileAt(repo, branch, 'reset.txt')).toBe('done');
+    expect(fileAt(repo, branch, '.kiro/specs/password-reset/design.md')).toBe(
+      String(tree['.kiro/specs/password-reset/design.md']).trim(),
+    );
+    expect(git(repo, 'status', '--porcelain', '--untracked-files=all')).toBe(status);
   });
 });

@@ -102,7 +102,7 @@ function processesWith(marker: string): number[] {
 }
 
 async function noneWith(marker: string): Promise<boolean> {
-  for (let i = 0; i < 50 && processesWith(marker).length > 0; i++) {
+  for (let i = 0; i < 150 && processesWith(marker).length > 0; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
   return processesWith(marker).length === 0;
@@ -289,10 +289,10 @@ describe.skipIf(!runIt)('bubblewrap sandbox', () => {
     expect(existsSync(`/tmp/${name}`)).toBe(false);
     expect(await bash(set, 'cd /tmp && pwd')).toContain('/tmp');
     expect(await bash(set, 'pwd')).toBe('/tmp\n[exit code: 0]');
-    const slow = await runTool(set.tools, 'bash', { command: 'sleep 300' }, set.context);
+    const slow = await runTool(set.tools, 'bash', { command: 'sleep 317' }, set.context);
     expect(slow.isError).toBe(true);
     expect(slow.content).toMatch(/timed out after 2 s/);
-    expect(await noneWith('sleep 300')).toBe(true);
+    expect(await noneWith('sleep 317')).toBe(true);
     expect(await bash(set, 'echo alive')).toBe('alive\n[exit code: 0]');
     const abort = new AbortController();
     const running = runTool(

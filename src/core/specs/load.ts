@@ -32,8 +32,8 @@ export function repoRelative(root: string, absolute: string): string {
 export const SPEC_MAX_BYTES = 1_000_000;
 
 /**
- * Every file specs are read from (flat spec files, feature-folder files, tasks.json),
- * sorted — those that are not regular files included (loadSpecs reports them), so a
+ * Every file specs are read from (flat spec files, feature-folder files, tasks.json), as
+ * absolute paths, sorted — those that are not regular files included (loadSpecs reports them), so a
  * directory holding only a link is not taken for an empty one.
  */
 export async function listSpecFiles(root: string, specDir: string | string[]): Promise<string[]> {

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { copyFile, lstat, mkdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { git, gitLine } from '../../git/exec.js';
 import { commitAll, diffPatch, hasChanges } from '../../git/index.js';
 import { redact } from '../../secrets/redact.js';
+import { listSpecFiles } from '../../specs/load.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -52,9 +53,11 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 
 /**
  * Spec files the user has written or edited but not committed exist only in their
- * checkout, not in a worktree made from HEAD. Copy the spec directory's markdown files
- * that differ into the worktree (the checkout is only read) and commit them as the
- * run's first commit, so the run works on the specs the user sees.
+ * checkout, not in a worktree made from HEAD. Copy every spec source that differs — flat
+ * spec files, the files of feature folders (spec-kit, `.kiro/specs/`), a task-master
+ * tasks.json — into the worktree (the checkout is only read; links and other non-regular
+ * files are left for the loader to report) and commit them as the run's first commit, so
+ * the run works on the specs the user sees.
  * Returns the copied paths (repository-relative); empty when there was nothing to do.
  */
 export async function importUncommittedSpecs(
@@ -63,25 +66,37 @@ export async function importUncommittedSpecs(
   specDir: string,
   trailers: Record<string, string>,
 ): Promise<string[]> {
-  const source = resolve(checkoutRoot, specDir);
-  if (!existsSync(source)) return [];
-  const rel = relative(checkoutRoot, source);
-  if (rel.startsWith('..') || rel === '') return [];
+  let files: string[];
+  try {
+    files = await listSpecFiles(checkoutRoot, specDir);
+  } catch (error) {
+    if (error instanceof InputError) return []; // no spec directory: nothing to bring
+    throw error;
+  }
   const copied: string[] = [];
-  for (const entry of await readdir(source, { withFileTypes: true })) {
-    if (!entry.isFile() || !/\.(md|markdown)$/i.test(entry.name)) continue;
-    const from = join(source, entry.name);
-    const to = join(workDir, rel, entry.name);
-    if (await sameContent(from, to)) continue;
-    await mkdir(join(workDir, rel), { recursive: true });
+  for (const absolute of files) {
+    const file = relative(checkoutRoot, absolute);
+    if (isAbsolute(file) || file.split(sep).includes('..')) continue;
+    const from = join(checkoutRoot, file);
+    const to = join(workDir, file);
+    if (!(await isRegularFile(from)) || (await sameContent(from, to))) continue;
+    await mkdir(dirname(to), { recursive: true });
     await copyFile(from, to);
-    copied.push([...rel.split(sep), entry.name].join('/'));
+    copied.push(file.split(sep).join('/'));
   }
   // Also commits copies left uncommitted by a run that died right here.
   if (await hasChanges(workDir)) {
     await commitAll(workDir, 'mmm: use the uncommitted spec files of the checkout', trailers);
   }
   return copied;
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
