@@ -4,6 +4,8 @@
  * plays the model (one file written, then the turn ends), and the result is a commit on
  * the run's branch. `specs` and `review` are covered in tests/improve.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
 import { gitRepo, type FileTree } from '../support/tmp.js';
@@ -138,8 +140,9 @@ describe('built-in workflows end to end', () => {
   });
 
   it('fix-tests: the failing tests are fixed (not weakened) and committed', async () => {
+    // No --var: the workflow runs the project's own test command ([commands] test).
     const dir = repo({ '.mmm/config.toml': NODE_TEST_CONFIG, ...FAILING_SUM });
-    const r = await run(dir, 'fix-tests', ['test=node --test']);
+    const r = await run(dir, 'fix-tests');
     expect(r.subjects).toEqual(['mmm: Fix failing tests']);
     expect(r.steps).toEqual(['tests:failed', 'fix:ok', 'rerun:ok', 'check:ok', 'commit:ok']);
     expect(fileAt(dir, r.branch, 'sum.js')).toContain('a + b');
@@ -150,6 +153,21 @@ describe('built-in workflows end to end', () => {
     const r = await run(dir, 'lint-clean', ['lint=node lint.js']);
     expect(r.subjects).toEqual(['mmm: Fix lint problems']);
     expect(fileAt(dir, r.branch, 'src.js')).toContain('const x = 1;');
+  });
+
+  it('typecheck with no type checker configured or given: exit 2 before any model call, no run left', async () => {
+    const dir = repo({}); // TEST_CONFIG: typecheck = ""
+    const before = fake.requests.length;
+    const r = await improve(dir, ['--workflow', 'typecheck'], env);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      "vars.typecheck is the project's typecheck command, and this project has none",
+    );
+    expect(r.stderr).toMatch(/--var NAME="command", or set it under \[commands\]/);
+    expect(fake.requests.length).toBe(before);
+    expect(
+      existsSync(join(dir, '.mmm', 'runs')) ? readdirSync(join(dir, '.mmm', 'runs')) : [],
+    ).toEqual([]);
   });
 
   it('typecheck: the type errors are fixed and committed', async () => {

@@ -169,7 +169,7 @@ steps:
     agent: "\${steps.a.outptu} \${steps.a.exit_code} \${item}"
 `);
     expect(messages).toEqual([
-      'wf.yml:3:41: unknown variable ${run.brnch} (did you mean ${run.branch}?): run fields: id, cost_usd, tokens, iterations, commits, elapsed_s, attempt, format_command, branch',
+      'wf.yml:3:41: unknown variable ${run.brnch} (did you mean ${run.branch}?): run fields: id, cost_usd, tokens, iterations, commits, elapsed_s, attempt, format_command, build_command, test_command, lint_command, typecheck_command, branch',
       'wf.yml:3:54: ${steps.a.output}: step "a" has not run yet here (only earlier steps can be read)',
       'wf.yml:5:13: unknown variable ${steps.a.outptu} (did you mean ${steps.a.output}?): step fields: ok, skipped, output, exit_code, changed, failure',
       'wf.yml:5:52: ${item} needs for_each: (this workflow has one item and no ${item})',

@@ -30,6 +30,10 @@ export const RUN_FIELDS = [
   'elapsed_s',
   'attempt',
   'format_command',
+  'build_command',
+  'test_command',
+  'lint_command',
+  'typecheck_command',
   'branch',
 ] as const;
 
@@ -54,6 +58,10 @@ const RUN_TYPES: Record<(typeof RUN_FIELDS)[number], string> = {
   elapsed_s: 'int',
   attempt: 'int',
   format_command: 'string',
+  build_command: 'string',
+  test_command: 'string',
+  lint_command: 'string',
+  typecheck_command: 'string',
   branch: 'string',
 };
 

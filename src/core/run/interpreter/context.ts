@@ -45,6 +45,33 @@ export function itemContext(
   const steps: Record<string, unknown> = {};
   for (const s of workflow.steps) steps[s.id] = stepView(cursor?.steps[s.id]);
   const spec = item.spec;
+  const commands = state.plan?.projectCommands ?? {};
+  const runView = {
+    id: state.runId,
+    cost_usd: state.totals.cost ?? 0,
+    // Counts are CEL ints (`run.iterations + 1 < 3`), the cost a double.
+    tokens: BigInt(totalTokens(state.totals.usage)),
+    iterations: BigInt(state.totals.iterations),
+    commits: BigInt(state.totals.commits),
+    elapsed_s: BigInt(Math.floor(elapsedMs(session) / 1000)),
+    attempt: BigInt(cursor?.attempt ?? 1),
+    format_command: state.plan?.formatCommand ?? '',
+    build_command: commands.build ?? '',
+    test_command: commands.test ?? '',
+    lint_command: commands.lint ?? '',
+    typecheck_command: commands.typecheck ?? '',
+    branch: state.branch,
+  };
+  // A default may name the project's command (`test: '${run.test_command}'`); values
+  // given with --var and captured outputs are taken as they are.
+  const defaults: Record<string, string> = {};
+  for (const [name, value] of Object.entries(workflow.vars)) {
+    try {
+      defaults[name] = expandTemplate(value, { run: runView });
+    } catch {
+      defaults[name] = value; // not a run.* template: the step that uses it says so
+    }
+  }
   return {
     steps,
     spec: spec
@@ -58,20 +85,9 @@ export function itemContext(
         }
       : { id: item.key, title: item.title, body: item.text, file: '', priority: '', category: '' },
     item: item.text,
-    vars: { ...workflow.vars, ...run?.vars, ...run?.captured },
+    vars: { ...defaults, ...run?.vars, ...run?.captured },
     feedback: cursor?.feedback ?? '',
-    run: {
-      id: state.runId,
-      cost_usd: state.totals.cost ?? 0,
-      // Counts are CEL ints (`run.iterations + 1 < 3`), the cost a double.
-      tokens: BigInt(totalTokens(state.totals.usage)),
-      iterations: BigInt(state.totals.iterations),
-      commits: BigInt(state.totals.commits),
-      elapsed_s: BigInt(Math.floor(elapsedMs(session) / 1000)),
-      attempt: BigInt(cursor?.attempt ?? 1),
-      format_command: state.plan?.formatCommand ?? '',
-      branch: state.branch,
-    },
+    run: runView,
   };
 }
 

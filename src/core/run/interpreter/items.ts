@@ -16,7 +16,11 @@ export function proposes(workflow: Workflow): boolean {
   return workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review';
 }
 
-/** The workflow's vars with `--var` (and `--focus`) over them; an undeclared key is exit 2. */
+/**
+ * The `--var` (and `--focus`) values, recorded in the run state; an undeclared key is
+ * exit 2. The workflow's defaults are not copied: they are filled in when a step runs
+ * (interpreter/context.ts), so a default may name the project's command (`${run.test_command}`).
+ */
 export function workflowVars(
   workflow: Workflow,
   options: Pick<ImproveOptions, 'vars' | 'focus'>,
@@ -40,7 +44,7 @@ export function workflowVars(
         : `${workflow.name} declares no variables (add them under vars: in ${workflow.source.path})`,
     });
   }
-  return { ...workflow.vars, ...given };
+  return given;
 }
 
 export interface ItemPlan {

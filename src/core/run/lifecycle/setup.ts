@@ -342,6 +342,10 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
   const analysis = await analyzeProject(workDir, { cache: false });
   const commands = projectCommandsToRun(config, analysis.commands);
   const format = (config.commands.format ?? analysis.commands.format ?? '').trim();
+  const projectCommands: Record<string, string> = {};
+  for (const name of ['build', 'test', 'lint', 'typecheck'] as const) {
+    projectCommands[name] = (config.commands[name] ?? analysis.commands[name] ?? '').trim();
+  }
   const loaded = await loadWorkSpecs(workDir, config.spec_dir);
   if (specs) {
     if (loaded.problems.length > 0) {
@@ -359,11 +363,13 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
     state.specs = items.specs;
     if (state.workflowRun) state.workflowRun.items = items.texts;
   }
+  assertCommandsForVars(session, projectCommands);
   state.plan = {
     ...state.plan,
     analysisSummary: summarizeAnalysis(analysis),
     commands,
     ...(format ? { formatCommand: format } : {}),
+    projectCommands,
   };
   session.specs = loaded.specs;
   session.commands = commands;
@@ -375,4 +381,29 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
     state.baseline ? 'retaken' : 'taken',
   );
   await checkpoint(session);
+}
+
+/**
+ * A workflow variable whose default is the project's command (`test: '${run.test_command}'`)
+ * needs that command: when there is none and `--var` gave no value, stop before the
+ * baseline and any model call (exit 2, no run left behind), saying how to give one.
+ */
+function assertCommandsForVars(session: RunSession, commands: Record<string, string>): void {
+  const given = session.state.workflowRun?.vars ?? {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(session.workflow.vars)) {
+    if (given[name] !== undefined) continue;
+    for (const match of value.matchAll(/\$\{\s*run\.(build|test|lint|typecheck)_command\s*\}/g)) {
+      const command = match[1] as string;
+      if (commands[command]) continue;
+      problems.push(
+        `workflow ${session.workflow.name}: vars.${name} is the project's ${command} command, and this project has none`,
+      );
+    }
+  }
+  if (problems.length === 0) return;
+  throw new BaselineError('a command the workflow runs is not set', {
+    problems,
+    hint: `give it with --var NAME="command", or set it under [commands] in .mmm/config.toml`,
+  });
 }

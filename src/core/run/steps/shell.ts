@@ -33,6 +33,13 @@ export async function* shellStepKind(
     if (error instanceof TemplateError) return failed(error.message, 'template');
     throw error;
   }
+  if (command.trim() === '') {
+    // e.g. `${vars.test}` defaulting to the project's test command when none is configured.
+    return failed(
+      `step ${step.id}: \`${step.command}\` is an empty command here: set the command with --var, or the project's command in .mmm/config.toml ([commands])`,
+      'empty-command',
+    );
+  }
   yield { type: 'step', specId: item.key, attempt: cursor.attempt, step: 'shell' };
   const scope = stopper.stepSignal();
   try {

@@ -263,6 +263,8 @@ export const runPlanSchema = z.object({
     .optional(),
   /** The formatter the review workflow runs after each accepted spec. */
   formatCommand: z.string().optional(),
+  /** The project's commands as configured or detected ('' = none): `run.<name>_command`. */
+  projectCommands: z.record(z.string(), z.string()).optional(),
 });
 export type RunPlan = z.infer<typeof runPlanSchema>;
 
