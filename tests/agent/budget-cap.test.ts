@@ -4,14 +4,13 @@ import { runAgent } from '../../src/core/agent/loop.js';
 import { createLlmClient } from '../../src/core/llm/client.js';
 import { costOf } from '../../src/core/llm/pricing.js';
 import { emptyUsage, totalTokens, type Usage } from '../../src/core/llm/usage.js';
-import type { AgentTool } from '../../src/core/tools/types.js';
 import {
   startFakeAnthropic,
   type FakeAnthropic,
   type RecordedRequest,
   type ScriptedReply,
 } from '../support/fake-anthropic.js';
-import { drain, testConfig, toolContext } from '../support/test-tools.js';
+import { drain, testConfig, textTool, toolContext } from '../support/test-tools.js';
 import { tempDir } from '../support/tmp.js';
 
 let fake: FakeAnthropic | undefined;
@@ -36,24 +35,14 @@ function random(seed: number): () => number {
 }
 
 /** `echo {n}`: returns n characters. */
-const echoTool: AgentTool = {
+const echoTool = textTool({
   name: 'echo',
-  declaration: {
-    anthropic: { type: 'bash_20250124', name: 'bash' },
-    custom: {
-      name: 'echo',
-      description: 'Echo n characters',
-      input_schema: { type: 'object', properties: { n: { type: 'number' } } },
-    },
-  },
-  summarize: (input) => `echo ${String((input as { n?: unknown }).n)}`,
-  run: (input) =>
-    Promise.resolve({
-      content: 'e'.repeat(Number((input as { n?: unknown }).n)),
-      isError: false,
-      display: 'echo',
-    }),
-};
+  description: 'Echo n characters',
+  properties: ['n'],
+  summarize: ({ n }) => `echo ${String(n)}`,
+  text: ({ n }) => 'e'.repeat(Number(n)),
+  display: () => 'echo',
+});
 
 describe('reserveRequest', () => {
   const spent = { usage: emptyUsage(), cost: 0 };

@@ -4,14 +4,13 @@ import { runAgent } from '../../src/core/agent/loop.js';
 import type { ConfigInput } from '../../src/core/config/schema.js';
 import { createLlmClient } from '../../src/core/llm/client.js';
 import { parseContextOverflow } from '../../src/core/llm/overflow.js';
-import type { AgentTool } from '../../src/core/tools/types.js';
 import {
   startFakeAnthropic,
   type FakeAnthropic,
   type Responder,
   type ScriptedReply,
 } from '../support/fake-anthropic.js';
-import { drain, testConfig, toolContext } from '../support/test-tools.js';
+import { drain, testConfig, textTool, toolContext } from '../support/test-tools.js';
 import { tempDir } from '../support/tmp.js';
 
 let fake: FakeAnthropic | undefined;
@@ -21,27 +20,17 @@ afterEach(async () => {
 });
 
 /** `read {n}`: returns n KB of text, like reading a large file. */
-const readTool: AgentTool = {
+const readTool = textTool({
   name: 'read',
-  declaration: {
-    anthropic: { type: 'bash_20250124', name: 'bash' },
-    custom: {
-      name: 'read',
-      description: 'Read a big file',
-      input_schema: { type: 'object', properties: { n: { type: 'number' } } },
-    },
-  },
-  summarize: (input) => `read ${String((input as { n?: unknown }).n)}`,
-  run: (input) => {
-    const n = Number((input as { n?: unknown }).n);
+  description: 'Read a big file',
+  properties: ['n'],
+  summarize: ({ n }) => `read ${String(n)}`,
+  text: ({ n = 0 }) => {
     const line = `line ${n} of a big file, with some text on it\n`;
-    return Promise.resolve({
-      content: line.repeat(Math.ceil((n * 1000) / line.length)).slice(0, n * 1000),
-      isError: false,
-      display: `read ${n} KB`,
-    });
+    return line.repeat(Math.ceil((n * 1000) / line.length)).slice(0, n * 1000);
   },
-};
+  display: ({ n }) => `read ${String(n)} KB`,
+});
 
 /** Calls `read` `reads` times (each a different n, so no repeat guard), then finishes. */
 function reader(reads: number, kb: number): Responder {

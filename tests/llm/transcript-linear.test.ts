@@ -5,13 +5,12 @@ import { runAgent } from '../../src/core/agent/loop.js';
 import { InputError } from '../../src/core/errors.js';
 import { createLlmClient } from '../../src/core/llm/client.js';
 import { readTranscript } from '../../src/core/llm/transcript.js';
-import type { AgentTool } from '../../src/core/tools/types.js';
 import {
   startFakeAnthropic,
   type FakeAnthropic,
   type ScriptedReply,
 } from '../support/fake-anthropic.js';
-import { drain, testConfig, toolContext } from '../support/test-tools.js';
+import { drain, testConfig, textTool, toolContext } from '../support/test-tools.js';
 import { tempDir } from '../support/tmp.js';
 
 let fake: FakeAnthropic | undefined;
@@ -21,25 +20,14 @@ afterEach(async () => {
 });
 
 /** `out {n, i}`: returns n characters naming call i. */
-const outTool: AgentTool = {
+const outTool = textTool({
   name: 'out',
-  declaration: {
-    anthropic: { type: 'bash_20250124', name: 'bash' },
-    custom: {
-      name: 'out',
-      description: 'Print n characters',
-      input_schema: {
-        type: 'object',
-        properties: { n: { type: 'number' }, i: { type: 'number' } },
-      },
-    },
-  },
+  description: 'Print n characters',
+  properties: ['n', 'i'],
   summarize: (input) => `out ${JSON.stringify(input)}`,
-  run: (input) => {
-    const { n, i } = input as { n: number; i: number };
-    return Promise.resolve({ content: `${i}:`.padEnd(n, 'o'), isError: false, display: 'out' });
-  },
-};
+  text: ({ n = 0, i }) => `${String(i)}:`.padEnd(n, 'o'),
+  display: () => 'out',
+});
 
 function model(turns: number, size: number) {
   let calls = 0;

@@ -17,6 +17,43 @@ function inside(root: string, path: string): string | undefined {
   return rel.startsWith('..') || resolve(rel) === rel ? undefined : full;
 }
 
+/**
+ * A tool that answers with text computed from its numeric input, declared as `bash` under
+ * Anthropic's typed tools (so either tool schema works): the big-output tools of the
+ * context, budget and transcript tests.
+ */
+export function textTool(args: {
+  name: string;
+  description: string;
+  properties: string[];
+  summarize: (input: Record<string, number>) => string;
+  text: (input: Record<string, number>) => string;
+  display: (input: Record<string, number>) => string;
+}): AgentTool {
+  const numbers = (input: unknown) => input as Record<string, number>;
+  return {
+    name: args.name,
+    declaration: {
+      anthropic: { type: 'bash_20250124', name: 'bash' },
+      custom: {
+        name: args.name,
+        description: args.description,
+        input_schema: {
+          type: 'object',
+          properties: Object.fromEntries(args.properties.map((p) => [p, { type: 'number' }])),
+        },
+      },
+    },
+    summarize: (input) => args.summarize(numbers(input)),
+    run: (input) =>
+      Promise.resolve({
+        content: args.text(numbers(input)),
+        isError: false,
+        display: args.display(numbers(input)),
+      }),
+  };
+}
+
 /** `write_file { path, content }`: writes a file inside the work tree. */
 export const writeFileTool: AgentTool = {
   name: 'write_file',
