@@ -14,6 +14,7 @@ interface ImproveFlags {
   model?: string;
   engine?: 'api' | 'claude-code';
   maxIterations?: string;
+  parallel?: string;
   maxCost?: string;
   maxTokens?: string;
   maxTime?: string;
@@ -94,6 +95,7 @@ export function improveOptions(
   set('model', flags.model);
   set('engine', flags.engine);
   set('maxIterations', positiveNumber('--max-iterations', flags.maxIterations, true));
+  set('parallel', positiveNumber('--parallel', flags.parallel, true));
   set('maxCost', positiveNumber('--max-cost', flags.maxCost, false));
   set('maxTokens', positiveNumber('--max-tokens', flags.maxTokens, true));
   set('maxTime', maxTime);
@@ -137,6 +139,10 @@ export function register(program: Command): void {
       '--max-iterations <n>',
       'stop after this many attempts in the run (config: max_iterations)',
     )
+    .option(
+      '--parallel <n>',
+      'work on up to n independent specs at once, each in its own worktree (config: parallel)',
+    )
     .option('--max-cost <usd>', 'stop past this cost in USD (config: budget.usd)')
     .option('--max-tokens <n>', 'stop past this many tokens (config: budget.tokens)')
     .option(
@@ -172,6 +178,7 @@ Examples:
   $ mmm improve --focus "error handling" no specs: review, write one, implement it
   $ mmm improve --workflow review --var focus=tests
   $ mmm improve --workflow .mmm/workflows/docs.yml
+  $ mmm improve --parallel 3             three independent specs at once, merged in order
   $ mmm improve --max-cost 5 --max-time 1h
   $ mmm improve --resume                 continue the latest interrupted run
   $ mmm improve --engine claude-code     run the agent steps through your claude CLI

@@ -43,6 +43,13 @@ export const configSchema = z
     model: z.string().min(1).default('claude-sonnet-5-5').describe('Anthropic model id'),
     max_iterations: z.number().int().positive().default(10).describe('Spec attempts per run'),
     max_attempts: z.number().int().positive().default(3).describe('Attempts per spec'),
+    parallel: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe('Specs worked on at once, each in its own worktree (docs/improve.md)'),
     max_turns: z.number().int().positive().default(50).describe('Model turns per attempt'),
     max_output_tokens: z.number().int().positive().default(16000),
     spec_dir: z.string().min(1).default('specs'),

@@ -98,6 +98,9 @@ interface Base {
   runId: string;
 }
 
+export type LanePhase =
+  'opened' | 'queued' | 'merging' | 'merged' | 'conflict' | 'merge_failed' | 'closed';
+
 export type RunEventBody =
   | {
       type: 'run_start';
@@ -111,6 +114,8 @@ export type RunEventBody =
       specs: SpecSummary[];
       limits: Limits;
       resumed: boolean;
+      /** Lanes that run at once (`--parallel`); absent or 1: one spec at a time. */
+      parallel?: number;
     }
   | {
       type: 'attempt_start';
@@ -165,7 +170,31 @@ export type RunEventBody =
     }
   | { type: 'spec_status'; specId: string; status: SpecRunStatus; reason?: string }
   | { type: 'totals'; totals: Totals; limits: Limits }
-  | { type: 'warning'; message: string }
+  | {
+      type: 'warning';
+      message: string;
+      /** The lane (spec) it is about, in a parallel run. */ specId?: string;
+    }
+  | {
+      /**
+       * A lane of a parallel run (`--parallel N`, docs/improve.md): `opened` (its worktree
+       * and branch made from the run branch), `queued` (its attempt passed in the lane and
+       * waits to merge), `merging`, `merged` (on the run branch and validated there),
+       * `conflict` / `merge_failed` (not merged: re-attempted with the reason as feedback),
+       * `closed` (its worktree and branch removed).
+       */
+      type: 'lane';
+      specId: string;
+      phase: LanePhase;
+      branch?: string;
+      dir?: string;
+      /** merged: the commit on the run branch. */
+      commit?: string;
+      /** conflict / merge_failed: one line. */
+      reason?: string;
+      /** Spec ids waiting to merge after this event, in merge order. */
+      queue?: string[];
+    }
   | {
       /** The baseline was taken (before any model call): what already fails is pre-existing. */
       type: 'baseline';

@@ -7,6 +7,8 @@ export interface ImproveOptions {
   env?: NodeJS.ProcessEnv;
   /** --model */
   model?: string;
+  /** --parallel: specs worked on at once (config `parallel`). */
+  parallel?: number;
   /** --max-iterations */
   maxIterations?: number;
   /** --max-cost, USD */
@@ -53,6 +55,7 @@ export function configFlags(options: ImproveOptions): Record<string, unknown> {
     model: options.model,
     engine: options.engine,
     max_iterations: options.maxIterations,
+    parallel: options.parallel,
     'budget.usd': options.maxCost,
     'budget.tokens': options.maxTokens,
     'budget.time': options.maxTime,

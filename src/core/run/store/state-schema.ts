@@ -293,6 +293,34 @@ export const baselineSchema = z.object({
   preExisting: z.array(z.string()),
 });
 
+/**
+ * One lane of a parallel run (run/parallel): a spec worked on in its own worktree and
+ * branch, started from the run branch at `base`. The lane has its own cursor and current
+ * step (what `workflowRun.cursor` and `current` are for a serial run). `accepted`: its
+ * attempt passed and was committed on the lane branch (`commit`); it waits to merge.
+ */
+export const laneSchema = z.object({
+  specId: z.string(),
+  branch: z.string(),
+  dir: z.string(),
+  base: z.string(),
+  phase: z.enum(['working', 'accepted']),
+  commit: z.string().optional(),
+  cursor: cursorSchema.nullable().optional(),
+  current: currentStepSchema.nullable().optional(),
+});
+export type Lane = z.infer<typeof laneSchema>;
+
+/** `--parallel N`: the lanes open now, and the merge under way (redone on resume). */
+export const parallelStateSchema = z.object({
+  width: z.number().int().min(2),
+  /** Open lanes by spec id. */
+  lanes: z.record(z.string(), laneSchema),
+  /** A merge onto the run branch in progress: `before` is the run branch before it. */
+  merging: z.object({ specId: z.string(), before: z.string() }).nullable().optional(),
+});
+export type ParallelState = z.infer<typeof parallelStateSchema>;
+
 export const runStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   runId: z.string().min(1),
@@ -320,6 +348,7 @@ export const runStateSchema = z.object({
   plan: runPlanSchema.optional(),
   review: reviewStateSchema.optional(),
   baseline: baselineSchema.optional(),
+  parallel: parallelStateSchema.optional(),
 });
 export type RunState = z.infer<typeof runStateSchema>;
 
