@@ -9,6 +9,39 @@ export interface AgentBudget {
   /** Already spent by earlier attempts of the run; counted against `usd`. */
   spentUsd?: number;
   spentTokens?: number;
+  /**
+   * The run's caps when several agents spend at once (parallel lanes): checked before
+   * every request against what the whole run has spent by then and what the other agents
+   * hold for their requests in flight. `usd`/`tokens` above are then the spec's and step's.
+   */
+  shared?: SharedBudget;
+}
+
+/** A run-wide budget shared by agents working at the same time (run/parallel/ledger.ts). */
+export interface SharedBudget {
+  usd?: number;
+  tokens?: number;
+  /** Spent by the run so far (this agent's attempt included) plus other agents' holds. */
+  spentByRun(): { usd: number | null; tokens: number };
+  /** Hold `worst` for the request about to be sent; the returned function releases it. */
+  hold(worst: { usd: number; tokens: number }): () => void;
+}
+
+/**
+ * The shared budget as a budget of this agent: what the rest of the run spent and holds
+ * counted as spent before it, so budgetReached and reserveRequest apply as they are.
+ */
+export function sharedAsBudget(shared: SharedBudget, spent: Spent): AgentBudget {
+  const run = shared.spentByRun();
+  const rest = (total: number, mine: number) => Math.max(0, total - mine);
+  return {
+    ...(shared.usd !== undefined && run.usd !== null && spent.cost !== null
+      ? { usd: shared.usd, spentUsd: rest(run.usd, spent.cost) }
+      : {}),
+    ...(shared.tokens !== undefined
+      ? { tokens: shared.tokens, spentTokens: rest(run.tokens, totalTokens(spent.usage)) }
+      : {}),
+  };
 }
 
 /** What the attempt has spent so far. */

@@ -11,7 +11,13 @@ import { costOf } from '../llm/pricing.js';
 import type { LlmClient, LlmRequest } from '../llm/types.js';
 import { addCost, addUsage, emptyUsage, type Usage } from '../llm/usage.js';
 import type { AgentTool, ToolContext } from '../tools/types.js';
-import { budgetReached, reserveRequest, type AgentBudget, type Spent } from './budget.js';
+import {
+  budgetReached,
+  reserveRequest,
+  sharedAsBudget,
+  type AgentBudget,
+  type Spent,
+} from './budget.js';
 import { ContextWindow } from './context-window.js';
 import type { AgentEvent, AgentStopReason } from './events.js';
 import { declareTools, systemBlocks, withLatestBreakpoint } from './request.js';
@@ -164,14 +170,24 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       ? 'aborted'
       : turn >= maxTurns
         ? 'max_turns'
-        : budgetReached(budget, spent);
+        : (budgetReached(budget, spent) ??
+          (budget.shared ? budgetReached(sharedAsBudget(budget.shared, spent), spent) : undefined));
     if (limit) return yield* finish(end(limit));
-    const reservation = reserveRequest(
+    const inputTokens = context.estimate();
+    let reservation = reserveRequest(
       budget,
       spent,
-      { inputTokens: context.estimate(), maxTokens: config.max_output_tokens },
+      { inputTokens, maxTokens: config.max_output_tokens },
       price,
     );
+    if (budget.shared && !('stop' in reservation)) {
+      reservation = reserveRequest(
+        sharedAsBudget(budget.shared, spent),
+        spent,
+        { inputTokens, maxTokens: reservation.maxTokens },
+        price,
+      );
+    }
     if ('stop' in reservation) return yield* finish(end(reservation.stop));
     if (reservation.maxTokens < config.max_output_tokens) {
       log.info('output tokens lowered to stay within the budget', {
@@ -181,7 +197,22 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
 
     turn += 1;
     yield { type: 'request_start', turn, model: client.model, messages: messages.length };
-    const outcome = yield* send(reservation.maxTokens);
+    // Held while the request is in flight, so other lanes count its worst case (parallel runs).
+    const release = budget.shared?.hold({
+      usd:
+        price({ input: 0, output: reservation.maxTokens, cacheRead: 0, cacheWrite: inputTokens }) ??
+        0,
+      tokens: inputTokens + reservation.maxTokens,
+    });
+    let outcome;
+    try {
+      outcome = yield* send(reservation.maxTokens);
+    } catch (error) {
+      release?.();
+      throw error;
+    }
+    // Released once the run's totals count the response (after its usage event below).
+    if (outcome.kind !== 'message') release?.();
     if (outcome.kind === 'aborted') return yield* finish(end('aborted'));
     if (outcome.kind === 'failed') return yield* finish(end('provider_error', outcome.error));
     if (outcome.kind === 'too_long') {
@@ -194,6 +225,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     spent = { usage: addUsage(spent.usage, usage), cost: addCost(spent.cost, cost) };
     context.measured(usage);
     yield { type: 'usage', turn, usage, cost, total: spent.usage, totalCost: spent.cost };
+    release?.();
 
     for (const block of message.content) {
       if (block.type === 'text' && block.text.trim() !== '') {

@@ -58,6 +58,11 @@ export async function commitAll(
   message: string,
   trailers: Record<string, string>,
 ): Promise<string> {
+  return commitAllAs(dir, withTrailers(message, trailers));
+}
+
+/** commitAll with a message given whole (e.g. another commit's, trailers included). */
+export async function commitAllAs(dir: string, fullMessage: string): Promise<string> {
   await git(dir, ['add', '-A']);
   if (await gitTest(dir, ['diff', '--cached', '--quiet', '--no-ext-diff', '--no-textconv'])) {
     throw new Error(`nothing to commit in ${dir}`);
@@ -75,7 +80,7 @@ export async function commitAll(
       '--cleanup=whitespace',
       '--file=-',
     ],
-    { input: withTrailers(message, trailers) },
+    { input: fullMessage },
   );
   const sha = await gitLine(dir, ['rev-parse', '--verify', 'HEAD^{commit}']);
   // A ref only mmm moves keeps every commit it made reachable, whatever happens to the branch.

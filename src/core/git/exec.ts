@@ -122,6 +122,7 @@ const MUTATING = new Set([
   'mv',
   'stash',
   'apply',
+  'cherry-pick',
 ]);
 
 function subcommand(args: string[]): string | undefined {

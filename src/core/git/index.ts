@@ -21,6 +21,7 @@ export {
 export type { CommitInfo } from './commit.js';
 export {
   commitAll,
+  commitAllAs,
   resetTo,
   fastForward,
   commitsSince,

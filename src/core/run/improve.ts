@@ -5,6 +5,7 @@ import { openEventLog, type EventLog } from './store/event-log.js';
 import type { RunEvent, RunEventBody, RunHandle } from './events.js';
 import { finishRun } from './lifecycle/finish.js';
 import { runWorkflow, type LoopEnd } from './interpreter/run-workflow.js';
+import { parallelWidth } from './parallel/lane-state.js';
 import type { ImproveOptions, RunResult } from './options.js';
 import { specSummaries } from './interpreter/plan.js';
 import { prepareResume } from './lifecycle/resume.js';
@@ -91,6 +92,9 @@ async function drive(
       specs: specSummaries(state, session.specs),
       limits: state.limits,
       resumed: session.resumed,
+      ...(parallelWidth(session, session.workflow) > 1
+        ? { parallel: parallelWidth(session, session.workflow) }
+        : {}),
     });
     for (const message of session.warnings) emit({ type: 'warning', message });
     if (session.baselineEvent) emit(session.baselineEvent);

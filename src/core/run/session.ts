@@ -44,6 +44,22 @@ export interface RunSession {
   elapsedBase: number;
   /** The baseline taken by this session's setup, announced right after run_start. */
   baselineEvent?: Extract<RunEventBody, { type: 'baseline' }>;
+  /**
+   * Set in a lane of a parallel run (run/parallel/lane-session.ts): `state` is then a view
+   * whose `current` and `workflowRun.cursor` are the lane's, and `workDir` the lane's
+   * worktree; `sharedState` is the run's record, the one that is saved.
+   */
+  lane?: LaneRef;
+  sharedState?: RunState;
+}
+
+/** What a step needs to know about the lane it runs in. */
+export interface LaneRef {
+  specId: string;
+  /** The lane's tip ref (refs/mmm/<run-id>/lanes/<spec>): its last checkpoint. */
+  tipRef: string;
+  /** The run branch commit the lane started from. */
+  base: string;
 }
 
 export type EngineEvents = AsyncGenerator<RunEventBody, void>;
@@ -52,12 +68,26 @@ export function elapsedMs(session: RunSession, now = Date.now()): number {
   return session.elapsedBase + (now - session.sessionStart);
 }
 
+/** Saves under way, by state file: lanes checkpoint one after another, never interleaved. */
+const saving = new Map<string, Promise<void>>();
+
 /** Write the state (atomically) with the current time and elapsed time. */
 export async function checkpoint(session: RunSession): Promise<void> {
-  const now = Date.now();
-  session.state.updatedAt = new Date(now).toISOString();
-  session.state.totals = { ...session.state.totals, elapsedMs: elapsedMs(session, now) };
-  await saveState(session.paths.state, session.state);
+  const state = session.sharedState ?? session.state;
+  const file = session.paths.state;
+  const save = async () => {
+    const now = Date.now();
+    state.updatedAt = new Date(now).toISOString();
+    state.totals = { ...state.totals, elapsedMs: elapsedMs(session, now) };
+    await saveState(file, state);
+  };
+  const next = (saving.get(file) ?? Promise.resolve()).then(save, save);
+  saving.set(file, next);
+  try {
+    await next;
+  } finally {
+    if (saving.get(file) === next) saving.delete(file);
+  }
 }
 
 export function specById(session: RunSession, id: string): Spec | undefined {

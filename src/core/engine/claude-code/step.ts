@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { AgentEvent, AgentResult, AgentStopReason } from '../../agent/index.js';
 import type { Config } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
+import { budgetReached, sharedAsBudget } from '../../agent/budget.js';
 import { totalTokens } from '../../llm/usage.js';
 import { createSandbox } from '../../tools/sandbox.js';
 import { chooseSandbox } from '../../tools/sandbox-probe.js';
@@ -123,6 +124,10 @@ function budgetPassed(task: EngineTask, mapper: ClaudeStreamMapper): AgentStopRe
     if ((budget.spentUsd ?? 0) + mapper.totalCost >= budget.usd) return 'budget_usd';
   }
   if (budget.deadline !== undefined && Date.now() >= budget.deadline) return 'budget_time';
+  if (budget.shared) {
+    const spent = { usage: mapper.total, cost: mapper.totalCost };
+    return budgetReached(sharedAsBudget(budget.shared, spent), spent);
+  }
   return undefined;
 }
 

@@ -18,6 +18,7 @@ import { evaluateWhen, expandTemplate, itemContext, type ItemRef } from './conte
 import { guardsOf, scopeOf, scopedContext } from './expand.js';
 import { rejected, stopped } from './rollback.js';
 import { failItem, itemVerdict, maxAttemptsOf } from './verdict.js';
+import { acceptLane } from '../parallel/lane-state.js';
 
 /**
  * One item of a workflow, from wherever the run state says it is to its end: walk the
@@ -238,8 +239,10 @@ async function* completeItem(
     iteration.endedAt = new Date().toISOString();
   }
   const s = state.specs[item.key];
-  const newlyDone = s !== undefined && s.status !== 'done';
+  // In a lane, the item waits to be merged: the merge marks it done (run/parallel).
+  const newlyDone = s !== undefined && s.status !== 'done' && !session.lane;
   if (s && newlyDone) state.specs[item.key] = { ...s, status: 'done' };
+  if (session.lane) acceptLane(session, item.key);
   if (state.workflowRun) state.workflowRun.cursor = null;
   state.current = null;
   refreshTotals(state);

@@ -110,6 +110,23 @@ export function nextSpec(state: RunState, specs: Spec[]): Spec | undefined {
   return undefined;
 }
 
+/**
+ * Every spec that could start now, in the order nextSpec would pick them: in progress
+ * first, then pending, each with its dependencies done (a parallel run's candidates).
+ */
+export function readySpecs(state: RunState, specs: Spec[]): Spec[] {
+  const all = new Map(specs.map((s) => [s.id, s]));
+  const ready: Spec[] = [];
+  for (const wanted of ['in-progress', 'pending'] as const) {
+    for (const id of state.specOrder) {
+      const spec = all.get(id);
+      if (!spec || state.specs[id]?.status !== wanted) continue;
+      if (depsDone(spec, state, all)) ready.push(spec);
+    }
+  }
+  return ready;
+}
+
 /** Mark every pending spec that depends on `id` (directly or not) blocked; their ids. */
 export function blockDependents(state: RunState, specs: Spec[], id: string): string[] {
   const blocked: string[] = [];

@@ -1,27 +1,14 @@
 import type { Workflow } from '../../workflow/model.js';
-import type { RunEndStatus, RunEventBody } from '../events.js';
+import type { ItemRef } from './context.js';
+import type { RunEventBody } from '../events.js';
 import { reachedLimit } from './limits.js';
 import { nextSpec } from './plan.js';
 import { reviewRound } from './review.js';
 import { checkpoint, elapsedMs, specById, type RunSession } from '../session.js';
-import type { ItemRef } from './context.js';
+import { settle, specItem, type LoopEnd } from './settle.js';
 import { advanceItem } from './item.js';
-
-/**
- * The interpreter's outer loop: the item the run is on (after a resume) or the next one —
- * the next ready spec in dependency order for `for_each: specs`, else the next pending
- * entry of the list fixed at the start — run to its end by advanceItem; with
- * `propose: review`, a review round writes the next spec whenever none is ready. Limits
- * are checked before every attempt and every review round. Returns how the run ended.
- */
-export interface LoopEnd {
-  status: RunEndStatus;
-  reason: string;
-}
-
-function specItem(spec: NonNullable<ReturnType<typeof specById>>): ItemRef {
-  return { key: spec.id, spec, text: spec.id, title: spec.title };
-}
+import { parallelWidth } from '../parallel/lane-state.js';
+import { runParallel } from '../parallel/run-parallel.js';
 
 function itemByKey(session: RunSession, workflow: Workflow, key: string): ItemRef | undefined {
   if (workflow.forEach?.kind === 'specs') {
@@ -45,10 +32,19 @@ function nextItem(session: RunSession, workflow: Workflow): ItemRef | undefined 
   return undefined;
 }
 
+/**
+ * The interpreter's outer loop: the item the run is on (after a resume) or the next one —
+ * the next ready spec in dependency order for `for_each: specs`, else the next pending
+ * entry of the list fixed at the start — run to its end by advanceItem; with
+ * `propose: review`, a review round writes the next spec whenever none is ready. Limits
+ * are checked before every attempt and every review round. Returns how the run ended.
+ */
 export async function* runWorkflow(
   session: RunSession,
   workflow: Workflow,
 ): AsyncGenerator<RunEventBody, LoopEnd> {
+  const width = parallelWidth(session, workflow);
+  if (width > 1) return yield* runParallel(session, workflow, width);
   const { state, stopper } = session;
   const proposes = workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review';
   for (;;) {
@@ -87,44 +83,4 @@ export async function* runWorkflow(
   return yield* settle(session, workflow);
 }
 
-/** No item is left to run: whatever is still pending cannot run. Then the run's result. */
-async function* settle(
-  session: RunSession,
-  workflow: Workflow,
-): AsyncGenerator<RunEventBody, LoopEnd> {
-  const { state } = session;
-  const specs = workflow.forEach?.kind === 'specs';
-  for (const id of state.specOrder) {
-    const s = state.specs[id];
-    if (s && (s.status === 'pending' || s.status === 'in-progress')) {
-      const reason =
-        !specs || specById(session, id)
-          ? 'its dependencies were not done'
-          : 'its spec file is no longer in the spec directory';
-      state.specs[id] = { ...s, status: 'blocked', failure: reason };
-      yield { type: 'spec_status', specId: id, status: 'blocked', reason };
-    }
-  }
-  await checkpoint(session);
-  const noun = specs ? 'spec' : 'item';
-  const all = state.specOrder.map((id) => state.specs[id]);
-  const done = all.filter((s) => s?.status === 'done').length;
-  const failed = all.filter((s) => s?.status === 'failed').length;
-  const blocked = all.filter((s) => s?.status === 'blocked').length;
-  if (failed + blocked > 0) {
-    const parts = [`${done} of ${all.length} ${noun}s done`];
-    if (failed) parts.push(`${failed} failed`);
-    if (blocked) parts.push(`${blocked} blocked`);
-    return { status: 'failed', reason: parts.join(', ') };
-  }
-  if (all.length === 0) {
-    return {
-      status: 'completed',
-      reason:
-        workflow.forEach?.kind === 'specs' && workflow.forEach.propose === 'review'
-          ? 'the review found nothing worth doing'
-          : `nothing to do: no ${specs ? 'spec is ready' : 'item'}`,
-    };
-  }
-  return { status: 'completed', reason: `all ${done} ${noun}${done === 1 ? '' : 's'} done` };
-}
+export type { LoopEnd } from './settle.js';

@@ -52,6 +52,9 @@ function repoDirs(pin: WorkTreePin, session: RunSession): RepoDirs {
 /** The last commit mmm made on the run branch (what the branch must contain). */
 export async function lastCheckpoint(session: RunSession): Promise<string> {
   const { state } = session;
+  // A lane's checkpoint: its tip ref (moved by each commit on the lane branch), else its start.
+  if (session.lane)
+    return (await readRef(session.repoRoot, session.lane.tipRef)) ?? session.lane.base;
   const tip = await readRef(session.repoRoot, runTipRef(state.runId));
   if (tip) return tip;
   const commits = state.iterations.map((it) => it.commit).filter((c): c is string => !!c);
@@ -93,8 +96,12 @@ export async function establishRunIdentity(
     );
   }
   if (options.resumed) {
-    const step = state.current?.step;
-    if (step === 'agent' || step === 'review') {
+    // A lane of a parallel run cut off in its agent step counts the same (shared hooks/config).
+    const steps = [
+      state.current,
+      ...Object.values(state.parallel?.lanes ?? {}).map((l) => l.current),
+    ];
+    if (steps.some((c) => c?.step === 'agent' || c?.step === 'review')) {
       // Killed while the agent worked: what it planted is still in the repository.
       warnings.push(
         ...(await removePlanted(repoDirs(pin, session), snapshotDir(session), plantedDir(session))),
@@ -195,12 +202,17 @@ export async function* checkAfterAgent(
   };
 }
 
-/** An accepted spec's commit, kept under a ref mmm owns. */
+/** An accepted spec's commit, kept under a ref mmm owns (in a lane: the lane's tip). */
 export async function keepAccepted(
   session: RunSession,
   specId: string,
   sha: string,
 ): Promise<void> {
+  if (session.lane) {
+    // On its lane branch only: the run's refs move when the merge brings it onto the run branch.
+    await setRef(session.repoRoot, session.lane.tipRef, sha);
+    return;
+  }
   await setRef(session.repoRoot, specRef(session.state.runId, specId), sha);
   await setRef(session.repoRoot, runTipRef(session.state.runId), sha);
 }

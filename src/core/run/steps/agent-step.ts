@@ -4,6 +4,7 @@ import { logger } from '../../log.js';
 import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../../llm/usage.js';
 import type { RunEventBody } from '../events.js';
 import { agentBudget, withStepBudget } from '../interpreter/limits.js';
+import { shareOfRun } from '../parallel/ledger.js';
 import { checkpoint, elapsedMs, type RunSession } from '../session.js';
 
 const log = logger('improve');
@@ -43,6 +44,9 @@ export async function* agentStep(
   const { specId, attempt } = args;
   let counted = emptyUsage();
   let countedCost: Cost = 0;
+  // In a lane, the run's caps are shared with the other lanes, request by request.
+  const share = session.lane ? shareOfRun(session.sharedState ?? state) : undefined;
+  const budget = withStepBudget(agentBudget(state, elapsedMs(session), args.spec), args.stepBudget);
   const agent = session.engine.run({
     specId,
     attempt,
@@ -51,63 +55,71 @@ export async function* agentStep(
     tools,
     system: args.system,
     task: args.task,
-    budget: withStepBudget(agentBudget(state, elapsedMs(session), args.spec), args.stepBudget),
+    budget: share ? { ...budget, shared: share } : budget,
     ...(args.model ? { model: args.model } : {}),
     ...(args.maxTurns ? { maxTurns: args.maxTurns } : {}),
     signal: stopper.signal,
     requestSignal: stopper.requestSignal,
     stopAfterTool: () => stopper.stopping,
   });
-  for (;;) {
-    let next: IteratorResult<AgentEvent, AgentResult>;
-    try {
-      next = await agent.next();
-    } catch (error) {
-      if (!isMmmError(error) || error.exitCode !== 4) throw error;
-      log.warn('provider error', { message: error.message });
-      const result: AgentResult = {
-        type: 'attempt_end',
-        reason: 'provider_error',
-        summary: '',
-        turns: 0,
-        usage: counted,
-        cost: countedCost,
-        error: error.hint ? `${error.message} (${error.hint})` : error.message,
-      };
-      yield { type: 'agent', specId, attempt, event: result };
-      return result;
-    }
-    if (next.done) return next.value;
-    const event = next.value;
-    yield { type: 'agent', specId, attempt, event };
-    if (event.type === 'turn_end') {
-      const problems = identityProblems();
-      if (problems.length > 0) {
-        log.warn('git identity changed by a tool call', { problems });
+  try {
+    return yield* forward();
+  } finally {
+    share?.releaseAll();
+  }
+
+  async function* forward(): AsyncGenerator<RunEventBody, AgentResult> {
+    for (;;) {
+      let next: IteratorResult<AgentEvent, AgentResult>;
+      try {
+        next = await agent.next();
+      } catch (error) {
+        if (!isMmmError(error) || error.exitCode !== 4) throw error;
+        log.warn('provider error', { message: error.message });
         const result: AgentResult = {
           type: 'attempt_end',
-          reason: 'end_turn',
-          summary: `mmm stopped this attempt after a tool call changed the run's git: ${problems.join('; ')}`,
-          turns: event.turn,
+          reason: 'provider_error',
+          summary: '',
+          turns: 0,
           usage: counted,
           cost: countedCost,
+          error: error.hint ? `${error.message} (${error.hint})` : error.message,
         };
-        await agent.return(result);
         yield { type: 'agent', specId, attempt, event: result };
         return result;
       }
-    }
-    if (event.type === 'usage') {
-      state.totals = {
-        ...state.totals,
-        usage: addUsage(state.totals.usage, event.usage),
-        cost: addCost(state.totals.cost, event.cost),
-      };
-      counted = event.total;
-      countedCost = event.totalCost;
-      args.onUsage?.(event.total, event.totalCost);
-      await checkpoint(session);
-      yield { type: 'totals', totals: state.totals, limits: state.limits };
+      if (next.done) return next.value;
+      const event = next.value;
+      yield { type: 'agent', specId, attempt, event };
+      if (event.type === 'turn_end') {
+        const problems = identityProblems();
+        if (problems.length > 0) {
+          log.warn('git identity changed by a tool call', { problems });
+          const result: AgentResult = {
+            type: 'attempt_end',
+            reason: 'end_turn',
+            summary: `mmm stopped this attempt after a tool call changed the run's git: ${problems.join('; ')}`,
+            turns: event.turn,
+            usage: counted,
+            cost: countedCost,
+          };
+          await agent.return(result);
+          yield { type: 'agent', specId, attempt, event: result };
+          return result;
+        }
+      }
+      if (event.type === 'usage') {
+        state.totals = {
+          ...state.totals,
+          usage: addUsage(state.totals.usage, event.usage),
+          cost: addCost(state.totals.cost, event.cost),
+        };
+        counted = event.total;
+        countedCost = event.totalCost;
+        args.onUsage?.(event.total, event.totalCost);
+        await checkpoint(session);
+        yield { type: 'totals', totals: state.totals, limits: state.limits };
+      }
     }
   }
 }

@@ -132,11 +132,12 @@ export async function* commitStepKind(
   env.iteration = undefined;
   const s = state.specs[item.key];
   const open = unverified(iteration.criteria ?? []).map((v) => `${v.n}. ${v.text}`);
+  // In a lane the spec is done only once merged onto the run branch and validated there.
+  const lane = session.lane !== undefined;
   if (s) {
     state.specs[item.key] = {
       ...s,
-      status: 'done',
-      commit: sha,
+      ...(lane ? {} : { status: 'done' as const, commit: sha }),
       ...(open.length ? { unverified: open } : {}),
     };
   }
@@ -150,7 +151,7 @@ export async function* commitStepKind(
     commit: sha,
     ...(iteration.criteria ? { criteria: iteration.criteria } : {}),
   };
-  yield { type: 'spec_status', specId: item.key, status: 'done' };
+  if (!lane) yield { type: 'spec_status', specId: item.key, status: 'done' };
   yield { type: 'totals', totals: state.totals, limits: state.limits };
   return { kind: 'ok', output: sha };
 }

@@ -24,8 +24,9 @@ export function guardOptions(
     configGlobs: session.config.validate.protect,
     specGlobs: spec?.protect ?? [],
     allowEdit: spec?.allowEdit ?? [],
-    // Without a spec, `.mmm/` stands in (protected anyway).
-    specFile: spec?.file ?? '.mmm/',
+    // Without a spec, `.mmm/` stands in (protected anyway); so it does for a merge, whose
+    // spec write-back is mmm's (the lane's own guard kept the agent off the spec file).
+    specFile: (!env.merging && spec?.file) || '.mmm/',
     knownTestFiles: testFilesOf(
       [
         ...(session.state.baseline?.results ?? []),

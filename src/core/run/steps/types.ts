@@ -21,6 +21,11 @@ export interface StepEnv {
   notes: { agent?: string };
   /** The last validation's results since the last commit (for the commit message). */
   results?: CheckResult[];
+  /**
+   * Validating a lane's work merged onto the run branch (run/parallel/merge.ts): the spec
+   * file's write-back in the diff is mmm's own, checked in the lane already.
+   */
+  merging?: boolean;
   /** The step being run (its context differs inside an expanded `workflow:` step). */
   step?: Step;
   /** The template and CEL context now. */

@@ -1,0 +1,108 @@
+import { join } from 'node:path';
+import { git } from '../../git/exec.js';
+import { pinRun } from '../../git/identity.js';
+import { unpinWorkTree } from '../../git/pin.js';
+import { readRef, setRef } from '../../git/run-refs.js';
+import { branchExists, createRunWorktree, removeWorktree } from '../../git/worktree.js';
+import type { RunState } from '../store/state.js';
+
+/**
+ * The git side of a lane (run/parallel): a worktree and branch of its own, started from
+ * the run branch as it stands, pinned like the run's work tree (every git call there gets
+ * its own GIT_DIR), with a tip ref mmm moves to each commit it makes on the lane branch.
+ *
+ * Names: the run branch is `<prefix><run-id>` (e.g. `mmm/20261129-101500-a1b2`), so a lane
+ * branch cannot live under it (git refuses `mmm/<run-id>/<spec>` beside `mmm/<run-id>`):
+ * lanes are `<run branch>--<spec>`, in `.mmm/worktrees/<run-id>.lanes/<spec>` — beside the
+ * run's worktree, never inside it (where `git add -A` would take it for an embedded repo).
+ */
+
+/** A ref- and path-safe form of a spec id. */
+export function lanePart(specId: string): string {
+  const safe = specId
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^[.-]+|[.]+$/g, '_')
+    .replace(/\.lock$/i, '_lock');
+  return safe || '_';
+}
+
+export function laneBranch(state: Pick<RunState, 'branch'>, specId: string): string {
+  return `${state.branch}--${lanePart(specId)}`;
+}
+
+export function laneDir(repoRoot: string, runId: string, specId: string): string {
+  return join(repoRoot, '.mmm', 'worktrees', `${runId}.lanes`, lanePart(specId));
+}
+
+export function laneTipRef(runId: string, specId: string): string {
+  return `refs/mmm/${runId}/lanes/${lanePart(specId)}`;
+}
+
+async function commonDirOf(repoRoot: string): Promise<string> {
+  const r = await git(repoRoot, ['rev-parse', '--path-format=absolute', '--git-common-dir']);
+  return r.stdout.trim();
+}
+
+/** Pin a lane's worktree (again, after a resume) so mmm's git there is the lane's only. */
+export async function pinLane(
+  repoRoot: string,
+  runId: string,
+  lane: { specId: string; dir: string; branch: string },
+): Promise<void> {
+  await pinRun({
+    repoRoot,
+    commonDir: await commonDirOf(repoRoot),
+    workTree: lane.dir,
+    branch: lane.branch,
+    inPlace: false,
+    tipRef: laneTipRef(runId, lane.specId),
+  });
+}
+
+/**
+ * A fresh lane at `base`: what an earlier lane of the spec left (its worktree, branch and
+ * tip ref) is removed first, so a re-attempt starts from the run branch as it is now.
+ */
+export async function openLaneTree(
+  repoRoot: string,
+  state: Pick<RunState, 'runId' | 'branch'>,
+  specId: string,
+  base: string,
+): Promise<{ dir: string; branch: string }> {
+  const dir = laneDir(repoRoot, state.runId, specId);
+  const branch = laneBranch(state, specId);
+  await closeLaneTree(repoRoot, state.runId, { specId, dir, branch });
+  await createRunWorktree(repoRoot, dir, branch, base);
+  await setRef(repoRoot, laneTipRef(state.runId, specId), base);
+  await pinLane(repoRoot, state.runId, { specId, dir, branch });
+  return { dir, branch };
+}
+
+/** Make sure a recorded lane's worktree exists (resume after kill -9) and pin it. */
+export async function reattachLaneTree(
+  repoRoot: string,
+  state: Pick<RunState, 'runId' | 'branch'>,
+  lane: { specId: string; dir: string; branch: string; base: string },
+): Promise<void> {
+  const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
+  if (!(await branchExists(repoRoot, lane.branch))) {
+    await git(repoRoot, ['branch', lane.branch, tip]);
+  }
+  await createRunWorktree(repoRoot, lane.dir, lane.branch, lane.base);
+  await pinLane(repoRoot, state.runId, lane);
+}
+
+/** Remove a lane's worktree, branch and tip ref (done, failed, or redone from scratch). */
+export async function closeLaneTree(
+  repoRoot: string,
+  runId: string,
+  lane: { specId: string; dir: string; branch: string },
+): Promise<void> {
+  unpinWorkTree(lane.dir);
+  await removeWorktree(repoRoot, lane.dir);
+  if (await branchExists(repoRoot, lane.branch)) {
+    await git(repoRoot, ['branch', '-D', '--quiet', lane.branch]);
+  }
+  await git(repoRoot, ['update-ref', '-d', laneTipRef(runId, lane.specId)], { okCodes: [1] });
+}

@@ -1,0 +1,250 @@
+import { git, gitLine } from '../../git/exec.js';
+import { commitAllAs, headCommit, resetTo } from '../../git/index.js';
+import { readRef, runTipRef, setRef, specRef } from '../../git/run-refs.js';
+import type { ValidateStep, Workflow } from '../../workflow/model.js';
+import type { RunEventBody } from '../events.js';
+import type { ItemRef } from '../interpreter/context.js';
+import { refreshTotals } from '../interpreter/limits.js';
+import { checkpoint, type RunSession } from '../session.js';
+import type { Iteration, Lane } from '../store/state.js';
+import { validateStepKind } from '../steps/validate.js';
+import type { StepResult } from '../steps/types.js';
+import { closeLaneTree, laneTipRef, openLaneTree } from './lane-git.js';
+import { lanesInOrder, parallelOf } from './lane-state.js';
+
+/**
+ * Bringing a lane's accepted work onto the run branch (issue 11), one lane at a time: its
+ * commits since the lane started are applied to the run branch as it is now, validated
+ * there like an attempt (the project's commands against the run's baseline, the spec's
+ * checks, the integrity guard against the run branch before the merge), and committed
+ * with the lane commit's message. Only then is the spec done. A conflict or a failure is
+ * not a success: the run branch is put back, and the spec is re-attempted in a fresh lane
+ * from the run branch with the conflict or the failure as feedback (a new attempt).
+ * `state.parallel.merging` records a merge under way; a resume puts the branch back and
+ * merges again (undoInterruptedMerge), so the result is the same as without the crash.
+ */
+export type MergeEnd =
+  { kind: 'merged'; commit: string | undefined } | { kind: 'retry' } | { kind: 'stopped' };
+
+const MERGE_CHECK: ValidateStep = {
+  kind: 'validate',
+  id: 'merge',
+  commands: true,
+  checks: true,
+  pos: { line: 0, col: 0 },
+};
+
+function queueAfter(session: RunSession, specId: string): string[] {
+  return lanesInOrder(session.state)
+    .filter((l) => l.phase === 'accepted' && l.specId !== specId)
+    .map((l) => l.specId);
+}
+
+/** The specs whose merges are on the run branch between `from` and `to`. */
+async function specsMergedBetween(dir: string, from: string, to: string): Promise<string[]> {
+  if (from === to) return [];
+  const out = await gitLine(dir, [
+    'log',
+    '--no-color',
+    '--format=%(trailers:key=Mmm-Spec,valueonly,separator=%x20)',
+    `${from}..${to}`,
+  ]);
+  return [...new Set(out.split(/\s+/).filter(Boolean))].reverse();
+}
+
+function lastPassed(session: RunSession, specId: string): Iteration | undefined {
+  return session.state.iterations.findLast((it) => it.specId === specId && it.outcome === 'passed');
+}
+
+export async function* mergeLane(
+  session: RunSession,
+  workflow: Workflow,
+  lane: Lane,
+  item: ItemRef,
+): AsyncGenerator<RunEventBody, MergeEnd> {
+  const { state, repoRoot } = session;
+  const parallel = parallelOf(state);
+  const dir = session.workDir;
+  const before = await headCommit(dir);
+  parallel.merging = { specId: lane.specId, before };
+  await checkpoint(session);
+  yield {
+    type: 'lane',
+    specId: lane.specId,
+    phase: 'merging',
+    queue: queueAfter(session, lane.specId),
+  };
+  const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
+  let commit: string | undefined;
+  if (tip !== lane.base) {
+    const picked = await git(dir, ['cherry-pick', '--no-commit', `${lane.base}..${tip}`], {
+      okCodes: [1],
+    });
+    if (picked.exitCode !== 0) {
+      const files = (await gitLine(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n');
+      await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
+      await resetTo(dir, before);
+      const others = await specsMergedBetween(dir, lane.base, before);
+      const where = files.filter(Boolean).join(', ') || 'the files it changed';
+      const reason = `merge conflict in ${where}`;
+      const feedback =
+        `mmm could not bring this spec's accepted work onto the run branch: it conflicts, in ${where}, ` +
+        `with work merged since the attempt started${others.length ? ` (specs ${others.join(', ')})` : ''}. ` +
+        'That attempt was discarded. The work tree now holds the run branch with their changes: do the task ' +
+        'again on top of them, keeping what they did.';
+      return yield* reattempt(session, workflow, lane, 'conflict', reason, feedback, before);
+    }
+    const checked = yield* validateMerged(session, workflow, item, before);
+    if (checked.kind !== 'ok') {
+      await resetTo(dir, before);
+      if (checked.kind === 'stop') {
+        // Interrupted while validating: the merge is done again on resume.
+        return { kind: 'stopped' };
+      }
+      const others = await specsMergedBetween(dir, lane.base, before);
+      const reason = `failed on the run branch after merging: ${checked.failure.feedback.trim().split('\n')[0] ?? ''}`;
+      const feedback =
+        `This spec's work passed in its own worktree but failed on the run branch once merged with the work ` +
+        `of the specs merged since the attempt started${others.length ? ` (${others.join(', ')})` : ''}. ` +
+        'That attempt was discarded; the work tree now holds the run branch. Do the task again so that it ' +
+        `passes together with their changes.\n\n${checked.failure.feedback}`;
+      return yield* reattempt(session, workflow, lane, 'merge_failed', reason, feedback, before);
+    }
+    const message = await git(dir, ['log', '-1', '--no-color', '--format=%B', tip]);
+    commit = await commitAllAs(dir, message.stdout);
+    await setRef(repoRoot, specRef(state.runId, lane.specId), commit);
+    await setRef(repoRoot, runTipRef(state.runId), commit);
+  }
+  const s = state.specs[lane.specId];
+  if (s) state.specs[lane.specId] = { ...s, status: 'done', ...(commit ? { commit } : {}) };
+  const passed = lastPassed(session, lane.specId);
+  if (passed && commit) passed.commit = commit;
+  delete parallel.lanes[lane.specId];
+  parallel.merging = null;
+  refreshTotals(state);
+  await checkpoint(session);
+  yield {
+    type: 'lane',
+    specId: lane.specId,
+    phase: 'merged',
+    ...(commit ? { commit } : {}),
+    queue: queueAfter(session, lane.specId),
+  };
+  yield { type: 'spec_status', specId: lane.specId, status: 'done' };
+  yield { type: 'totals', totals: state.totals, limits: state.limits };
+  await closeLaneTree(repoRoot, state.runId, lane);
+  yield { type: 'lane', specId: lane.specId, phase: 'closed' };
+  return { kind: 'merged', commit };
+}
+
+/** The merged changes, still uncommitted on the run branch, judged like an attempt's. */
+async function* validateMerged(
+  session: RunSession,
+  workflow: Workflow,
+  item: ItemRef,
+  before: string,
+): AsyncGenerator<RunEventBody, StepResult> {
+  const attempt = session.state.specs[item.key]?.attempts ?? 1;
+  const env = {
+    session,
+    workflow,
+    item,
+    cursor: {
+      item: item.key,
+      attempt,
+      start: 'merge',
+      step: 'merge',
+      checkpoint: before,
+      steps: {},
+    },
+    iteration: undefined,
+    notes: {},
+    merging: true,
+    context: () => ({}),
+  };
+  return yield* validateStepKind(env, MERGE_CHECK);
+}
+
+/**
+ * Not merged: the lane's passing attempt is recorded as failed with `feedback`, and the
+ * spec gets a fresh lane from the run branch whose cursor stands failed at the workflow's
+ * commit step, so its `on_failure` decides (retry while attempts are left, else fail).
+ */
+async function* reattempt(
+  session: RunSession,
+  workflow: Workflow,
+  lane: Lane,
+  phase: 'conflict' | 'merge_failed',
+  reason: string,
+  feedback: string,
+  base: string,
+): AsyncGenerator<RunEventBody, MergeEnd> {
+  const { state, repoRoot } = session;
+  const parallel = parallelOf(state);
+  const passed = lastPassed(session, lane.specId);
+  if (passed) {
+    passed.outcome = 'failed';
+    passed.feedback = feedback;
+    passed.fingerprint = `merge:${phase}`;
+    delete passed.commit;
+  }
+  const failedAt =
+    workflow.steps.findLast((s) => s.kind === 'commit') ?? workflow.steps.at(-1) ?? undefined;
+  const attempt = passed?.attempt ?? state.specs[lane.specId]?.attempts ?? 1;
+  const fresh = await openLaneTree(repoRoot, state, lane.specId, base);
+  parallel.lanes[lane.specId] = {
+    specId: lane.specId,
+    ...fresh,
+    base,
+    phase: 'working',
+    cursor: {
+      item: lane.specId,
+      attempt,
+      start: failedAt?.id ?? 'merge',
+      step: failedAt?.id ?? 'merge',
+      failed: true,
+      checkpoint: base,
+      steps: {},
+      feedback,
+    },
+    current: null,
+  };
+  parallel.merging = null;
+  refreshTotals(state);
+  await checkpoint(session);
+  yield { type: 'lane', specId: lane.specId, phase, reason };
+  yield {
+    type: 'attempt_end',
+    specId: lane.specId,
+    attempt,
+    outcome: 'failed',
+    feedback,
+  };
+  yield {
+    type: 'lane',
+    specId: lane.specId,
+    phase: 'opened',
+    branch: fresh.branch,
+    dir: fresh.dir,
+  };
+  return { kind: 'retry' };
+}
+
+/**
+ * Resume: a merge was under way when the process died. The run branch (and mmm's tip ref)
+ * go back to where they were before it, so the merge is done again from the start.
+ */
+export async function undoInterruptedMerge(session: RunSession): Promise<string[]> {
+  const parallel = session.state.parallel;
+  const merging = parallel?.merging;
+  if (!parallel || !merging) return [];
+  const dir = session.workDir;
+  await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
+  await resetTo(dir, merging.before);
+  await setRef(session.repoRoot, runTipRef(session.state.runId), merging.before);
+  parallel.merging = null;
+  await checkpoint(session);
+  return [
+    `the merge of ${merging.specId} was interrupted; the run branch is back where it was before it, and the merge is done again`,
+  ];
+}
