@@ -140,4 +140,65 @@ describe('RunApp in a parallel run', () => {
       { timeout: 5000, interval: 10 },
     );
   });
+
+  it('keeps the live area below the terminal height with many lanes', async () => {
+    const first = LANE_BODIES[0];
+    if (first?.type !== 'run_start') throw new Error('fixture changed');
+    const ids = Array.from({ length: 8 }, (_, i) => `0${i}-spec`);
+    const feed: RunEvent[] = [
+      ev(0, {
+        ...first,
+        parallel: 8,
+        specs: ids.map((id) => ({
+          id,
+          title: id,
+          status: 'pending',
+          criteriaDone: 0,
+          criteriaTotal: 1,
+        })),
+      }),
+      ...ids.flatMap((id, i) => [
+        ev(1 + i, {
+          type: 'attempt_start',
+          specId: id,
+          title: id,
+          iteration: i + 1,
+          attempt: 1,
+          maxAttempts: 3,
+        }),
+        ev(1 + i, {
+          type: 'agent',
+          specId: id,
+          attempt: 1,
+          event: {
+            type: 'tool_call',
+            turn: 1,
+            id: `t${i}`,
+            name: 'bash',
+            input: {},
+            summary: 'ls',
+          },
+        }),
+      ]),
+    ];
+    for (const rows of [10, 12, 24]) {
+      const app = start({ rows });
+      const frame = await app.feed(feed);
+      expect(lines(frame).length).toBeLessThan(rows);
+      expect(frame).toContain('merge queue: empty');
+      if (rows < 24) expect(frame).toMatch(/… \d more lanes/);
+      else expect(frame).toContain('▶ 07-spec  attempt 1/3');
+      app.stdin.write('d');
+      await vi.waitFor(
+        () => {
+          const f = app.lastFrame();
+          expect(f).toContain('d fewer details');
+          expect(lines(f).length).toBeLessThan(rows);
+          if (rows < 24) expect(f).toMatch(/… \d more lanes/);
+          else expect(f).toContain('▶ 07-spec  attempt 1/3   0:00  agent');
+        },
+        { timeout: 5000, interval: 10 },
+      );
+    }
+  });
 });

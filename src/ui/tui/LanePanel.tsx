@@ -57,6 +57,22 @@ export function mergeQueueText(queue: string[], merging: string | undefined): st
   return parts.length ? parts.join(' · ') : 'empty';
 }
 
+/**
+ * How many lanes fit in `limit` lines (a "… more lanes" line included), and whether each
+ * still gets its detail line. At least one lane is shown.
+ */
+export function laneFit(
+  count: number,
+  details: boolean,
+  limit: number,
+): { shown: number; details: boolean; lines: number } {
+  const per = details ? 2 : 1;
+  if (count * per <= limit) return { shown: count, details, lines: count * per };
+  const shown = Math.floor((limit - 1) / per);
+  if (shown < 1) return details ? laneFit(count, false, limit) : { shown: 1, details, lines: 2 };
+  return { shown, details, lines: shown * per + 1 };
+}
+
 export interface LanePanelProps {
   lanes: LaneView[];
   /** The width of the spec id column (the longest id of the run, at most 24). */
@@ -75,18 +91,14 @@ export interface LanePanelProps {
 export function LanePanel(props: LanePanelProps) {
   const { lanes, now, width, details, idWidth } = props;
   const theme = useTheme();
-  const per = details ? 2 : 1;
-  const fit =
-    lanes.length * per <= props.limit
-      ? lanes.length
-      : Math.max(1, Math.floor((props.limit - 1) / per));
-  const shown = lanes.slice(0, fit);
+  const fit = laneFit(lanes.length, details, props.limit);
+  const shown = lanes.slice(0, fit.shown);
   return (
     <Box flexDirection="column">
       {shown.map((lane) => (
         <Box key={lane.specId} flexDirection="column">
           <LaneLine lane={lane} now={now} width={width} idWidth={idWidth} />
-          {details ? <LaneDetail lane={lane} /> : null}
+          {fit.details ? <LaneDetail lane={lane} /> : null}
         </Box>
       ))}
       {lanes.length > shown.length ? (

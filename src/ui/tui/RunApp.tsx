@@ -8,7 +8,7 @@ import { AttemptPanel } from './AttemptPanel.js';
 import { runGauges } from './gauge.js';
 import { Gauges } from './Gauges.js';
 import { Header } from './Header.js';
-import { LANE_ID_WIDTH, LanePanel } from './LanePanel.js';
+import { LANE_ID_WIDTH, LanePanel, laneFit } from './LanePanel.js';
 import { liveLayout } from './layout.js';
 import { LogLine } from './LogLine.js';
 import { SpecList } from './SpecList.js';
@@ -81,7 +81,7 @@ export function RunApp(props: RunAppProps) {
   const fixed = 5 + (cur?.notice ? 1 : 0) + validationLines + (details ? 1 : 0);
   // In a parallel run: header, merge queue, gauges, footer, at least two spec lines.
   const laneRoom = Math.max(1, rows - 1 - 6 - (details ? 1 : 0));
-  const laneLines = Math.min(state.lanes.length * (details ? 2 : 1), laneRoom);
+  const laneLines = laneFit(state.lanes.length, details, laneRoom).lines;
   const layout = state.laneMode
     ? liveLayout({
         rows,
