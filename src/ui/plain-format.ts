@@ -13,6 +13,7 @@ import {
   oneLine,
   shortCommit,
 } from './format.js';
+import { laneLine, specOf } from './plain-lane.js';
 import { toolCallText } from './tui/tool-names.js';
 
 /** The longest assistant text printed per turn; the rest is in events.jsonl. */
@@ -28,19 +29,32 @@ export class PlainFormatter {
   private readonly maxAttempts = new Map<string, number>();
   /** The engine sends totals after every request; print them once per attempt. */
   private totalsDue = false;
+  /**
+   * Several specs' lines interleave (run_start `parallel` > 1, or a second attempt began
+   * while one ran): every line about a spec starts with its id in brackets.
+   */
+  private parallel = false;
+  /** The spec whose attempt is running, in a serial run. */
+  private running: string | undefined;
+  /** The spec being merged onto the run branch (lane `merging`), until it is or is not. */
+  private merging: string | undefined;
 
   constructor(private readonly c: Colors) {}
 
   format(event: RunEvent): string[] {
     const body = this.body(event);
     const time = this.c.dim(formatTimeOfDay(event.t));
-    return body.map((line) => `${time} ${line}`);
+    const spec = this.parallel || event.type === 'lane' ? specOf(event) : undefined;
+    const tag = spec ? `${this.c.cyan(`[${spec}]`)} ` : '';
+    return body.map((line) => `${time} ${tag}${line}`);
   }
 
   private body(e: RunEvent): string[] {
     const c = this.c;
     switch (e.type) {
       case 'run_start': {
+        this.parallel = (e.parallel ?? 1) > 1;
+        this.running = undefined;
         const limits = [
           `${e.limits.maxIterations} iterations`,
           e.limits.usd !== undefined ? formatCost(e.limits.usd) : '',
@@ -48,7 +62,7 @@ export class PlainFormatter {
           e.limits.time !== undefined ? formatClock(e.limits.time * 1000) : '',
         ].filter(Boolean);
         return [
-          `${c.bold(e.resumed ? 'run resumed' : 'run started')} ${e.runId} on ${e.branch} · model ${e.model} · workflow ${e.workflow}`,
+          `${c.bold(e.resumed ? 'run resumed' : 'run started')} ${e.runId} on ${e.branch} · model ${e.model} · workflow ${e.workflow}${this.parallel ? ` · ${e.parallel} specs at once` : ''}`,
           `limits: ${limits.join(' · ')} · ${e.specs.length} spec${e.specs.length === 1 ? '' : 's'}: ${e.specs.map((s) => `${s.id} (${s.status})`).join(', ')}`,
           ...(e.steps?.length
             ? [`steps of each item: ${e.steps.map((s) => `${s.id} (${s.kind})`).join(' → ')}`]
@@ -64,11 +78,13 @@ export class PlainFormatter {
           return [c.red(`  step ${e.id} (${e.kind}) failed: ${oneLine(e.reason ?? '')}`)];
         }
         return [];
-      case 'attempt_start':
+      case 'attempt_start': {
         this.maxAttempts.set(e.specId, e.maxAttempts);
-        return [
-          `${c.cyan('spec')} ${c.bold(e.specId)} attempt ${e.attempt}/${e.maxAttempts} · iteration ${e.iteration} · ${e.title}`,
-        ];
+        if (this.running !== undefined && this.running !== e.specId) this.parallel = true;
+        this.running = e.specId;
+        const what = `attempt ${e.attempt}/${e.maxAttempts} · iteration ${e.iteration} · ${e.title}`;
+        return [this.parallel ? what : `${c.cyan('spec')} ${c.bold(e.specId)} ${what}`];
+      }
       case 'step':
         return e.step === 'agent' ? [] : [`  step ${e.step}`];
       case 'agent':
@@ -100,10 +116,14 @@ export class PlainFormatter {
       }
       case 'attempt_end': {
         this.totalsDue = true;
+        if (this.running === e.specId) this.running = undefined;
         const max = this.maxAttempts.get(e.specId);
-        const what = `${c.bold(e.specId)} attempt ${e.attempt}${max ? `/${max}` : ''} ${OUTCOME_WORDS[e.outcome]}`;
+        const who = this.parallel ? '' : `${c.bold(e.specId)} `;
+        const what = `${who}attempt ${e.attempt}${max ? `/${max}` : ''} ${OUTCOME_WORDS[e.outcome]}`;
         if (e.outcome === 'passed') {
-          const line = `${c.green('✔')} ${what}${e.commit ? ` → commit ${shortCommit(e.commit)}` : ''}`;
+          // In a parallel run the commit is the lane's: it is not on the run branch yet.
+          const commit = `${this.parallel ? 'lane commit' : 'commit'} ${shortCommit(e.commit)}`;
+          const line = `${c.green('✔')} ${what}${e.commit ? ` → ${commit}` : ''}`;
           const open = (e.criteria ?? []).filter((v) => v.status === 'unverified');
           if (!open.length) return [line];
           return [
@@ -120,7 +140,7 @@ export class PlainFormatter {
         // "in-progress" is the attempt_start line that follows.
         if (e.status === 'in-progress') return [];
         return [
-          `spec ${c.bold(e.specId)} → ${e.status}${e.reason ? `: ${oneLine(e.reason)}` : ''}`,
+          `spec ${this.parallel ? '' : `${c.bold(e.specId)} `}→ ${e.status}${e.reason ? `: ${oneLine(e.reason)}` : ''}`,
         ];
       case 'totals': {
         if (!this.totalsDue) return [];
@@ -134,6 +154,12 @@ export class PlainFormatter {
       }
       case 'warning':
         return [c.yellow(`warning: ${oneLine(e.message)}`)];
+      case 'lane': {
+        const line = laneLine(e, c, this.merging);
+        if (e.phase === 'merging') this.merging = e.specId;
+        else if (this.merging === e.specId && e.phase !== 'queued') this.merging = undefined;
+        return [line];
+      }
       case 'baseline': {
         const green = e.preExisting.length === 0;
         const title =

@@ -7,16 +7,29 @@ import type { AttemptView, RunViewState } from './run-view-types.js';
 /** How many tool lines the state keeps for the live view. */
 export const MAX_TOOL_LINES = 12;
 
-/** Apply a patch to the current attempt, if the event is about it. */
+/**
+ * Apply a patch to the attempt the event is about: the current attempt of a serial run,
+ * or the attempt running in a lane of a parallel run.
+ */
 export function patchCurrent(
   state: RunViewState,
   specId: string,
   attempt: number,
   patch: (a: AttemptView) => Partial<AttemptView>,
 ): RunViewState {
+  let next = state;
   const cur = state.current;
-  if (!cur || cur.specId !== specId || cur.attempt !== attempt) return state;
-  return { ...state, current: { ...cur, ...patch(cur) } };
+  if (cur && cur.specId === specId && cur.attempt === attempt) {
+    next = { ...next, current: { ...cur, ...patch(cur) } };
+  }
+  const i = state.lanes.findIndex((l) => l.specId === specId && l.attempt === attempt);
+  const lane = state.lanes[i];
+  if (lane) {
+    const lanes = [...state.lanes];
+    lanes[i] = { ...lane, ...patch(lane) };
+    next = { ...next, lanes };
+  }
+  return next;
 }
 
 export function reduceAgent(

@@ -3,6 +3,7 @@ import type { Cost, Usage } from '../core/llm/usage.js';
 import type {
   AttemptOutcome,
   CheckResult,
+  LanePhase,
   Limits,
   RunEventBody,
   RunStep,
@@ -62,6 +63,24 @@ export interface AttemptView {
   steps: StepView[];
 }
 
+/**
+ * A lane of a parallel run: the attempt running in its own worktree (everything the
+ * attempt panel knows), then its way onto the run branch (`phase`).
+ */
+export interface LaneView extends AttemptView {
+  /** `opened` while its attempt runs (and after it ended, until `queued`). */
+  phase: LanePhase;
+  branch?: string;
+  /** The workflow step running now (step_start), when the workflow names its steps. */
+  stepId?: string;
+  stepKind?: string;
+  /** How the lane's attempt ended (attempt_end), before it is queued or re-attempted. */
+  outcome?: AttemptOutcome;
+  /** merged: the commit on the run branch; conflict / merge_failed: why not. */
+  commit?: string;
+  reason?: string;
+}
+
 /** A line in the scrollback (Ink `<Static>`): append-only. */
 export type LogItem =
   | {
@@ -81,8 +100,18 @@ export type LogItem =
       agentError?: string;
       /** Criteria ticked with verified evidence (or before the run), when judged. */
       criteriaDone?: number;
+      /** It ran in a lane of a parallel run: its commit is the lane's, not yet merged. */
+      inLane?: boolean;
     }
-  | { kind: 'warning'; key: string; message: string }
+  | { kind: 'warning'; key: string; message: string; specId?: string }
+  | {
+      kind: 'lane';
+      key: string;
+      specId: string;
+      phase: 'merged' | 'conflict' | 'merge_failed';
+      commit?: string;
+      reason?: string;
+    }
   | {
       kind: 'baseline';
       key: string;
@@ -115,6 +144,19 @@ export interface RunViewState {
   /** Usage reported by the agent since that `totals` event (added for live gauges). */
   sinceTotals: { usage: Usage; cost: Cost };
   current?: AttemptView;
+  /** Lanes that run at once (run_start `parallel`; 1: one spec at a time). */
+  parallel: number;
+  /**
+   * Show lanes instead of the single attempt: the run is parallel, or a second spec's
+   * attempt started while one was running. Then `current` stays empty.
+   */
+  laneMode: boolean;
+  /** The active lanes, in the order they opened; a lane goes on `closed`. */
+  lanes: LaneView[];
+  /** Spec ids waiting to merge, in merge order (the latest lane event's `queue`). */
+  mergeQueue: string[];
+  /** The spec being merged onto the run branch now. */
+  merging?: string;
   lastValidation?: ValidationView;
   log: LogItem[];
   end?: RunEnd;

@@ -1,10 +1,20 @@
 import type { Cost, Usage } from '../core/llm/usage.js';
 import { addCost, addUsage, emptyUsage } from '../core/llm/usage.js';
 import { patchCurrent, reduceAgent } from './run-view-agent.js';
+import {
+  dropLane,
+  endLaneAttempt,
+  findLane,
+  newAttempt,
+  reduceLane,
+  startAttempt,
+  stepLane,
+} from './run-view-lanes.js';
 import type { RunEvent, SpecSummary } from '../core/run/events.js';
 
 export type {
   AttemptView,
+  LaneView,
   LogItem,
   RunEnd,
   RunViewState,
@@ -32,6 +42,10 @@ export function initialRunView(): RunViewState {
     totals: { usage: emptyUsage(), cost: 0, iterations: 0, commits: 0, elapsedMs: 0 },
     totalsAt: 0,
     sinceTotals: { usage: emptyUsage(), cost: 0 },
+    parallel: 1,
+    laneMode: false,
+    lanes: [],
+    mergeQueue: [],
     log: [],
     lastEventAt: 0,
     events: 0,
@@ -67,29 +81,17 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         totalsAt: now,
         specs: event.specs,
         limits: event.limits,
+        parallel: event.parallel ?? 1,
+        laneMode: (event.parallel ?? 1) > 1,
+        lanes: [],
+        mergeQueue: [],
+        merging: undefined,
       };
     case 'attempt_start':
-      return {
-        ...state,
-        specs: setSpec(state.specs, event.specId, { status: 'in-progress' }),
-        current: {
-          specId: event.specId,
-          title: event.title,
-          iteration: event.iteration,
-          attempt: event.attempt,
-          maxAttempts: event.maxAttempts,
-          startedAt: now,
-          step: 'agent',
-          stepStartedAt: now,
-          turn: 0,
-          text: '',
-          textFinal: false,
-          tools: [],
-          toolCount: 0,
-          toolErrors: 0,
-          steps: state.workflowSteps.map((s) => ({ ...s, status: 'pending' })),
-        },
-      };
+      return startAttempt(
+        { ...state, specs: setSpec(state.specs, event.specId, { status: 'in-progress' }) },
+        newAttempt(event, now, state.workflowSteps),
+      );
     case 'step':
       return patchCurrent(state, event.specId, event.attempt, () => ({
         step: event.step,
@@ -98,9 +100,10 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
     case 'step_start':
     case 'step_end': {
       const status = event.type === 'step_start' ? 'running' : event.outcome;
-      return patchCurrent(state, event.specId, event.attempt, (a) => ({
+      const next = patchCurrent(state, event.specId, event.attempt, (a) => ({
         steps: a.steps.map((s) => (s.id === event.id ? { ...s, status } : s)),
       }));
+      return event.type === 'step_start' ? stepLane(next, event) : next;
     }
     case 'agent':
       return reduceAgent(state, event);
@@ -114,27 +117,36 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
     case 'attempt_end': {
       const cur = state.current;
       const same = cur && cur.specId === event.specId && cur.attempt === event.attempt;
+      // The attempt as it ran: the current one, or the one in its lane.
+      const lane = same ? undefined : findLane(state, event.specId, event.attempt);
+      const ran = same ? cur : lane;
       const spec = state.specs.find((s) => s.id === event.specId);
       const item: LogItem = {
         kind: 'attempt',
         key: `a${state.log.length}`,
         specId: event.specId,
-        title: same ? cur.title : (spec?.title ?? event.specId),
-        iteration: same ? cur.iteration : 0,
+        title: ran ? ran.title : (spec?.title ?? event.specId),
+        iteration: ran ? ran.iteration : 0,
         attempt: event.attempt,
-        maxAttempts: same ? cur.maxAttempts : 0,
+        maxAttempts: ran ? ran.maxAttempts : 0,
         outcome: event.outcome,
         commit: event.commit,
         feedback: event.feedback,
-        durationMs: same ? now - cur.startedAt : 0,
-        toolCount: same ? cur.toolCount : 0,
-        validation: same ? cur.validation : undefined,
-        agentError: same ? cur.agentEnd?.error : undefined,
+        durationMs: ran ? now - ran.startedAt : 0,
+        toolCount: ran ? ran.toolCount : 0,
+        validation: ran ? ran.validation : undefined,
+        agentError: ran ? ran.agentEnd?.error : undefined,
         criteriaDone: event.criteria?.filter(
           (v) => v.status === 'verified' || v.status === 'ticked',
         ).length,
+        ...(lane ? { inLane: true } : {}),
       };
-      return { ...state, current: same ? undefined : cur, log: [...state.log, item] };
+      return {
+        ...state,
+        current: same ? undefined : cur,
+        lanes: endLaneAttempt(state.lanes, event.specId, event.attempt, event.outcome),
+        log: [...state.log, item],
+      };
     }
     case 'spec_status': {
       // A done spec has its verified criteria ticked (the engine's rule).
@@ -149,6 +161,7 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         patch.criteriaDone = counted ?? spec.criteriaTotal;
       }
       const next = { ...state, specs: setSpec(state.specs, event.specId, patch) };
+      if (event.status === 'failed') return dropLane(next, event.specId);
       if (event.status === 'blocked' || event.status === 'skipped') {
         const item: LogItem = {
           kind: 'spec',
@@ -157,7 +170,7 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
           status: event.status,
           reason: event.reason,
         };
-        return { ...next, log: [...state.log, item] };
+        return { ...dropLane(next, event.specId), log: [...state.log, item] };
       }
       return next;
     }
@@ -194,9 +207,16 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         ...state,
         log: [
           ...state.log,
-          { kind: 'warning', key: `w${state.log.length}`, message: event.message },
+          {
+            kind: 'warning',
+            key: `w${state.log.length}`,
+            message: event.message,
+            ...(event.specId ? { specId: event.specId } : {}),
+          },
         ],
       };
+    case 'lane':
+      return reduceLane(state, event, now);
     case 'run_end':
       return {
         ...state,
@@ -206,6 +226,9 @@ export function reduceRunView(prev: RunViewState, event: RunEvent): RunViewState
         totalsAt: now,
         sinceTotals: { usage: emptyUsage(), cost: 0 },
         current: undefined,
+        lanes: [],
+        mergeQueue: [],
+        merging: undefined,
       };
     default:
       return state;

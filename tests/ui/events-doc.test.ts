@@ -19,6 +19,7 @@ const RUN_TYPES = [
   'spec_status',
   'totals',
   'warning',
+  'lane',
   'baseline',
   'run_end',
 ];

@@ -12,13 +12,16 @@ export function baselineTitle(source: string): string {
   return 'baseline at';
 }
 
-/** A finished attempt, a warning or a skipped spec, written once above the live area. */
+/**
+ * A finished attempt, a warning, a skipped spec or a lane's merge, written once above the
+ * live area.
+ */
 export function LogLine({ item }: { item: LogItem }) {
   const theme = useTheme();
   if (item.kind === 'warning') {
     return (
       <Text wrap="truncate-end" color={theme.warn}>
-        {`⚠ ${firstLine(item.message)}`}
+        {`⚠ ${item.specId ? `[${item.specId}] ` : ''}${firstLine(item.message)}`}
       </Text>
     );
   }
@@ -55,10 +58,25 @@ export function LogLine({ item }: { item: LogItem }) {
       </Text>
     );
   }
+  if (item.kind === 'lane') {
+    const merged = item.phase === 'merged';
+    const what = merged
+      ? `merged onto the run branch${item.commit ? ` as ${shortCommit(item.commit)}` : ''}`
+      : `${item.phase === 'conflict' ? 'merge conflict' : 'failed after merge'}, not merged${
+          item.reason ? `: ${firstLine(item.reason)}` : ''
+        }`;
+    return (
+      <Text wrap="truncate-end">
+        <Text color={merged ? theme.ok : theme.bad}>{merged ? '✔' : '✘'}</Text>
+        <Text bold>{` ${item.specId}`}</Text>
+        <Text>{` ${what}`}</Text>
+      </Text>
+    );
+  }
   const ok = item.outcome === 'passed';
   const of = item.maxAttempts ? `/${item.maxAttempts}` : '';
   const facts = [
-    item.commit ? `commit ${shortCommit(item.commit)}` : '',
+    item.commit ? `${item.inLane ? 'lane commit' : 'commit'} ${shortCommit(item.commit)}` : '',
     item.toolCount ? `${item.toolCount} tool call${item.toolCount === 1 ? '' : 's'}` : '',
     item.durationMs ? formatDuration(item.durationMs) : '',
   ].filter(Boolean);

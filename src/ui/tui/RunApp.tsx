@@ -8,6 +8,7 @@ import { AttemptPanel } from './AttemptPanel.js';
 import { runGauges } from './gauge.js';
 import { Gauges } from './Gauges.js';
 import { Header } from './Header.js';
+import { LANE_ID_WIDTH, LanePanel, laneFit } from './LanePanel.js';
 import { liveLayout } from './layout.js';
 import { LogLine } from './LogLine.js';
 import { SpecList } from './SpecList.js';
@@ -78,7 +79,17 @@ export function RunApp(props: RunAppProps) {
     : 0;
   // header, attempt line, "earlier tool calls", gauges, footer + notice + validation
   const fixed = 5 + (cur?.notice ? 1 : 0) + validationLines + (details ? 1 : 0);
-  const layout = liveLayout({ rows, specCount: state.specs.length, details, fixed });
+  // In a parallel run: header, merge queue, gauges, footer, at least two spec lines.
+  const laneRoom = Math.max(1, rows - 1 - 6 - (details ? 1 : 0));
+  const laneLines = laneFit(state.lanes.length, details, laneRoom).lines;
+  const layout = state.laneMode
+    ? liveLayout({
+        rows,
+        specCount: state.specs.length,
+        details,
+        fixed: 4 + laneLines + (details ? 1 : 0),
+      })
+    : liveLayout({ rows, specCount: state.specs.length, details, fixed });
 
   return (
     <>
@@ -96,7 +107,24 @@ export function RunApp(props: RunAppProps) {
         ) : (
           <>
             <SpecList specs={state.specs} limit={layout.specs} />
-            {cur ? (
+            {state.laneMode && state.lanes.length ? (
+              <LanePanel
+                lanes={state.lanes}
+                idWidth={Math.min(
+                  LANE_ID_WIDTH,
+                  Math.max(
+                    ...state.specs.map((s) => s.id.length),
+                    ...state.lanes.map((l) => l.specId.length),
+                  ),
+                )}
+                mergeQueue={state.mergeQueue}
+                merging={state.merging}
+                now={now}
+                width={columns}
+                limit={laneRoom}
+                details={details}
+              />
+            ) : cur ? (
               <AttemptPanel
                 attempt={cur}
                 now={now}
