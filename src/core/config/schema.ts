@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { branchPrefixProblem, patternProblem } from './rules.js';
+import { specDirSchema } from './spec-dir-schema.js';
 
 /**
  * The single source of truth for mmm's configuration. Every layer (defaults, global
@@ -45,24 +46,7 @@ export const configSchema = z
     max_attempts: z.number().int().positive().default(3).describe('Attempts per spec'),
     max_turns: z.number().int().positive().default(50).describe('Model turns per attempt'),
     max_output_tokens: z.number().int().positive().default(16000),
-    spec_dir: z
-      .union([
-        z.string().min(1),
-        z
-          .array(
-            z.string().min(1, {
-              error: 'a folder in the list is empty; write its path, e.g. "docs/specs"',
-            }),
-          )
-          .min(1, {
-            error:
-              'lists no folder; list at least one (e.g. ["specs", "docs/specs"]) or remove the key for the default "specs"',
-          }),
-      ])
-      .default('specs')
-      .describe(
-        'Folder of the spec files, or a list of folders (new specs are written into the first)',
-      ),
+    spec_dir: specDirSchema,
     budget: z
       .object({
         usd: z.number().positive().optional().describe('Stop the run past this cost (USD)'),

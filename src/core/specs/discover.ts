@@ -178,7 +178,11 @@ export async function discoverSpecs(
   }
   const sources = places.flatMap((p) => p.sources);
   if (missing.length > 0 && sources.length === 0) {
-    throw new InputError(`spec directory ${missing[0]}/ does not exist`, {
+    const named =
+      missing.length === 1
+        ? `spec directory ${missing[0]}/ does not exist`
+        : `spec directories ${missing.map((m) => `${m}/`).join(', ')} do not exist`;
+    throw new InputError(named, {
       hint: 'run `mmm init` to set up mmm here, or `mmm spec new "<title>"` to write the first spec',
     });
   }

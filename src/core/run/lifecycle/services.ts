@@ -87,7 +87,7 @@ export async function hasSpecFiles(root: string, specDir: SpecDirSetting): Promi
   try {
     return (await listSpecFiles(root, specDir)).length > 0;
   } catch (error) {
-    if (error instanceof InputError && /does not exist/.test(error.message)) return false;
+    if (error instanceof InputError && /(does|do) not exist/.test(error.message)) return false;
     throw error;
   }
 }
