@@ -1,9 +1,15 @@
 import { orderSpecs } from '../../core/specs/graph.js';
-import { assertValidSpecs, repoRelative } from '../../core/specs/load.js';
+import { assertValidSpecs } from '../../core/specs/load.js';
 import { formatProblem, numberLabel, type Spec } from '../../core/specs/model.js';
 import { color } from '../../ui/colors.js';
 import { criteriaCount, renderSpecTable, renderStatusSummary } from '../../ui/specs-render.js';
-import { describeLayouts, loadProjectSpecs, printWarnings } from './load-valid.js';
+import {
+  describeLayouts,
+  loadProjectSpecs,
+  printWarnings,
+  specDirJson,
+  specDirsShown,
+} from './load-valid.js';
 
 /** The JSON shape of one spec in `mmm specs --json`. */
 export function specSummary(spec: Spec): Record<string, unknown> {
@@ -25,21 +31,22 @@ export function specSummary(spec: Spec): Record<string, unknown> {
 
 export async function listSpecsCommand(options: { cwd: string; json: boolean }): Promise<number> {
   const result = await loadProjectSpecs(options.cwd);
-  const { specs, root, specDir, layouts } = result;
+  const { specs, layouts } = result;
   const ordered = orderSpecs(specs);
-  const dir = repoRelative(root, specDir) || '.';
   if (options.json) {
     // Invalid specs still print the JSON, with the errors (and exit 2).
     const errors = result.problems.filter((p) => p.severity === 'error');
     process.stdout.write(
-      `${JSON.stringify({ spec_dir: dir, layouts, specs: ordered.map(specSummary), ...(errors.length ? { errors: errors.map((p) => ({ ...p, text: formatProblem(p) })) } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ spec_dir: specDirJson(result), layouts, specs: ordered.map(specSummary), ...(errors.length ? { errors: errors.map((p) => ({ ...p, text: formatProblem(p) })) } : {}) }, null, 2)}\n`,
     );
     return errors.length ? 2 : 0;
   }
   assertValidSpecs(result);
   printWarnings(result);
   if (ordered.length === 0) {
-    process.stdout.write(`No specs in ${dir}/. Write one with: mmm spec new "<title>"\n`);
+    process.stdout.write(
+      `No specs in ${specDirsShown(result)}. Write one with: mmm spec new "<title>"\n`,
+    );
     return 0;
   }
   const flat =

@@ -1,11 +1,30 @@
 import { resolveSpecDir } from '../../core/specs/spec-dir.js';
-import { assertValidSpecs, loadSpecs, type LoadedSpecs } from '../../core/specs/load.js';
+import {
+  assertValidSpecs,
+  loadSpecs,
+  repoRelative,
+  type LoadedSpecs,
+} from '../../core/specs/load.js';
 import { formatProblem } from '../../core/specs/model.js';
 import { paint } from '../../ui/colors.js';
 
 export interface ValidSpecs extends LoadedSpecs {
   root: string;
-  specDir: string;
+  /** The configured spec directories (absolute), in order. */
+  specDirs: string[];
+  /** Whether `spec_dir` is a list in the configuration. */
+  listed: boolean;
+}
+
+/** `spec_dir` for the JSON outputs: as configured, a folder or a list (repository-relative). */
+export function specDirJson(result: ValidSpecs): string | string[] {
+  const dirs = result.specDirs.map((dir) => repoRelative(result.root, dir) || '.');
+  return result.listed ? dirs : (dirs[0] ?? '.');
+}
+
+/** `specs/` or `specs/, docs/specs/`, for messages. */
+export function specDirsShown(result: ValidSpecs): string {
+  return result.specDirs.map((dir) => `${repoRelative(result.root, dir) || '.'}/`).join(', ');
 }
 
 /** Print warnings to stderr, one `file:line:col: warning: …` per line. */
@@ -37,9 +56,9 @@ export function describeLayouts(layouts: LoadedSpecs['layouts']): string {
 
 /** Load the specs of the project around `cwd` (errors included), with the config's options. */
 export async function loadProjectSpecs(cwd: string): Promise<ValidSpecs> {
-  const { root, specDir, options } = await resolveSpecDir(cwd);
-  const result = await loadSpecs(root, specDir, options);
-  return { ...result, root, specDir };
+  const { root, specDirs, listed, options } = await resolveSpecDir(cwd);
+  const result = await loadSpecs(root, specDirs, options);
+  return { ...result, root, specDirs, listed };
 }
 
 /**

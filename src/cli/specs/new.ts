@@ -10,10 +10,10 @@ export async function newSpecCommand(options: {
   dependsOn: string[];
   json: boolean;
 }): Promise<number> {
-  const { root, specDir } = await resolveSpecDir(options.cwd);
+  const { root, specDirs } = await resolveSpecDir(options.cwd);
   const spec = await createSpec({
     root,
-    specDir,
+    specDir: specDirs,
     title: options.title,
     template: options.template,
     dependsOn: options.dependsOn,

@@ -1,6 +1,12 @@
-import { assertValidSpecs, repoRelative } from '../../core/specs/load.js';
+import { assertValidSpecs } from '../../core/specs/load.js';
 import { color } from '../../ui/colors.js';
-import { describeLayouts, loadProjectSpecs, printWarnings } from './load-valid.js';
+import {
+  describeLayouts,
+  loadProjectSpecs,
+  printWarnings,
+  specDirJson,
+  specDirsShown,
+} from './load-valid.js';
 
 /** `mmm specs validate [--strict] [--json]`: exit 0, or 2 with every problem listed. */
 export async function validateSpecsCommand(options: {
@@ -9,11 +15,10 @@ export async function validateSpecsCommand(options: {
   json: boolean;
 }): Promise<number> {
   const result = await loadProjectSpecs(options.cwd);
-  const dir = repoRelative(result.root, result.specDir) || '.';
   const failing = result.problems.filter((p) => options.strict || p.severity === 'error');
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ spec_dir: dir, specs: result.specs.length, valid: failing.length === 0, layouts: result.layouts, problems: result.problems }, null, 2)}\n`,
+      `${JSON.stringify({ spec_dir: specDirJson(result), specs: result.specs.length, valid: failing.length === 0, layouts: result.layouts, problems: result.problems }, null, 2)}\n`,
     );
     return failing.length === 0 ? 0 : 2;
   }
@@ -24,7 +29,7 @@ export async function validateSpecsCommand(options: {
   const flat =
     result.layouts.length <= 1 &&
     Object.keys(result.layouts[0]?.layouts ?? {}).every((l) => l === 'file');
-  const where = flat ? `${dir}/` : describeLayouts(result.layouts);
+  const where = flat ? specDirsShown(result) : describeLayouts(result.layouts);
   process.stdout.write(
     `${color.green('✓')} ${n} spec${n === 1 ? '' : 's'} in ${where} valid${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}\n`,
   );

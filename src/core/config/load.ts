@@ -8,7 +8,7 @@ import { didYouMean } from './did-you-mean.js';
 import { keysAt } from './schema-walk.js';
 import { readEnvLayer, setPath } from './env-layer.js';
 import { findProjectRoot, globalConfigPath, projectConfigPath } from './paths.js';
-import { checkSpecDir } from './spec-dir-rule.js';
+import { checkSpecDirs } from './spec-dir-rule.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -98,15 +98,17 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   for (const key of leafKeys(config as unknown as Record<string, unknown>)) {
     sources[key] ??= matchSource(sources, key) ?? 'default';
   }
-  // spec_dir must stay inside the repository (checked against the file system).
-  const specDir = checkSpecDir(root, config.spec_dir);
+  // spec_dir must stay inside the repository (checked against the file system);
+  // a list names each folder once.
+  const specDir = checkSpecDirs(root, config.spec_dir);
   if (!specDir.ok) {
-    throw new InputError('Invalid configuration (1 problem):', {
-      problems: [`${sources.spec_dir ?? 'default'}: ${specDir.message}`],
-      hint: 'Fix the value above; `mmm config schema` lists every key and type.',
+    const n = specDir.messages.length;
+    throw new InputError(`Invalid configuration (${n} problem${n > 1 ? 's' : ''}):`, {
+      problems: specDir.messages.map((m) => `${sources.spec_dir ?? 'default'}: ${m}`),
+      hint: `Fix the value${n > 1 ? 's' : ''} above; \`mmm config schema\` lists every key and type.`,
     });
   }
-  config.spec_dir = specDir.rel;
+  config.spec_dir = specDir.value;
   return { config, root, sources, warnings: envLayer.warnings, files };
 }
 

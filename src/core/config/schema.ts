@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { branchPrefixProblem, patternProblem } from './rules.js';
+import { specDirSchema } from './spec-dir-schema.js';
 
 /**
  * The single source of truth for mmm's configuration. Every layer (defaults, global
@@ -52,7 +53,7 @@ export const configSchema = z
       .describe('Specs worked on at once, each in its own worktree (docs/improve.md)'),
     max_turns: z.number().int().positive().default(50).describe('Model turns per attempt'),
     max_output_tokens: z.number().int().positive().default(16000),
-    spec_dir: z.string().min(1).default('specs'),
+    spec_dir: specDirSchema,
     budget: z
       .object({
         usd: z.number().positive().optional().describe('Stop the run past this cost (USD)'),

@@ -50,9 +50,11 @@ function resolveExisting(abs: string): string | undefined {
   }
 }
 
-export function checkSpecDir(root: string, value: string): SpecDirCheck {
+export function checkSpecDir(root: string, value: string, inList = false): SpecDirCheck {
   const shown = JSON.stringify(value);
-  const fix = 'set spec_dir to a folder inside the repository, relative to its root (e.g. "specs")';
+  const fix = inList
+    ? 'list only folders inside the repository, relative to its root (e.g. ["specs", "docs/specs"])'
+    : 'set spec_dir to a folder inside the repository, relative to its root (e.g. "specs")';
   const realRoot = real(root);
   let rel: string;
   if (isAbsolute(value)) {
@@ -87,4 +89,41 @@ export function checkSpecDir(root: string, value: string): SpecDirCheck {
     };
   }
   return { ok: true, rel: parts.join('/') || '.' };
+}
+
+/**
+ * `spec_dir` as a string or a list: each folder checked as above, and a list may not name
+ * a folder twice (after normalization: "specs" and "./specs/" are the same). Returns the
+ * value in the same form (string or list), normalized, or every problem found.
+ */
+export function checkSpecDirs(
+  root: string,
+  value: string | readonly string[],
+): { ok: true; value: string | string[] } | { ok: false; messages: string[] } {
+  if (typeof value === 'string') {
+    const one = checkSpecDir(root, value);
+    return one.ok ? { ok: true, value: one.rel } : { ok: false, messages: [one.message] };
+  }
+  const messages: string[] = [];
+  const rels: string[] = [];
+  const firstOf = new Map<string, string>();
+  for (const entry of value) {
+    const one = checkSpecDir(root, entry, true);
+    if (!one.ok) {
+      messages.push(one.message);
+      continue;
+    }
+    const earlier = firstOf.get(one.rel);
+    if (earlier !== undefined) {
+      const same =
+        earlier === entry ? '' : ` (as ${JSON.stringify(earlier)} and ${JSON.stringify(entry)})`;
+      messages.push(
+        `spec_dir lists the folder ${JSON.stringify(one.rel)} twice${same}; list each folder once`,
+      );
+      continue;
+    }
+    firstOf.set(one.rel, entry);
+    rels.push(one.rel);
+  }
+  return messages.length > 0 ? { ok: false, messages } : { ok: true, value: rels };
 }

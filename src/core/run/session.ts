@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Spec } from '../specs/model.js';
+import type { SpecDirSetting } from '../specs/spec-dir.js';
 import type { ToolSet } from '../tools/index.js';
 import type { ProjectCommand } from '../validate/index.js';
 import type { Workflow } from '../workflow/model.js';
@@ -26,8 +27,8 @@ export interface RunSession {
   /** What runs the agent steps (core/engine). */
   engine: Engine;
   tools: ToolSet;
-  /** The spec directory, relative to the work tree. */
-  specDir: string;
+  /** The spec directory, or the list of them (new specs go into the first), relative to the work tree. */
+  specDir: SpecDirSetting;
   /** Specs as found in the work tree (the run's source of truth for their text). */
   specs: Spec[];
   commands: ProjectCommand[];

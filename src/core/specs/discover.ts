@@ -93,8 +93,15 @@ export async function readFeatureFolder(
   return { kind: 'folder', dir, files, special };
 }
 
-/** The sources directly inside one spec directory (which must exist and be a directory). */
-async function scanDir(dir: string, shown: string): Promise<SpecSource[]> {
+/**
+ * The sources directly inside one spec directory (which must exist and be a directory).
+ * A sub-folder that is itself a configured spec directory is left to its own scan.
+ */
+async function scanDir(
+  dir: string,
+  shown: string,
+  listed: ReadonlySet<string> = new Set(),
+): Promise<SpecSource[]> {
   const self = await readFeatureFolder(dir, true);
   if (self) return [self];
   let entries;
@@ -108,7 +115,7 @@ async function scanDir(dir: string, shown: string): Promise<SpecSource[]> {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
+      if (e.name.startsWith('.') || e.name.startsWith('_') || listed.has(path)) continue;
       const folder = await readFeatureFolder(path);
       if (folder) out.push(folder);
     } else if (e.name === 'tasks.json' && e.isFile()) {
@@ -128,7 +135,7 @@ export interface Discovered {
 
 /**
  * Every spec source of the project at `root`: the configured directories (relative to
- * `root`, or absolute), then `.kiro/specs/` and `.taskmaster/tasks/tasks.json` when they
+ * `root`, or absolute) in their order, then `.kiro/specs/` and `.taskmaster/tasks/tasks.json` when they
  * exist. A configured directory that does not exist is an InputError (exit 2), unless
  * specs were found elsewhere.
  */
@@ -140,6 +147,7 @@ export async function discoverSpecs(
   const places: Discovered['places'] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
+  const configured = new Set(dirs.map((d) => (isAbsolute(d) ? d : resolve(root, d))));
   for (const d of dirs) {
     const dir = isAbsolute(d) ? d : resolve(root, d);
     if (seen.has(dir)) continue;
@@ -155,7 +163,7 @@ export async function discoverSpecs(
         hint: 'set spec_dir in .mmm/config.toml to the folder holding your spec files',
       });
     }
-    places.push({ path: shown, sources: await scanDir(dir, shown) });
+    places.push({ path: shown, sources: await scanDir(dir, shown, configured) });
   }
   const kiro = resolve(root, KIRO_DIR);
   if (!seen.has(kiro) && (await kindOf(kiro)) === 'dir') {
@@ -170,7 +178,11 @@ export async function discoverSpecs(
   }
   const sources = places.flatMap((p) => p.sources);
   if (missing.length > 0 && sources.length === 0) {
-    throw new InputError(`spec directory ${missing[0]}/ does not exist`, {
+    const named =
+      missing.length === 1
+        ? `spec directory ${missing[0]}/ does not exist`
+        : `spec directories ${missing.map((m) => `${m}/`).join(', ')} do not exist`;
+    throw new InputError(named, {
       hint: 'run `mmm init` to set up mmm here, or `mmm spec new "<title>"` to write the first spec',
     });
   }

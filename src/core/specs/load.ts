@@ -36,15 +36,18 @@ export const SPEC_MAX_BYTES = 1_000_000;
  * absolute paths, sorted — those that are not regular files included (loadSpecs reports them), so a
  * directory holding only a link is not taken for an empty one.
  */
-export async function listSpecFiles(root: string, specDir: string | string[]): Promise<string[]> {
+export async function listSpecFiles(
+  root: string,
+  specDir: string | readonly string[],
+): Promise<string[]> {
   const { sources } = await discoverSpecs(root, dirList(specDir), (a) => repoRelative(root, a));
   return sources
     .flatMap((s) => (s.kind === 'folder' ? [...s.files, ...s.special] : [s.path]))
     .sort();
 }
 
-function dirList(specDir: string | string[]): string[] {
-  return Array.isArray(specDir) ? specDir : [specDir];
+function dirList(specDir: string | readonly string[]): string[] {
+  return typeof specDir === 'string' ? [specDir] : [...specDir];
 }
 
 /**
@@ -145,7 +148,7 @@ async function parseSource(
  */
 export async function loadSpecs(
   root: string,
-  specDir: string | string[],
+  specDir: string | readonly string[],
   options: LoadOptions = {},
 ): Promise<LoadedSpecs> {
   const found = await discoverSpecs(root, dirList(specDir), (a) => repoRelative(root, a));

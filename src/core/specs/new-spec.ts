@@ -98,7 +98,8 @@ function unknownTemplate(name: string, available: string[]): InputError {
 
 export interface NewSpecOptions {
   root: string;
-  specDir: string;
+  /** One spec directory, or several: the spec is written into the first. */
+  specDir: string | readonly string[];
   title: string;
   template?: string;
   dependsOn?: readonly string[];
@@ -106,23 +107,27 @@ export interface NewSpecOptions {
 }
 
 /**
- * Write the next numbered spec file from a template. Dependencies must name existing
- * specs. Creates the spec directory when missing. Returns the parsed new spec.
+ * Write the next numbered spec file from a template, into the (first) spec directory; its
+ * number follows the highest of every spec directory, as ids are unique across them.
+ * Dependencies must name existing specs. Creates the spec directory when missing. Returns
+ * the parsed new spec.
  */
 export async function createSpec(options: NewSpecOptions): Promise<Spec> {
   const title = options.title.trim();
   if (!title)
     throw new InputError('the spec title is empty', { hint: 'mmm spec new "Add a retry policy"' });
-  const dir = isAbsolute(options.specDir)
-    ? options.specDir
-    : resolve(options.root, options.specDir);
+  const dirs = (typeof options.specDir === 'string' ? [options.specDir] : options.specDir).map(
+    (d) => (isAbsolute(d) ? d : resolve(options.root, d)),
+  );
+  const dir = dirs[0] ?? resolve(options.root, 'specs');
+  const present = dirs.filter((d) => existsSync(d));
   const dependsOn = options.dependsOn ?? [];
-  let entries: string[] = [];
+  const entries: string[] = [];
   let existing: readonly Spec[] = [];
-  if (existsSync(dir)) {
+  if (present.length > 0) {
     // listSpecFiles (in loadSpecs) reports a spec_dir that is a file as an InputError.
-    existing = (await loadSpecs(options.root, dir)).specs;
-    entries = await readdir(dir);
+    existing = (await loadSpecs(options.root, present)).specs;
+    for (const d of present) entries.push(...(await readdir(d)));
     if (dependsOn.length > 0) {
       const ids = existing.map((s) => s.id);
       for (const dep of dependsOn) {

@@ -5,6 +5,7 @@ import { commitAll, headCommit, resetTo } from '../../git/index.js';
 import { nextSpecFileName } from '../../specs/new-spec.js';
 import { formatProblem, type Spec } from '../../specs/model.js';
 import { loadSpecs, SPEC_MAX_BYTES } from '../../specs/load.js';
+import { firstSpecDir, specDirList } from '../../specs/spec-dir.js';
 import { readRegularBytes } from '../../tools/regular-file.js';
 import { redact } from '../../secrets/redact.js';
 import type { RunEventBody } from '../events.js';
@@ -48,9 +49,16 @@ export async function* reviewRound(
   await checkpoint(session);
   yield { type: 'step', specId: REVIEW_SPEC_ID, attempt: round, step: 'review' };
 
-  const before = await specFileNames(session.workDir, session.specDir);
-  const number = nextSpecFileName(before, 'x').replace(/-x\.md$/, '');
-  const path = `${session.specDir.replace(/\/+$/, '')}/${number}-<short-name>.md`;
+  // The proposal goes into the first spec directory, numbered after every spec directory's
+  // files (spec numbers are unique across them).
+  const dir = firstSpecDir(session.specDir).replace(/\/+$/, '');
+  const before = await specFileNames(session.workDir, dir);
+  const numbered = [before];
+  for (const other of specDirList(session.specDir).slice(1)) {
+    numbered.push(await specFileNames(session.workDir, other));
+  }
+  const number = nextSpecFileName(numbered.flat(), 'x').replace(/-x\.md$/, '');
+  const path = `${dir}/${number}-<short-name>.md`;
   // `--focus` is the review workflow's `focus` variable (recorded as plan.focus before workflows).
   const focus = state.workflowRun?.vars.focus || state.plan?.focus;
   const task = reviewTask({
@@ -71,7 +79,7 @@ export async function* reviewRound(
       ...(state.plan?.analysisSummary ? { analysisSummary: state.plan.analysisSummary } : {}),
       ...(session.agentNotes ? { agentNotes: session.agentNotes } : {}),
       spec,
-      checks: [`a new, valid spec file in ${session.specDir}/`],
+      checks: [`a new, valid spec file in ${dir}/`],
       previousAttempts: [],
       extraRules: REVIEW_RULES,
     }),
@@ -96,22 +104,19 @@ export async function* reviewRound(
   // A review that tampered with git is repaired; its tree is reset to `base` below anyway.
   yield* checkAfterAgent(session, base);
 
-  const after = await specFileNames(session.workDir, session.specDir);
+  const after = await specFileNames(session.workDir, dir);
   const added = after.filter((name) => !before.includes(name) && /\.(md|markdown)$/i.test(name));
   const contents = new Map<string, Buffer>();
   for (const name of added) {
     // Never a blocking read of a FIFO the agent made; loadSpecs reports such a file.
-    const read = await readRegularBytes(
-      join(resolve(session.workDir, session.specDir), name),
-      SPEC_MAX_BYTES,
-    );
+    const read = await readRegularBytes(join(resolve(session.workDir, dir), name), SPEC_MAX_BYTES);
     if (read.ok) contents.set(name, read.bytes);
   }
   let proposed: Spec[] = [];
   let problems: string[] = [];
   if (added.length > 0) {
     const loaded = await loadSpecs(session.workDir, session.specDir);
-    const files = new Set(added.map((name) => `${session.specDir.replace(/\/+$/, '')}/${name}`));
+    const files = new Set(added.map((name) => `${dir}/${name}`));
     proposed = loaded.specs.filter((s) => files.has(s.file));
     problems = loaded.problems
       .filter((p) => p.severity === 'error' && files.has(p.file))
@@ -141,7 +146,7 @@ export async function* reviewRound(
   }
 
   for (const [name, data] of contents) {
-    const file = join(resolve(session.workDir, session.specDir), name);
+    const file = join(resolve(session.workDir, dir), name);
     await mkdir(dirname(file), { recursive: true });
     // A proposed spec is the model's text: secret values never reach the commit.
     const text = data.toString('utf8');

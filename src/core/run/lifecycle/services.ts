@@ -6,6 +6,7 @@ import type { Engine } from '../../engine/types.js';
 import { priceOf } from '../../llm/pricing.js';
 import { listSpecFiles, loadSpecs } from '../../specs/load.js';
 import { formatProblem, type Spec } from '../../specs/model.js';
+import type { SpecDirSetting } from '../../specs/spec-dir.js';
 import { chooseSandbox, createSandbox, createTools, type ToolSet } from '../../tools/index.js';
 import { holderState, readRunLock } from '../store/lock.js';
 import type { ImproveOptions } from '../options.js';
@@ -81,12 +82,12 @@ export function openTools(workDir: string, repoRoot: string, config: Config): To
   });
 }
 
-/** Whether the spec directory of `root` holds any spec file (false when it is missing). */
-export async function hasSpecFiles(root: string, specDir: string): Promise<boolean> {
+/** Whether the spec directories of `root` hold any spec file (false when they are missing). */
+export async function hasSpecFiles(root: string, specDir: SpecDirSetting): Promise<boolean> {
   try {
     return (await listSpecFiles(root, specDir)).length > 0;
   } catch (error) {
-    if (error instanceof InputError && /does not exist/.test(error.message)) return false;
+    if (error instanceof InputError && /(does|do) not exist/.test(error.message)) return false;
     throw error;
   }
 }
@@ -97,7 +98,7 @@ export async function hasSpecFiles(root: string, specDir: string): Promise<boole
  */
 export async function loadWorkSpecs(
   workDir: string,
-  specDir: string,
+  specDir: SpecDirSetting,
 ): Promise<{ specs: Spec[]; problems: string[] }> {
   if (!(await hasSpecFiles(workDir, specDir))) return { specs: [], problems: [] };
   const loaded = await loadSpecs(workDir, specDir);

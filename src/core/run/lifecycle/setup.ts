@@ -10,6 +10,7 @@ import type { Engine } from '../../engine/types.js';
 import { readAgentNotes } from '../../agent/index.js';
 import { assertValidSpecs, loadSpecs } from '../../specs/load.js';
 import type { Spec } from '../../specs/model.js';
+import { describeSpecDirs, firstSpecDir } from '../../specs/spec-dir.js';
 import { chooseSandbox } from '../../tools/index.js';
 import { projectCommandsToRun } from '../../validate/index.js';
 import { BaselineError } from '../../verdict/baseline.js';
@@ -98,7 +99,7 @@ async function checkInputs(options: ImproveOptions): Promise<Checked> {
       throw new InputError(
         options.focus !== undefined
           ? '--focus and --spec cannot be used together'
-          : `no spec files in ${config.spec_dir}/, so --spec has nothing to select`,
+          : `no spec files in ${describeSpecDirs(config.spec_dir)}, so --spec has nothing to select`,
         {
           hint:
             options.focus !== undefined
@@ -356,7 +357,7 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
     state.specs = plan.specs;
     session.warnings.push(...plan.notes);
   } else if (forEach?.kind === 'specs') {
-    await mkdir(resolve(workDir, config.spec_dir), { recursive: true });
+    await mkdir(resolve(workDir, firstSpecDir(config.spec_dir)), { recursive: true });
   } else {
     const items = await planItems(session);
     state.specOrder = items.order;

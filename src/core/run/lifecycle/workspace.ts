@@ -6,6 +6,7 @@ import { git, gitLine } from '../../git/exec.js';
 import { commitAll, diffPatch, hasChanges } from '../../git/index.js';
 import { redact } from '../../secrets/redact.js';
 import { listSpecFiles } from '../../specs/load.js';
+import type { SpecDirSetting } from '../../specs/spec-dir.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -53,7 +54,8 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 
 /**
  * Spec files the user has written or edited but not committed exist only in their
- * checkout, not in a worktree made from HEAD. Copy every spec source that differs — flat
+ * checkout, not in a worktree made from HEAD. Copy every spec source of every spec
+ * directory that differs — flat
  * spec files, the files of feature folders (spec-kit, `.kiro/specs/`), a task-master
  * tasks.json — into the worktree (the checkout is only read; links and other non-regular
  * files are left for the loader to report) and commit them as the run's first commit, so
@@ -63,7 +65,7 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 export async function importUncommittedSpecs(
   checkoutRoot: string,
   workDir: string,
-  specDir: string,
+  specDir: SpecDirSetting,
   trailers: Record<string, string>,
 ): Promise<string[]> {
   let files: string[];
