@@ -106,6 +106,8 @@ export interface SpecInput {
   checks?: string[];
   status?: string;
   maxAttempts?: number;
+  /** `files:` globs (what the work is expected to touch; parallel runs schedule by them). */
+  files?: string[];
 }
 
 /** A spec file in mmm's format. `checks` are YAML list items, e.g. `file_exists: a.txt`. */
@@ -119,6 +121,8 @@ export function specFile(spec: SpecInput): string {
   ];
   if (spec.dependsOn?.length) lines.push(`depends_on: [${spec.dependsOn.join(', ')}]`);
   if (spec.maxAttempts) lines.push(`max_attempts: ${spec.maxAttempts}`);
+  if (spec.files?.length)
+    lines.push(`files: [${spec.files.map((f) => JSON.stringify(f)).join(', ')}]`);
   if (spec.checks?.length) {
     lines.push('checks:');
     for (const c of spec.checks) lines.push(`  - ${c}`);

@@ -5,9 +5,12 @@ import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropi
 import { git } from '../support/tmp.js';
 import {
   branchMessages,
+  createFile,
+  describeTurn,
   events,
   fileAt,
   fileWritingModel,
+  finish,
   improve,
   improveRepo,
   modelEnv,
@@ -77,5 +80,106 @@ describe('mmm improve --parallel', () => {
     const state = runState(repo, runId) as { parallel?: { lanes: object; merging: unknown } };
     expect(state.parallel?.lanes).toEqual({});
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+});
+
+/** `phase:spec` of every lane event, in order. */
+function laneLog(stdout: string): string[] {
+  return events(stdout)
+    .filter((e) => e.type === 'lane')
+    .map((e) => `${String(e.phase)}:${String(e.specId)}`);
+}
+
+describe('mmm improve --parallel: conflicts, dependencies, files', () => {
+  it('re-attempts a spec whose work conflicts with a spec merged before it, then merges both', async () => {
+    const repo = improveRepo(
+      [
+        { id: 'left', title: 'Mark shared left', checks: ['file_exists: left.txt'] },
+        { id: 'right', title: 'Mark shared right', checks: ['file_exists: right.txt'] },
+      ],
+      { 'shared.txt': 'start\n' },
+    );
+    const seen: string[] = [];
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        seen.push(`${t.taskId}:${t.turn}`);
+        if (t.taskId === 'left') {
+          if (t.turn === 1) return createFile('shared.txt', 'start left\n');
+          if (t.turn === 2) return createFile('left.txt', 'left\n');
+          return finish('left done');
+        }
+        // right: the same line; after the conflict feedback, on top of left's change.
+        const redo = t.system.includes('conflicts');
+        if (t.turn === 1)
+          return createFile('shared.txt', redo ? 'start left right\n' : 'start right\n');
+        if (t.turn === 2) return createFile('right.txt', 'right\n');
+        return finish('right done');
+      },
+    });
+
+    const r = await improve(repo, ['--parallel', '2'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(0);
+    const { branch } = runEnd(r.stdout);
+    const lanes = laneLog(r.stdout);
+    expect(lanes).toContain('conflict:right');
+    expect(lanes.indexOf('merged:left')).toBeLessThan(lanes.indexOf('conflict:right'));
+    expect(lanes.at(-2)).toBe('merged:right');
+    const conflict = events(r.stdout).find((e) => e.type === 'lane' && e.phase === 'conflict');
+    expect(conflict?.reason).toBe('merge conflict in shared.txt');
+    expect(fileAt(repo, branch, 'shared.txt')).toBe('start left right');
+    expect(branchMessages(repo, branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual([
+      'left',
+      'right',
+    ]);
+    // The conflicting attempt counts: right took two attempts, the second one merged.
+    const state = runState(repo, runIdOf(branch)) as {
+      specs: Record<string, { attempts: number; status: string }>;
+    };
+    expect(state.specs.right).toMatchObject({ status: 'done', attempts: 2 });
+    const ends = events(r.stdout).filter((e) => e.type === 'attempt_end' && e.specId === 'right');
+    expect(ends.map((e) => e.outcome)).toEqual(['passed', 'failed', 'passed']);
+    expect(String(ends[1]?.feedback)).toContain('it conflicts, in shared.txt');
+  });
+
+  it('keeps a dependency chain serial, and specs with overlapping files: apart', async () => {
+    const repo = improveRepo([
+      { id: 'base', title: 'Write base', checks: ['file_exists: base.txt'] },
+      { id: 'next', title: 'Write next', dependsOn: ['base'], checks: ['file_exists: next.txt'] },
+      { id: 'last', title: 'Write last', dependsOn: ['next'], checks: ['file_exists: last.txt'] },
+      { id: 'wide', title: 'Write lib', files: ['lib/**'], checks: ['file_exists: lib/a.txt'] },
+      {
+        id: 'narrow',
+        title: 'Write lib b',
+        files: ['lib/b.txt'],
+        checks: ['file_exists: lib/b.txt'],
+      },
+    ]);
+    const files = {
+      base: { path: 'base.txt', text: 'base\n' },
+      next: { path: 'next.txt', text: 'next\n' },
+      last: { path: 'last.txt', text: 'last\n' },
+      wide: { path: 'lib/a.txt', text: 'a\n' },
+      narrow: { path: 'lib/b.txt', text: 'b\n' },
+    };
+    fake = await startFakeAnthropic({ script: fileWritingModel(files) });
+
+    const r = await improve(repo, ['--parallel', '3'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(0);
+    const lanes = laneLog(r.stdout);
+    // Each link of the chain opens only once the one before it is merged.
+    expect(lanes.indexOf('opened:next')).toBeGreaterThan(lanes.indexOf('merged:base'));
+    expect(lanes.indexOf('opened:last')).toBeGreaterThan(lanes.indexOf('merged:next'));
+    // lib/** and lib/b.txt may overlap: never open at the same time.
+    const wideOpen = lanes.indexOf('opened:wide');
+    const wideClosed = lanes.indexOf('closed:wide');
+    const narrowOpen = lanes.indexOf('opened:narrow');
+    expect(narrowOpen < wideOpen || narrowOpen > wideClosed).toBe(true);
+    // …while unrelated specs did run beside the chain.
+    expect(wideOpen).toBeLessThan(lanes.indexOf('merged:base'));
+    const { branch } = runEnd(r.stdout);
+    expect(branchMessages(repo, branch)).toHaveLength(5);
   });
 });
