@@ -5,6 +5,7 @@ import type { RunEndStatus, RunEventBody } from '../events.js';
 import { raiseHint } from '../interpreter/limits.js';
 import type { LoopEnd } from '../interpreter/run-workflow.js';
 import { specSummaries } from '../interpreter/plan.js';
+import { removeLaneWorktrees } from '../parallel/lane-git.js';
 import { checkpoint, type RunSession } from '../session.js';
 
 const log = logger('improve');
@@ -125,6 +126,7 @@ async function removeFinishedWorktree(session: RunSession, end: LoopEnd): Promis
   if (state.inPlace || (end.status !== 'completed' && end.status !== 'failed')) return;
   try {
     await removeWorktree(state.repoRoot, state.worktree);
+    await removeLaneWorktrees(state.repoRoot, state.runId);
   } catch (error) {
     log.warn('could not remove the finished worktree', { error: String(error) });
   }

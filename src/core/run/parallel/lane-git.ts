@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../../git/exec.js';
 import { pinRun } from '../../git/identity.js';
@@ -105,4 +106,23 @@ export async function closeLaneTree(
     await git(repoRoot, ['branch', '-D', '--quiet', lane.branch]);
   }
   await git(repoRoot, ['update-ref', '-d', laneTipRef(runId, lane.specId)], { okCodes: [1] });
+}
+
+/**
+ * Remove every lane worktree of a run (`mmm runs clean`, the end of a finished run); the
+ * lane branches stay, so a resumed run re-creates what it needs.
+ */
+export async function removeLaneWorktrees(repoRoot: string, runId: string): Promise<void> {
+  const dir = join(repoRoot, '.mmm', 'worktrees', `${runId}.lanes`);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    unpinWorkTree(join(dir, name));
+    await removeWorktree(repoRoot, join(dir, name));
+  }
+  await rm(dir, { recursive: true, force: true });
 }

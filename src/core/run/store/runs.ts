@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { totalTokens, type Cost, type Usage } from '../../llm/usage.js';
 import { branchExists, isAncestor, removeWorktree } from '../../git/worktree.js';
+import { removeLaneWorktrees } from '../parallel/lane-git.js';
 import type { SpecRunStatus } from '../events.js';
 import { holderState, readRunLock, type LockInfo } from './lock.js';
 import { isRunId, listRunIds, runPaths } from './paths.js';
@@ -246,6 +247,7 @@ export async function cleanRuns(
       continue;
     }
     await removeWorktree(repoRoot, worktree);
+    await removeLaneWorktrees(repoRoot, entry.runId);
     result.removed.push({ runId: entry.runId, worktree });
   }
   return result;
