@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import { runMmm } from '../support/cli.js';
 import { git } from '../support/tmp.js';
 import {
   branchMessages,
@@ -247,5 +248,18 @@ describe('mmm improve --parallel: validated again on the run branch', () => {
     const used = Object.values(end.totals.usage).reduce((a, b) => a + b, 0);
     expect(used).toBeGreaterThan(0);
     expect(used).toBeLessThanOrEqual(6000);
+    const { branch } = runEnd(r.stdout);
+    const runId = runIdOf(branch);
+    const state = runState(repo, runId) as { parallel?: { lanes: Record<string, unknown> } };
+    const open = Object.keys(state.parallel?.lanes ?? {});
+    expect(open.length).toBeGreaterThan(0);
+    // `mmm status` names the open lanes; --resume with a higher cap finishes every lane.
+    const status = await runMmm(['status', runId], { cwd: repo, env: { NO_COLOR: '1' } });
+    expect(status.stdout).toContain(`lane       ${open[0]}: working`);
+    const resumed = await improve(repo, ['--resume', '--max-tokens', '100000'], modelEnv(fake.url));
+    expect(resumed.exitCode).toBe(0);
+    expect(events(resumed.stdout).find((e) => e.type === 'run_start')?.parallel).toBe(4);
+    expect(branchMessages(repo, branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual(FOUR);
+    expect(git(repo, 'branch', '--list', `${branch}--*`)).toBe('');
   });
 });

@@ -80,6 +80,10 @@ export async function* runParallel(
           }
         }
       }
+    }
+    // Merging costs no model call: work accepted before a limit is still merged; only a
+    // signal (Ctrl-C, SIGTERM) leaves it for --resume.
+    if (stop?.status !== 'interrupted') {
       const head = lanesInOrder(state)[0];
       if (!tasks.has(MERGE) && head?.phase === 'accepted') {
         const spec = specById(session, head.specId);
