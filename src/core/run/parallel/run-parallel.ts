@@ -46,9 +46,18 @@ export async function* runParallel(
 
   const startLane = (lane: Lane, spec: Spec) => {
     const view = laneSession(session, lane);
+    const work = advanceItem(view, workflow, specItem(spec));
+    // The lane's tools (its shell session's files, processes it left) end with the lane.
+    const item = (async function* () {
+      try {
+        return yield* work;
+      } finally {
+        await view.tools.dispose().catch(() => undefined);
+      }
+    })();
     tasks.set(
       lane.specId,
-      wrap(advanceItem(view, workflow, specItem(spec)), (end) => ({ lane: lane.specId, end })),
+      wrap(item, (end) => ({ lane: lane.specId, end })),
     );
   };
 
