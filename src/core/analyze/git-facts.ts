@@ -4,6 +4,7 @@ import { findGitTop, statusPaths } from './cache.js';
 import { runGit } from './files.js';
 import { isGenerated } from './languages.js';
 import type { GitFacts } from './types.js';
+import { compareText } from './order.js';
 
 /**
  * Branch, HEAD, dirty files, commit count and churn hotspots, from three git calls
@@ -134,7 +135,7 @@ function hotspots(log: string): { path: string; changes: number }[] {
   }
   return [...counts.entries()]
     .filter(([, n]) => n > 1)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .slice(0, HOTSPOTS)
     .map(([path, changes]) => ({ path, changes }));
 }

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { errorCode } from './files.js';
 import { isGenerated, isTestFile, languageOf } from './languages.js';
 import type { LanguageStat } from './types.js';
+import { compareText } from './order.js';
 
 /**
  * Line, language, test and TODO statistics over the listed files.
@@ -175,7 +176,7 @@ export function computeStats(root: string, files: readonly string[]): FileStats 
       lines: l.lines,
       share: total ? round3(l.lines / total) : 0,
     }))
-    .sort((a, b) => b.lines - a.lines || b.files - a.files || a.name.localeCompare(b.name));
+    .sort((a, b) => b.lines - a.lines || b.files - a.files || compareText(a.name, b.name));
   const programming = languages.filter((l) => byLanguage.get(l.name)?.programming);
   const primaryLanguage = (programming[0] ?? languages[0])?.name ?? null;
   return {
