@@ -54,6 +54,8 @@ describe('file statistics', () => {
     const s = stats({
       Makefile: 'all:\n',
       'CMakeLists.txt': 'project(x)\n',
+      'lib/CMakeLists.txt': 'add_library(x)\n',
+      'MyCMakeLists.txt': 'not cmake\n',
       'cmake/deps.CMAKE': 'find_package(y)\n',
       'src/MAIN.PY': 'print(1)\n',
       'notes.txt': 'hi\n',
@@ -62,10 +64,10 @@ describe('file statistics', () => {
       'odd.toString': 'x\n',
     });
     expect(s.languages.map((l) => [l.name, l.files]).sort()).toEqual([
-      ['CMake', 2],
+      ['CMake', 3],
       ['Makefile', 1],
       ['Python', 1],
-      ['Text', 1],
+      ['Text', 2],
     ]);
     expect(s.primaryLanguage).toBe('Python');
   });

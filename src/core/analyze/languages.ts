@@ -112,16 +112,21 @@ const BY_NAME = new Map<string, LanguageInfo>(
   }),
 );
 const CMAKE = B('CMake');
+const CMAKE_LISTS = 'CMakeLists.txt';
 
 /**
- * Called once per file of trees with tens of thousands: Map lookups (no property
- * lookup with a fresh string key), and the name table only for names that can be in it.
+ * Called once per file of trees with tens of thousands: one slice and one Map lookup for
+ * a file with an extension (a property lookup with a fresh string key costs more).
  */
 export function languageOf(path: string): LanguageInfo | undefined {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  if (dot <= 0 || base === 'CMakeLists.txt') return BY_NAME.get(base);
-  const ext = base.slice(dot + 1);
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  // No extension, or a dot file: only the name can say.
+  if (dot <= slash + 1) return BY_NAME.get(path.slice(slash + 1));
+  const ext = path.slice(dot + 1);
+  // The one name with a dot in the table.
+  if (ext === 'txt' && path.length - slash - 1 === CMAKE_LISTS.length && path.endsWith(CMAKE_LISTS))
+    return BY_NAME.get(CMAKE_LISTS);
   const info = BY_EXTENSION.get(ext);
   if (info) return info;
   const lower = ext.toLowerCase();
