@@ -275,6 +275,18 @@ console.log(
   `\np${WIDTH} / p1: **${ratio.toFixed(2)}×** (speed-up ${(1 / ratio).toFixed(2)}×; target ≤ ${TARGET}×, a ≥ ${(0.7 * WIDTH).toFixed(1)}× speed-up): ${ratio <= TARGET ? 'met' : 'not met'}\n`,
 );
 
+// The same ratio without what every run does once before its first spec (process start,
+// run worktree, baseline): run_start → run_end, medians over the rounds.
+const runPart = (r) => {
+  const t = (type) => Date.parse(r.events.findLast((e) => e.type === type).t);
+  return t('run_end') - t('run_start');
+};
+const r1 = median(runs[1].map(runPart));
+const rN = median(runs[WIDTH].map(runPart));
+console.log(
+  `run_start → run_end only (without start-up and baseline, the same at any width): p1 ${s(r1)}, p${WIDTH} ${s(rN)}, **${(rN / r1).toFixed(2)}×**\n`,
+);
+
 const b1 = breakdown(medianRun(1));
 const bN = breakdown(medianRun(WIDTH));
 console.log("Critical path of the median runs (ms, from the run's events):\n");
