@@ -83,18 +83,27 @@ const MODEL = fileWritingModel({
 });
 
 const isMerging = (e: Record<string, unknown>) => e.type === 'lane' && e.phase === 'merging';
+const isMerged = (e: Record<string, unknown>) => e.type === 'lane' && e.phase === 'merged';
 
 /**
- * Three plans in ten land just after a merge starts (the k-th merge of the run, plus up
- * to 80 ms: the cherry-pick, the validation on the run branch, the commit); the others
- * are the serial test's (start-up and set-up, or past a random event).
+ * A quarter of the plans land just after a merge starts (the k-th merge of the run, plus
+ * up to 80 ms: the cherry-pick, the validation on the run branch, the commit), one in six
+ * just after a merge was saved (while its lane is being removed); the others are the
+ * serial test's (start-up and set-up, or past a random event).
  */
 function plan(next: () => number, reference: ReferenceRun): KillPlan {
-  if (next() < 0.3) {
-    const merges = reference.events.filter(isMerging).length;
-    const k = 1 + Math.floor(next() * merges);
-    const delayMs = Math.floor(next() * 80);
-    return { afterEvent: k, delayMs, on: isMerging, label: `merge ${k} + ${delayMs}ms` };
+  const pick = next();
+  if (pick < 0.25 + 1 / 6) {
+    const merge = pick < 0.25;
+    const on = merge ? isMerging : isMerged;
+    const k = 1 + Math.floor(next() * reference.events.filter(on).length);
+    const delayMs = Math.floor(next() * (merge ? 80 : 40));
+    return {
+      afterEvent: k,
+      delayMs,
+      on,
+      label: `${merge ? 'merge' : 'merged'} ${k} + ${delayMs}ms`,
+    };
   }
   return planAnywhere(next, reference);
 }

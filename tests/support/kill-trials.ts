@@ -236,7 +236,12 @@ export function describeKillTrials(options: KillTrials): void {
           const batch = Array.from({ length: Math.min(CONCURRENCY, TRIALS - i) }, (_, k) =>
             trial(i + k, Math.floor(seeds() * 2 ** 31)),
           );
-          for (const result of await Promise.all(batch)) kills += result.kills;
+          // Every trial of the batch ends before a failure is reported (its repository is
+          // removed after the test, so a run still going would find its directory gone).
+          for (const result of await Promise.allSettled(batch)) {
+            if (result.status === 'rejected') throw result.reason;
+            kills += result.value.kills;
+          }
         }
         const tally = [...killPoints].map(([where, n]) => `${where}: ${n}`).join(', ');
         process.stdout.write(
