@@ -18,7 +18,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   describeKillTrials,
-  lastRunState,
+  laneKillPoint,
   planAnywhere,
   type KillPlan,
   type ReferenceRun,
@@ -108,29 +108,6 @@ function plan(next: () => number, reference: ReferenceRun): KillPlan {
   return planAnywhere(next, reference);
 }
 
-interface ParallelRunState {
-  current?: { step: string; stepId?: string } | null;
-  plan?: { commands?: unknown };
-  parallel?: {
-    lanes: Record<string, { current?: { step: string; stepId?: string } | null }>;
-    merging?: { specId: string } | null;
-  };
-}
-
-/** Where a kill landed: mid-merge, the step(s) lanes were in, between steps, set-up. */
-function killedAt(repo: string): string {
-  const state = lastRunState<ParallelRunState>(repo);
-  if (!state) return 'before the first checkpoint';
-  if (!state.plan?.commands) return 'setup';
-  if (state.parallel?.merging) return 'mid-merge';
-  const steps = Object.values(state.parallel?.lanes ?? {})
-    .flatMap((l) => (l.current ? [l.current.stepId ?? l.current.step] : []))
-    .sort();
-  if (steps.length) return `lane step ${steps.join(' + ')}`;
-  if (state.current) return `step ${state.current.stepId ?? state.current.step}`;
-  return 'between steps';
-}
-
 describeKillTrials({
   title: 'kill -9 of `--parallel 2` at random moments (mid-merge too), then resume',
   label: 'parallel kill test',
@@ -141,7 +118,7 @@ describeKillTrials({
   model: MODEL,
   args: ['--parallel', '2'],
   plan,
-  killedAt,
+  killedAt: laneKillPoint,
   checkReference(repo, r, reference) {
     const evs = events(r.stdout);
     expect(evs.find((e) => e.type === 'run_start')?.parallel).toBe(2);

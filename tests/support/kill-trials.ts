@@ -94,6 +94,29 @@ export function lastRunState<T>(repo: string): T | undefined {
   return JSON.parse(readFileSync(join(runs, id, 'state.json'), 'utf8')) as T;
 }
 
+interface ParallelRunState {
+  current?: { step: string; stepId?: string } | null;
+  plan?: { commands?: unknown };
+  parallel?: {
+    lanes: Record<string, { current?: { step: string; stepId?: string } | null }>;
+    merging?: { specId: string } | null;
+  };
+}
+
+/** Where a kill of a parallel run landed: mid-merge, the step(s) lanes were in, between steps, set-up. */
+export function laneKillPoint(repo: string): string {
+  const state = lastRunState<ParallelRunState>(repo);
+  if (!state) return 'before the first checkpoint';
+  if (!state.plan?.commands) return 'setup';
+  if (state.parallel?.merging) return 'mid-merge';
+  const steps = Object.values(state.parallel?.lanes ?? {})
+    .flatMap((l) => (l.current ? [l.current.stepId ?? l.current.step] : []))
+    .sort();
+  if (steps.length) return `lane step ${steps.join(' + ')}`;
+  if (state.current) return `step ${state.current.stepId ?? state.current.step}`;
+  return 'between steps';
+}
+
 export interface KillTrials {
   /** The describe block's title (the seed is appended). */
   title: string;
