@@ -1,7 +1,7 @@
 /**
  * The crash test of `--parallel 2` (issue 11): `kill -9` at random moments — in a lane's
  * step, between steps, during set-up, and in the middle of a merge onto the run branch —
- * then `mmm improve --resume --parallel 2` (killed again at random in some trials) until the
+ * then a plain `mmm improve --resume` (killed again at random in some trials) until the
  * run completes. Every trial must end with the tree and commit messages of an uninterrupted
  * run, a clean checkout, no lock, and no lane worktree or lane branch left.
  *
@@ -117,6 +117,8 @@ describeKillTrials({
   fixture,
   model: MODEL,
   args: ['--parallel', '2'],
+  // A plain `--resume`, as a user types it: the run goes on with the width it started with.
+  resumeArgs: [],
   plan,
   killedAt: laneKillPoint,
   checkReference(repo, r, reference) {

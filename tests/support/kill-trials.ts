@@ -131,6 +131,8 @@ export interface KillTrials {
   model: (request: RecordedRequest) => ScriptedReply;
   /** Extra CLI arguments of every run and resume (e.g. `--parallel 2`). */
   args?: string[];
+  /** Extra CLI arguments of `--resume` (default: `args`). */
+  resumeArgs?: string[];
   /** Where a kill landed, read from the run's state after the kill (for the tally). */
   killedAt: (repo: string) => string;
   /** Defaults to planAnywhere. */
@@ -144,6 +146,8 @@ export interface KillTrials {
 export function describeKillTrials(options: KillTrials): void {
   const { trials: TRIALS, seed: SEED, concurrency: CONCURRENCY } = options;
   const args = options.args ?? [];
+  const resumeArgs = options.resumeArgs ?? args;
+  const extraArgs = (runArgs: string[]) => (runArgs.includes('--resume') ? resumeArgs : args);
   const plan = options.plan ?? planAnywhere;
   let fake: FakeAnthropic;
   let env: Record<string, string>;
@@ -162,7 +166,7 @@ export function describeKillTrials(options: KillTrials): void {
 
   /** Start a run (or resume one) and SIGKILL it as planned, unless it ends first. */
   async function killedRun(repo: string, runArgs: string[], kill: KillPlan): Promise<CliResult> {
-    const run = spawnImprove(repo, [...runArgs, ...args], env);
+    const run = spawnImprove(repo, [...runArgs, ...extraArgs(runArgs)], env);
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
       timer = setTimeout(() => run.child.kill('SIGKILL'), kill.delayMs);
@@ -182,7 +186,7 @@ export function describeKillTrials(options: KillTrials): void {
   async function resumeOrStart(repo: string, kill?: KillPlan): Promise<CliResult> {
     const run = (runArgs: string[]) =>
       kill === undefined
-        ? improve(repo, [...runArgs, ...args], env)
+        ? improve(repo, [...runArgs, ...extraArgs(runArgs)], env)
         : killedRun(repo, runArgs, kill);
     const r = await run(['--resume']);
     if (r.exitCode === 2 && r.stderr.includes('no resumable run')) return run([]);
