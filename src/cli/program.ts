@@ -47,8 +47,28 @@ Exit codes: 0 ok · 1 some work failed · 2 bad input · 3 limit reached (resuma
 Docs: README.md and docs/ in the mmm repository.
 `;
 
-export async function buildProgram(): Promise<Command> {
-  const program = new Command('mmm')
+/**
+ * `mmm <command> …` loads that command's module alone: each lives in
+ * commands/<command>.ts. Anything else (no command, `help`, a typo) loads them all, so
+ * --help and commander's suggestions see every command.
+ */
+async function loadOne(name: string | undefined): Promise<Register | null> {
+  if (!name || !/^[a-z]+$/.test(name)) return null;
+  try {
+    const module = (await import(`./commands/${name}.js`)) as { register?: Register };
+    return module.register ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first argument that is not an option: the command (mmm's own options take no value). */
+function commandName(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+function baseProgram(): Command {
+  return new Command('mmm')
     .description(
       'Spec-driven, autonomous code improvement with Claude: specs in, tested commits out.',
     )
@@ -61,13 +81,24 @@ export async function buildProgram(): Promise<Command> {
     .hook('preAction', (cmd) => {
       if (cmd.opts<{ debug?: boolean }>().debug) setDebug(true);
     });
+}
+
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  const name = argv ? commandName(argv) : undefined;
+  const one = await loadOne(name);
+  if (one) {
+    const program = baseProgram();
+    one(program);
+    if (program.commands.some((c) => c.name() === name)) return program;
+  }
+  const program = baseProgram();
   for (const register of await loadCommands()) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--debug')) setDebug(true);
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (error) {

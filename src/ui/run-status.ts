@@ -53,6 +53,15 @@ export function formatStatus(run: RunSummary): string {
       `current    ${run.current.specId} attempt ${run.current.attempt}: ${run.current.step}`,
     );
   }
+  for (const lane of run.lanes ?? []) {
+    const what =
+      run.merging === lane.specId
+        ? 'merging onto the run branch'
+        : lane.phase === 'accepted'
+          ? 'waiting to merge'
+          : `working${lane.step ? ` (step ${lane.step})` : ''}`;
+    lines.push(`lane       ${lane.specId}: ${what} ${color.dim(`on ${lane.branch}`)}`);
+  }
   if (run.stopReason) lines.push(`stopped    ${run.stopReason}`);
   if (run.baseline) {
     const b = run.baseline;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fake-anthropic.js';
+import { runMmm } from '../support/cli.js';
 import { git } from '../support/tmp.js';
 import {
   branchMessages,
@@ -181,5 +182,84 @@ describe('mmm improve --parallel: conflicts, dependencies, files', () => {
     expect(wideOpen).toBeLessThan(lanes.indexOf('merged:base'));
     const { branch } = runEnd(r.stdout);
     expect(branchMessages(repo, branch)).toHaveLength(5);
+  });
+});
+
+/** A test command that passes for a.txt or b.txt alone, but not for both without glue.txt. */
+const TOGETHER_CHECK = `const fs = require('node:fs');
+if (fs.existsSync('a.txt') && fs.existsSync('b.txt') && !fs.existsSync('glue.txt')) {
+  console.log('not ok - a.txt and b.txt together need glue.txt');
+  process.exit(1);
+}
+console.log('all ok');
+`;
+
+describe('mmm improve --parallel: validated again on the run branch', () => {
+  it('re-attempts a spec that passed in its lane but fails once merged, with that failure as feedback', async () => {
+    const repo = improveRepo(
+      [
+        { id: 'one', title: 'Write a', checks: ['file_exists: a.txt'] },
+        { id: 'two', title: 'Write b', checks: ['file_exists: b.txt'] },
+      ],
+      { 'check.js': TOGETHER_CHECK },
+    );
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        if (t.taskId === 'one') return t.turn === 1 ? createFile('a.txt', 'a\n') : finish('a');
+        const redo = t.system.includes('failed on the run branch');
+        if (t.turn === 1) return createFile('b.txt', 'b\n');
+        if (t.turn === 2 && redo) return createFile('glue.txt', 'glue\n');
+        return finish('b');
+      },
+    });
+
+    const r = await improve(repo, ['--parallel', '2'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(0);
+    const { branch } = runEnd(r.stdout);
+    const lanes = laneLog(r.stdout);
+    expect(lanes).toContain('merge_failed:two');
+    const failed = events(r.stdout).find((e) => e.type === 'lane' && e.phase === 'merge_failed');
+    expect(String(failed?.reason)).toContain('failed on the run branch after merging');
+    // Never on the run branch before it passed there: the final tree has all three files.
+    expect(fileAt(repo, branch, 'glue.txt')).toBe('glue');
+    expect(branchMessages(repo, branch)).toHaveLength(2);
+    const done = events(r.stdout).filter(
+      (e) => e.type === 'spec_status' && e.status === 'done' && e.specId === 'two',
+    );
+    expect(done).toHaveLength(1);
+  });
+
+  it('shares --max-tokens between the lanes: the run stops within the cap, resumable', async () => {
+    const repo = improveRepo(
+      FOUR.map((id) => ({ id, title: `Write ${id}`, checks: [`file_exists: ${id}.txt`] })),
+    );
+    const files = Object.fromEntries(
+      FOUR.map((id) => [id, { path: `${id}.txt`, text: `${id}\n` }]),
+    );
+    fake = await startFakeAnthropic({ script: fileWritingModel(files) });
+
+    // 8 requests of 1,100 tokens would be needed; each lane alone would think it has 6,000 (and together they spent 6,540 before the run shared its caps).
+    const r = await improve(repo, ['--parallel', '4', '--max-tokens', '6000'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(3);
+    const end = runEnd(r.stdout) as unknown as { totals: { usage: Record<string, number> } };
+    const used = Object.values(end.totals.usage).reduce((a, b) => a + b, 0);
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(6000);
+    const { branch } = runEnd(r.stdout);
+    const runId = runIdOf(branch);
+    const state = runState(repo, runId) as { parallel?: { lanes: Record<string, unknown> } };
+    const open = Object.keys(state.parallel?.lanes ?? {});
+    expect(open.length).toBeGreaterThan(0);
+    // `mmm status` names the open lanes; --resume with a higher cap finishes every lane.
+    const status = await runMmm(['status', runId], { cwd: repo, env: { NO_COLOR: '1' } });
+    expect(status.stdout).toContain(`lane       ${open[0]}: working`);
+    const resumed = await improve(repo, ['--resume', '--max-tokens', '100000'], modelEnv(fake.url));
+    expect(resumed.exitCode).toBe(0);
+    expect(events(resumed.stdout).find((e) => e.type === 'run_start')?.parallel).toBe(4);
+    expect(branchMessages(repo, branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual(FOUR);
+    expect(git(repo, 'branch', '--list', `${branch}--*`)).toBe('');
   });
 });

@@ -153,11 +153,17 @@ describe('mmm specs with several spec directories', () => {
     expect(out.specs.map((s) => s.file)).toEqual(['specs/01-parser.md', 'specs/auth/spec.md']);
   });
 
-  it('skips a listed folder that does not exist while another holds specs; none at all is exit 2', async () => {
+  it('warns about a listed folder that does not exist while another holds specs; none at all is exit 2', async () => {
     const root = repo(LIST, { 'docs/specs/01-only.md': spec(1, 'Only') });
     const r = await mmm(['specs', '--json'], root);
     expect(r.exitCode).toBe(0);
     expect((JSON.parse(r.stdout) as { specs: unknown[] }).specs).toHaveLength(1);
+    // Most likely a typo in spec_dir: a warning naming it (so --strict fails).
+    const validate = await mmm(['specs', 'validate', '--strict'], root);
+    expect(validate.exitCode).toBe(2);
+    expect(validate.stdout + validate.stderr).toContain(
+      'specs/:1:1: spec_dir lists specs/, which does not exist',
+    );
     const empty = repo(LIST, { 'README.md': 'hi\n' });
     const none = await mmm(['specs'], empty);
     expect(none.exitCode).toBe(2);

@@ -25,6 +25,10 @@ export interface SharedBudget {
   spentByRun(): { usd: number | null; tokens: number };
   /** Hold `worst` for the request about to be sent; the returned function releases it. */
   hold(worst: { usd: number; tokens: number }): () => void;
+  /** Other agents hold something for requests in flight. */
+  othersHolding(): boolean;
+  /** Resolves when any hold of the run is released (a request elsewhere settled). */
+  released(): Promise<void>;
 }
 
 /**

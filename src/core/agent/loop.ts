@@ -180,13 +180,17 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
       { inputTokens, maxTokens: config.max_output_tokens },
       price,
     );
-    if (budget.shared && !('stop' in reservation)) {
+    const own = reservation;
+    while (budget.shared && !('stop' in own)) {
       reservation = reserveRequest(
         sharedAsBudget(budget.shared, spent),
         spent,
-        { inputTokens, maxTokens: reservation.maxTokens },
+        { inputTokens, maxTokens: own.maxTokens },
         price,
       );
+      // Only other lanes' requests in flight stand in the way: wait for one to settle.
+      if (!('stop' in reservation) || !budget.shared.othersHolding() || stopping()) break;
+      await budget.shared.released();
     }
     if ('stop' in reservation) return yield* finish(end(reservation.stop));
     if (reservation.maxTokens < config.max_output_tokens) {

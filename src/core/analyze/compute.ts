@@ -5,19 +5,32 @@ import type { FileListing } from './files.js';
 import { gitFacts } from './git-facts.js';
 import { computeStats, HUGE_FILE_BYTES } from './stats.js';
 import { fillFromSubprojects } from './subprojects.js';
-import { ANALYSIS_VERSION, type Analysis } from './types.js';
+import { ANALYSIS_VERSION, type Analysis, type GitFacts } from './types.js';
 
 /**
  * The full (uncached) analysis of a listed tree. Kept apart from index.ts so a
  * cache hit never loads the detectors and their parsers.
  */
-export async function computeAnalysis(dir: string, listing: FileListing): Promise<Analysis> {
+/** git's facts, already under way (their processes started before the listing finished). */
+export interface GitStarted {
+  facts: Promise<GitFacts>;
+  /** Filled in by the time `facts` settles. */
+  warnings: string[];
+}
+
+export async function computeAnalysis(
+  dir: string,
+  listing: FileListing,
+  started?: GitStarted,
+): Promise<Analysis> {
   const warnings = [...listing.warnings];
   if (!listing.git)
     warnings.push('not a git repository: files listed with .gitignore rules; no git facts');
-  // Start git first: its child processes run while the file statistics are computed.
-  const gitWarnings: string[] = [];
-  const gitPromise = listing.git ? gitFacts(dir, gitWarnings) : Promise.resolve(null);
+  // Start git first (unless the caller did): its child processes run while the file
+  // statistics are computed. Facts started for a tree git then would not list are dropped.
+  const gitWarnings = listing.git && started ? started.warnings : [];
+  let gitPromise: Promise<GitFacts | null> = Promise.resolve(null);
+  if (listing.git) gitPromise = started?.facts ?? gitFacts(dir, gitWarnings);
   const stats = computeStats(dir, listing.files);
   warnings.push(...stats.warnings);
   if (stats.hugeFiles > 0) {

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findGitTop } from './cache.js';
+import { findGitTop, statusPaths } from './cache.js';
 import { runGit } from './files.js';
 import { isGenerated } from './languages.js';
 import type { GitFacts } from './types.js';
+import { compareText } from './order.js';
 
 /**
- * Branch, HEAD, dirty files, commit count and churn hotspots, from four cheap git
- * calls run in parallel. A repository without commits degrades with a warning.
+ * Branch, HEAD, dirty files, commit count and churn hotspots, from three git calls
+ * run in parallel. A repository without commits degrades with a warning.
  */
 const CHURN_COMMITS = 500;
 const HOTSPOTS = 10;
@@ -25,11 +26,12 @@ export const COMMIT_COUNT_CAP = 10_000;
  */
 export async function gitFacts(root: string, warnings: string[]): Promise<GitFacts> {
   const graph = hasCommitGraph(root);
-  const headP = runGit(root, ['rev-parse', '--verify', '-q', 'HEAD']);
-  const branchP = runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD']);
+  // One status gives HEAD and the branch (its `# branch.*` headers) with the dirty
+  // paths: two processes fewer to spawn, each a fork of this whole process.
   const statusP = runGit(root, [
     'status',
-    '--porcelain',
+    '--porcelain=v2',
+    '--branch',
     '-z',
     '--untracked-files=normal',
     '--',
@@ -49,23 +51,18 @@ export async function gitFacts(root: string, warnings: string[]): Promise<GitFac
     '--format=',
     '--relative',
   ]);
-  const [headR, branch, status, count, log] = await Promise.all([
-    headP,
-    branchP,
-    statusP,
-    countP,
-    logP,
-  ]);
-  const head = headR.ok ? headR.stdout.trim() || null : null;
-  const dirtyFiles = status.ok ? countDirty(status.stdout) : 0;
-  if (!status.ok) warnings.push(`git status failed: ${firstLine(status.stderr)}`);
-  const facts: GitFacts = {
-    branch: branch.ok ? branch.stdout.trim() || null : null,
-    head,
-    dirtyFiles,
-    commits: 0,
-    hotspots: [],
-  };
+  const [status, count, log] = await Promise.all([statusP, countP, logP]);
+  let head: string | null;
+  let branch: string | null;
+  let dirtyFiles = 0;
+  if (status.ok) {
+    ({ head, branch } = branchHeaders(status.stdout));
+    dirtyFiles = statusPaths(status.stdout).filter((p) => !/(^|\/)\.mmm\//.test(p)).length;
+  } else {
+    warnings.push(`git status failed: ${firstLine(status.stderr)}`);
+    ({ head, branch } = await headAndBranch(root));
+  }
+  const facts: GitFacts = { branch, head, dirtyFiles, commits: 0, hotspots: [] };
   if (!head) {
     warnings.push(
       'the git repository has no commits yet: commit count and churn hotspots are empty',
@@ -77,6 +74,36 @@ export async function gitFacts(root: string, warnings: string[]): Promise<GitFac
   if (log.ok) facts.hotspots = hotspots(log.stdout);
   else warnings.push(`git log failed: ${firstLine(log.stderr)}`);
   return facts;
+}
+
+/** `# branch.oid` and `# branch.head` of `git status --porcelain=v2 --branch -z`. */
+function branchHeaders(out: string): { head: string | null; branch: string | null } {
+  let head: string | null = null;
+  let branch: string | null = null;
+  for (const entry of out.split('\0')) {
+    if (!entry.startsWith('# branch.')) {
+      if (entry && entry[0] !== '#') break; // the headers come first
+      continue;
+    }
+    const [key, value = ''] = entry.slice('# branch.'.length).split(' ', 2);
+    if (key === 'oid' && value !== '(initial)') head = value || null;
+    if (key === 'head' && value !== '(detached)') branch = value || null;
+  }
+  return { head, branch };
+}
+
+/** HEAD and the branch from git itself, when `git status` failed. */
+async function headAndBranch(
+  root: string,
+): Promise<{ head: string | null; branch: string | null }> {
+  const [headR, branchR] = await Promise.all([
+    runGit(root, ['rev-parse', '--verify', '-q', 'HEAD']),
+    runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD']),
+  ]);
+  return {
+    head: headR.ok ? headR.stdout.trim() || null : null,
+    branch: branchR.ok ? branchR.stdout.trim() || null : null,
+  };
 }
 
 /** Whether git keeps a commit-graph for this repository (then counting is cheap). */
@@ -100,22 +127,6 @@ function hasCommitGraph(root: string): boolean {
   return existsSync(join(info, 'commit-graph')) || existsSync(join(info, 'commit-graphs'));
 }
 
-function countDirty(porcelainZ: string): number {
-  const entries = porcelainZ.split('\0');
-  let n = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (!entry) continue;
-    const status = entry.slice(0, 2);
-    const path = entry.slice(3);
-    // Renames and copies carry the original path as the next entry.
-    if (status.includes('R') || status.includes('C')) i++;
-    if (/(^|\/)\.mmm\//.test(path)) continue;
-    n++;
-  }
-  return n;
-}
-
 function hotspots(log: string): { path: string; changes: number }[] {
   const counts = new Map<string, number>();
   for (const line of log.split('\n')) {
@@ -124,7 +135,7 @@ function hotspots(log: string): { path: string; changes: number }[] {
   }
   return [...counts.entries()]
     .filter(([, n]) => n > 1)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
     .slice(0, HOTSPOTS)
     .map(([path, changes]) => ({ path, changes }));
 }

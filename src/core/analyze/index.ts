@@ -1,7 +1,8 @@
 import { stat, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { readCache, treeState, writeCache } from './cache.js';
+import { findGitTop, readCache, treeState, writeCache } from './cache.js';
+import type { GitStarted } from './compute.js';
 import { errorCode, listFiles } from './files.js';
 import type { Analysis } from './types.js';
 
@@ -30,9 +31,20 @@ export async function analyzeProject(
     const hit = await readCache(dir, state.key);
     if (hit) return { ...hit, cached: true };
   }
-  const listing = state?.listing ?? (await listFiles(dir));
-  const { computeAnalysis } = await import('./compute.js');
-  const analysis = await computeAnalysis(dir, listing);
+  // Everything that waits on another process or on module loading starts at once: the
+  // listing (git ls-files), git's facts (five more git processes, the slowest counting
+  // commits) and the detectors' modules; the file statistics then run while git works.
+  const listingP = state?.listing ? Promise.resolve(state.listing) : listFiles(dir);
+  const computeP = import('./compute.js');
+  let git: GitStarted | undefined;
+  if (findGitTop(dir)) {
+    const { gitFacts } = await import('./git-facts.js');
+    const warnings: string[] = [];
+    git = { facts: gitFacts(dir, warnings), warnings };
+  }
+  const listing = await listingP;
+  const { computeAnalysis } = await computeP;
+  const analysis = await computeAnalysis(dir, listing, git);
   if (state) {
     const problem = await writeCache(dir, state.key, analysis);
     if (problem) analysis.warnings.push(problem);

@@ -15,109 +15,123 @@ const D = (name: string): LanguageInfo => ({ name, kind: 'data' });
 const T = (name: string): LanguageInfo => ({ name, kind: 'prose' });
 const B = (name: string): LanguageInfo => ({ name, kind: 'build' });
 
-const BY_EXTENSION: Record<string, LanguageInfo> = {
-  ts: P('TypeScript'),
-  tsx: P('TypeScript'),
-  mts: P('TypeScript'),
-  cts: P('TypeScript'),
-  js: P('JavaScript'),
-  jsx: P('JavaScript'),
-  mjs: P('JavaScript'),
-  cjs: P('JavaScript'),
-  vue: P('Vue'),
-  svelte: P('Svelte'),
-  astro: P('Astro'),
-  py: P('Python'),
-  pyi: P('Python'),
-  rs: P('Rust'),
-  go: P('Go'),
-  java: P('Java'),
-  kt: P('Kotlin'),
-  kts: P('Kotlin'),
-  scala: P('Scala'),
-  groovy: P('Groovy'),
-  gradle: B('Gradle'),
-  clj: P('Clojure'),
-  rb: P('Ruby'),
-  rake: P('Ruby'),
-  gemspec: P('Ruby'),
-  php: P('PHP'),
-  ex: P('Elixir'),
-  exs: P('Elixir'),
-  erl: P('Erlang'),
-  cs: P('C#'),
-  fs: P('F#'),
-  vb: P('Visual Basic'),
-  c: P('C'),
-  h: P('C'),
-  cc: P('C++'),
-  cpp: P('C++'),
-  cxx: P('C++'),
-  hpp: P('C++'),
-  hh: P('C++'),
-  m: P('Objective-C'),
-  swift: P('Swift'),
-  dart: P('Dart'),
-  lua: P('Lua'),
-  pl: P('Perl'),
-  r: P('R'),
-  jl: P('Julia'),
-  hs: P('Haskell'),
-  ml: P('OCaml'),
-  zig: P('Zig'),
-  nim: P('Nim'),
-  sh: P('Shell'),
-  bash: P('Shell'),
-  zsh: P('Shell'),
-  fish: P('Shell'),
-  ps1: P('PowerShell'),
-  sql: P('SQL'),
-  html: M('HTML'),
-  htm: M('HTML'),
-  css: M('CSS'),
-  scss: M('SCSS'),
-  sass: M('SCSS'),
-  less: M('Less'),
-  xml: D('XML'),
-  json: D('JSON'),
-  jsonc: D('JSON'),
-  json5: D('JSON'),
-  yml: D('YAML'),
-  yaml: D('YAML'),
-  toml: D('TOML'),
-  ini: D('INI'),
-  csv: D('CSV'),
-  proto: D('Protocol Buffers'),
-  graphql: D('GraphQL'),
-  md: T('Markdown'),
-  mdx: T('Markdown'),
-  rst: T('reStructuredText'),
-  txt: T('Text'),
-  tex: M('TeX'),
-};
+const BY_EXTENSION = new Map<string, LanguageInfo>(
+  Object.entries({
+    ts: P('TypeScript'),
+    tsx: P('TypeScript'),
+    mts: P('TypeScript'),
+    cts: P('TypeScript'),
+    js: P('JavaScript'),
+    jsx: P('JavaScript'),
+    mjs: P('JavaScript'),
+    cjs: P('JavaScript'),
+    vue: P('Vue'),
+    svelte: P('Svelte'),
+    astro: P('Astro'),
+    py: P('Python'),
+    pyi: P('Python'),
+    rs: P('Rust'),
+    go: P('Go'),
+    java: P('Java'),
+    kt: P('Kotlin'),
+    kts: P('Kotlin'),
+    scala: P('Scala'),
+    groovy: P('Groovy'),
+    gradle: B('Gradle'),
+    clj: P('Clojure'),
+    rb: P('Ruby'),
+    rake: P('Ruby'),
+    gemspec: P('Ruby'),
+    php: P('PHP'),
+    ex: P('Elixir'),
+    exs: P('Elixir'),
+    erl: P('Erlang'),
+    cs: P('C#'),
+    fs: P('F#'),
+    vb: P('Visual Basic'),
+    c: P('C'),
+    h: P('C'),
+    cc: P('C++'),
+    cpp: P('C++'),
+    cxx: P('C++'),
+    hpp: P('C++'),
+    hh: P('C++'),
+    m: P('Objective-C'),
+    swift: P('Swift'),
+    dart: P('Dart'),
+    lua: P('Lua'),
+    pl: P('Perl'),
+    r: P('R'),
+    jl: P('Julia'),
+    hs: P('Haskell'),
+    ml: P('OCaml'),
+    zig: P('Zig'),
+    nim: P('Nim'),
+    sh: P('Shell'),
+    bash: P('Shell'),
+    zsh: P('Shell'),
+    fish: P('Shell'),
+    ps1: P('PowerShell'),
+    sql: P('SQL'),
+    html: M('HTML'),
+    htm: M('HTML'),
+    css: M('CSS'),
+    scss: M('SCSS'),
+    sass: M('SCSS'),
+    less: M('Less'),
+    xml: D('XML'),
+    json: D('JSON'),
+    jsonc: D('JSON'),
+    json5: D('JSON'),
+    yml: D('YAML'),
+    yaml: D('YAML'),
+    toml: D('TOML'),
+    ini: D('INI'),
+    csv: D('CSV'),
+    proto: D('Protocol Buffers'),
+    graphql: D('GraphQL'),
+    md: T('Markdown'),
+    mdx: T('Markdown'),
+    rst: T('reStructuredText'),
+    txt: T('Text'),
+    tex: M('TeX'),
+  }),
+);
 
-const BY_NAME: Record<string, LanguageInfo> = {
-  Makefile: B('Makefile'),
-  GNUmakefile: B('Makefile'),
-  makefile: B('Makefile'),
-  Dockerfile: B('Dockerfile'),
-  Rakefile: P('Ruby'),
-  Gemfile: P('Ruby'),
-  Jenkinsfile: P('Groovy'),
-  justfile: B('Just'),
-  'CMakeLists.txt': B('CMake'),
-};
+const BY_NAME = new Map<string, LanguageInfo>(
+  Object.entries({
+    Makefile: B('Makefile'),
+    GNUmakefile: B('Makefile'),
+    makefile: B('Makefile'),
+    Dockerfile: B('Dockerfile'),
+    Rakefile: P('Ruby'),
+    Gemfile: P('Ruby'),
+    Jenkinsfile: P('Groovy'),
+    justfile: B('Just'),
+    'CMakeLists.txt': B('CMake'),
+  }),
+);
+const CMAKE = B('CMake');
+const CMAKE_LISTS = 'CMakeLists.txt';
 
+/**
+ * Called once per file of trees with tens of thousands: one slice and one Map lookup for
+ * a file with an extension (a property lookup with a fresh string key costs more).
+ */
 export function languageOf(path: string): LanguageInfo | undefined {
   const slash = path.lastIndexOf('/');
-  const base = slash >= 0 ? path.slice(slash + 1) : path;
-  const byName = BY_NAME[base];
-  if (byName) return byName;
-  const dot = base.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const ext = base.slice(dot + 1).toLowerCase();
-  if (ext === 'cmake') return B('CMake');
-  return BY_EXTENSION[ext];
+  const dot = path.lastIndexOf('.');
+  // No extension, or a dot file: only the name can say.
+  if (dot <= slash + 1) return BY_NAME.get(path.slice(slash + 1));
+  const ext = path.slice(dot + 1);
+  // The one name with a dot in the table.
+  if (ext === 'txt' && path.length - slash - 1 === CMAKE_LISTS.length && path.endsWith(CMAKE_LISTS))
+    return BY_NAME.get(CMAKE_LISTS);
+  const info = BY_EXTENSION.get(ext);
+  if (info) return info;
+  const lower = ext.toLowerCase();
+  if (lower === 'cmake') return CMAKE;
+  return lower === ext ? undefined : BY_EXTENSION.get(lower);
 }
 
 const LOCKFILES = new Set([

@@ -131,6 +131,8 @@ export interface Discovered {
   sources: SpecSource[];
   /** Each directory (or file) read, repository-relative, with what it held. */
   places: Array<{ path: string; sources: SpecSource[] }>;
+  /** Configured directories that do not exist (while specs were found elsewhere). */
+  missing: string[];
 }
 
 /**
@@ -186,5 +188,5 @@ export async function discoverSpecs(
       hint: 'run `mmm init` to set up mmm here, or `mmm spec new "<title>"` to write the first spec',
     });
   }
-  return { sources, places };
+  return { sources, places, missing };
 }

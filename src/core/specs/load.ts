@@ -172,6 +172,17 @@ export async function loadSpecs(
       missingDependency: options.missingDependency ?? 'done',
     }).problems,
   );
+  // A folder of a spec_dir list that is not there is most likely a typo: said, not fatal.
+  // (The default `specs/` may well be absent when specs live in .kiro/ or tasks.json.)
+  for (const dir of dirList(specDir).length > 1 ? found.missing : []) {
+    problems.push({
+      file: `${dir}/`,
+      line: 1,
+      column: 1,
+      message: `spec_dir lists ${dir}/, which does not exist (fix the path in spec_dir, or create the folder)`,
+      severity: 'warning',
+    });
+  }
   problems.sort(compareProblems);
   const layouts = found.places.map((place) => {
     const counts: Partial<Record<SpecLayout, number>> = {};

@@ -1,5 +1,6 @@
 import type { Detection, DetectorContext, Evidence } from '../types.js';
 import { type Commands, guess, isSampleManifest, offer } from './util.js';
+import { compareText } from '../order.js';
 
 /**
  * .NET solutions and projects (C#, F#, VB). The solution (`.sln` or `.slnx`) at the
@@ -24,7 +25,7 @@ function depth(path: string): number {
 }
 
 function byDepth(a: string, b: string): number {
-  return depth(a) - depth(b) || a.localeCompare(b);
+  return depth(a) - depth(b) || compareText(a, b);
 }
 
 export async function detectDotnet(ctx: DetectorContext): Promise<Detection | null> {

@@ -1,4 +1,5 @@
 import type { CommandGuess, CommandName, DetectorContext, Evidence } from '../types.js';
+import { compareText } from '../order.js';
 
 export type Commands = Partial<Record<CommandName, CommandGuess>>;
 
@@ -77,7 +78,7 @@ export function manifests(
   const all = ctx
     .named(name)
     .filter((f) => samples || !isSampleManifest(f))
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+    .sort((a, b) => a.split('/').length - b.split('/').length || compareText(a, b));
   if (all.length > cap) {
     ctx.warn(
       `${all.length} ${name} files found: only the ${cap} shallowest were read (frameworks and workspaces may be incomplete)`,

@@ -218,7 +218,11 @@ export async function prepareResume(
       } else {
         session.warnings.push(...(await recoverWorkTree(session, recreated)));
         cursorFromOldStep(state, reopened.workflow);
-        const { specs, problems } = await loadWorkSpecs(session.workDir, session.specDir);
+        const { specs, problems } = await loadWorkSpecs(
+          session.workDir,
+          session.specDir,
+          session.config.specs,
+        );
         const forEach = reopened.workflow.forEach;
         if (problems.length > 0 && forEach?.kind === 'specs' && !forEach.propose) {
           throw new InputError(`the spec files on the run branch ${state.branch} do not parse`, {

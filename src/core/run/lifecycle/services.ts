@@ -99,9 +99,14 @@ export async function hasSpecFiles(root: string, specDir: SpecDirSetting): Promi
 export async function loadWorkSpecs(
   workDir: string,
   specDir: SpecDirSetting,
+  specsConfig: Config['specs'],
 ): Promise<{ specs: Spec[]; problems: string[] }> {
   if (!(await hasSpecFiles(workDir, specDir))) return { specs: [], problems: [] };
-  const loaded = await loadSpecs(workDir, specDir);
+  // The same options as the check before the run: the prompt cap is the configured one.
+  const loaded = await loadSpecs(workDir, specDir, {
+    missingDependency: specsConfig.missing_dependency,
+    maxSize: specsConfig.max_size,
+  });
   return {
     specs: loaded.specs,
     problems: loaded.problems.filter((p) => p.severity === 'error').map(formatProblem),

@@ -347,7 +347,7 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
   for (const name of ['build', 'test', 'lint', 'typecheck'] as const) {
     projectCommands[name] = (config.commands[name] ?? analysis.commands[name] ?? '').trim();
   }
-  const loaded = await loadWorkSpecs(workDir, config.spec_dir);
+  const loaded = await loadWorkSpecs(workDir, config.spec_dir, config.specs);
   if (specs) {
     if (loaded.problems.length > 0) {
       throw new InputError('the spec files of the run do not parse', { problems: loaded.problems });

@@ -7,19 +7,33 @@ import type { RunState } from '../store/state.js';
  * working at this moment hold for their requests in flight. Before every request, an
  * agent checks the run's caps against everything the run has spent (the live totals,
  * every lane's usage included) plus the other agents' holds — so N lanes together stay
- * within `--max-cost` / `--max-tokens` exactly as one agent does (agent/budget.ts).
+ * within `--max-cost` / `--max-tokens` exactly as one agent does (agent/budget.ts). An
+ * agent whose request only the others' holds keep from being sent waits for one of them
+ * to settle (their worst case rarely happens) rather than stopping the run.
  */
 type Hold = { usd: number; tokens: number };
 
-const ledgers = new WeakMap<RunState, Map<symbol, Hold>>();
+interface Ledger {
+  holds: Map<symbol, Hold>;
+  /** Agents waiting for a hold to be released. */
+  waiters: (() => void)[];
+}
 
-function ledgerOf(state: RunState): Map<symbol, Hold> {
+const ledgers = new WeakMap<RunState, Ledger>();
+
+function ledgerOf(state: RunState): Ledger {
   let ledger = ledgers.get(state);
   if (!ledger) {
-    ledger = new Map();
+    ledger = { holds: new Map(), waiters: [] };
     ledgers.set(state, ledger);
   }
   return ledger;
+}
+
+function release(ledger: Ledger, key: symbol): void {
+  if (!ledger.holds.delete(key)) return;
+  const waiters = ledger.waiters.splice(0);
+  for (const wake of waiters) wake();
 }
 
 export interface AgentShare extends SharedBudget {
@@ -38,7 +52,7 @@ export function shareOfRun(state: RunState): AgentShare {
     spentByRun() {
       let usd = state.totals.cost;
       let tokens = totalTokens(state.totals.usage);
-      for (const [key, hold] of ledger) {
+      for (const [key, hold] of ledger.holds) {
         if (mine.has(key)) continue;
         if (usd !== null) usd += hold.usd;
         tokens += hold.tokens;
@@ -47,15 +61,21 @@ export function shareOfRun(state: RunState): AgentShare {
     },
     hold(worst) {
       const key = Symbol('hold');
-      ledger.set(key, worst);
+      ledger.holds.set(key, worst);
       mine.add(key);
       return () => {
-        ledger.delete(key);
         mine.delete(key);
+        release(ledger, key);
       };
     },
+    othersHolding() {
+      return [...ledger.holds.keys()].some((key) => !mine.has(key));
+    },
+    released() {
+      return new Promise((resolve) => ledger.waiters.push(resolve));
+    },
     releaseAll() {
-      for (const key of mine) ledger.delete(key);
+      for (const key of [...mine]) release(ledger, key);
       mine.clear();
     },
   };

@@ -46,9 +46,18 @@ export async function* runParallel(
 
   const startLane = (lane: Lane, spec: Spec) => {
     const view = laneSession(session, lane);
+    const work = advanceItem(view, workflow, specItem(spec));
+    // The lane's tools (its shell session's files, processes it left) end with the lane.
+    const item = (async function* () {
+      try {
+        return yield* work;
+      } finally {
+        await view.tools.dispose().catch(() => undefined);
+      }
+    })();
     tasks.set(
       lane.specId,
-      wrap(advanceItem(view, workflow, specItem(spec)), (end) => ({ lane: lane.specId, end })),
+      wrap(item, (end) => ({ lane: lane.specId, end })),
     );
   };
 
@@ -80,6 +89,10 @@ export async function* runParallel(
           }
         }
       }
+    }
+    // Merging costs no model call: work accepted before a limit is still merged; only a
+    // signal (Ctrl-C, SIGTERM) leaves it for --resume.
+    if (stop?.status !== 'interrupted') {
       const head = lanesInOrder(state)[0];
       if (!tasks.has(MERGE) && head?.phase === 'accepted') {
         const spec = specById(session, head.specId);

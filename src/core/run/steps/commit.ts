@@ -126,7 +126,8 @@ export async function* commitStepKind(
   }
   // The attempt is accepted.
   iteration.outcome = 'passed';
-  iteration.commit = sha;
+  // A lane's commit is not on the run branch yet: the merge records the one that is.
+  if (!session.lane) iteration.commit = sha;
   iteration.validation = results;
   iteration.endedAt = new Date().toISOString();
   env.iteration = undefined;

@@ -43,6 +43,9 @@ export interface RunSummary {
   cost: Cost;
   elapsedMs: number;
   current: RunStateHeader['current'];
+  /** A parallel run's open lanes, in spec order, and the spec being merged (issue 11). */
+  lanes?: { specId: string; phase: 'working' | 'accepted'; branch: string; step?: string }[];
+  merging?: string;
   stopReason?: string;
   /** Commands to run next (resume, merge, clean). */
   next: string[];
@@ -129,6 +132,7 @@ export function summarizeRun(
     cost: header.totals.cost,
     elapsedMs: header.totals.elapsedMs,
     current: header.current ?? null,
+    ...lanesOf(header),
     ...(header.stopReason !== undefined ? { stopReason: header.stopReason } : {}),
     next,
     ...(holder ? { holder } : {}),
@@ -251,4 +255,22 @@ export async function cleanRuns(
     result.removed.push({ runId: entry.runId, worktree });
   }
   return result;
+}
+
+function lanesOf(header: RunStateHeader): Pick<RunSummary, 'lanes' | 'merging'> {
+  const parallel = header.parallel;
+  if (!parallel) return {};
+  const lanes = header.specOrder
+    .map((id) => parallel.lanes[id])
+    .filter((l): l is NonNullable<typeof l> => l !== undefined)
+    .map((l) => ({
+      specId: l.specId,
+      phase: l.phase,
+      branch: l.branch,
+      ...(l.current?.stepId ? { step: l.current.stepId } : {}),
+    }));
+  return {
+    ...(lanes.length ? { lanes } : {}),
+    ...(parallel.merging ? { merging: parallel.merging.specId } : {}),
+  };
 }
