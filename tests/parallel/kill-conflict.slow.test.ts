@@ -63,11 +63,20 @@ function model(request: RecordedRequest): ScriptedReply {
 
 const isMerging = (e: Record<string, unknown>) => e.type === 'lane' && e.phase === 'merging';
 
-/** Seven plans in ten within 400 ms of a merge's start; the others anywhere. */
+/**
+ * Seven plans in ten land in the conflicting merge: after right's first `merging` event,
+ * within 1.2× the time the reference took from it to the `conflict` event (the cherry-pick,
+ * its abort, the run branch put back, the re-attempt's fresh lane opened and saved); the
+ * others anywhere.
+ */
 function plan(next: () => number, reference: ReferenceRun): KillPlan {
   if (next() < 0.7) {
-    const k = 1 + Math.floor(next() * reference.events.filter(isMerging).length);
-    const delayMs = Math.floor(next() * 400);
+    const { events, times } = reference;
+    const merging = events.findIndex((e) => isMerging(e) && e.specId === 'right');
+    const conflict = events.findIndex((e) => e.type === 'lane' && e.phase === 'conflict');
+    const window = (times[conflict] ?? 0) - (times[merging] ?? 0);
+    const k = events.slice(0, merging + 1).filter(isMerging).length;
+    const delayMs = Math.floor(next() * window * 1.2);
     return { afterEvent: k, delayMs, on: isMerging, label: `merge ${k} + ${delayMs}ms` };
   }
   return planAnywhere(next, reference);

@@ -71,6 +71,8 @@ export interface KillPlan {
 export interface ReferenceRun {
   /** Events of an uninterrupted run's JSON stream. */
   events: Record<string, unknown>[];
+  /** When each of those events came, in ms from spawn. */
+  times: number[];
   /** From spawn to the run's first event: process start-up, preconditions, setup. */
   startupMs: number;
 }
@@ -152,7 +154,7 @@ export function describeKillTrials(options: KillTrials): void {
   let fake: FakeAnthropic;
   let env: Record<string, string>;
   let reference: Outcome;
-  const measured: ReferenceRun = { events: [], startupMs: 0 };
+  const measured: ReferenceRun = { events: [], times: [], startupMs: 0 };
   /** Where kills landed. */
   const killPoints = new Map<string, number>();
 
@@ -249,10 +251,18 @@ export function describeKillTrials(options: KillTrials): void {
         const repo = options.fixture();
         const started = Date.now();
         const run = spawnImprove(repo, args, env);
+        const times: number[] = [];
+        run
+          .waitFor(() => {
+            times.push(Date.now() - started);
+            return false;
+          })
+          .catch(() => undefined);
         await run.waitFor((e) => e.type === 'run_start');
         measured.startupMs = Date.now() - started;
         const r = await run.done;
         measured.events = events(r.stdout);
+        measured.times = times;
         expect(r.exitCode, r.stderr).toBe(0);
         reference = outcome(repo, runEnd(r.stdout).branch);
         options.checkReference(repo, r, reference);
