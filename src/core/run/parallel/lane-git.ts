@@ -109,6 +109,49 @@ export async function closeLaneTree(
 }
 
 /**
+ * Remove what lanes left that the run no longer records (resume): a process killed after
+ * a lane's merge or drop was saved but before its worktree, branch and tip ref were
+ * removed, or while a lane was being opened, leaves them behind. `open` are the spec ids
+ * of the lanes the state still has; every other lane worktree, `<run branch>--*` branch
+ * and lane tip ref of the run goes. Returns the lane names removed.
+ */
+export async function removeOrphanLanes(
+  repoRoot: string,
+  state: Pick<RunState, 'runId' | 'branch'>,
+  open: string[],
+): Promise<string[]> {
+  const keep = new Set(open.map(lanePart));
+  const lanesDir = join(repoRoot, '.mmm', 'worktrees', `${state.runId}.lanes`);
+  const branchPrefix = `refs/heads/${state.branch}--`;
+  const tipPrefix = `refs/mmm/${state.runId}/lanes/`;
+  const refs = await git(repoRoot, [
+    'for-each-ref',
+    '--format=%(refname)',
+    'refs/heads/',
+    tipPrefix,
+  ]);
+  const names = new Set<string>();
+  for (const ref of refs.stdout.split('\n')) {
+    if (ref.startsWith(branchPrefix)) names.add(ref.slice(branchPrefix.length));
+    else if (ref.startsWith(tipPrefix)) names.add(ref.slice(tipPrefix.length));
+  }
+  try {
+    for (const name of await readdir(lanesDir)) names.add(name);
+  } catch {
+    // no lane worktree at all
+  }
+  const orphans = [...names].filter((name) => name && !keep.has(name)).sort();
+  for (const name of orphans) {
+    const dir = join(lanesDir, name);
+    unpinWorkTree(dir);
+    await removeWorktree(repoRoot, dir);
+    await git(repoRoot, ['update-ref', '-d', `${branchPrefix}${name}`], { okCodes: [1] });
+    await git(repoRoot, ['update-ref', '-d', `${tipPrefix}${name}`], { okCodes: [1] });
+  }
+  return orphans;
+}
+
+/**
  * Remove every lane worktree of a run (`mmm runs clean`, the end of a finished run); the
  * lane branches stay, so a resumed run re-creates what it needs.
  */

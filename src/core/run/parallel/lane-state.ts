@@ -29,14 +29,13 @@ export function lanesInOrder(state: RunState): Lane[] {
 
 /**
  * How many lanes the run works with: config `parallel` (`--parallel`), or the width a
- * resumed run had while lanes are open. 1 = serial. Only `for_each: specs` workflows that
+ * resumed parallel run was started with (so a plain `--resume` goes on in lanes, and its
+ * resume clears what a kill left of them, whether or not lanes were open). 1 = serial. Only `for_each: specs` workflows that
  * do not propose their own specs (the review workflow writes one spec at a time) run in
  * lanes; any other workflow runs serially whatever the setting.
  */
 export function parallelWidth(session: RunSession, workflow: Workflow): number {
   const forEach = workflow.forEach;
   if (forEach?.kind !== 'specs' || forEach.propose === 'review') return 1;
-  const { parallel } = session.state;
-  const open = parallel && Object.keys(parallel.lanes).length > 0;
-  return Math.max(session.config.parallel, open || parallel?.merging ? parallel.width : 1);
+  return Math.max(session.config.parallel, session.state.parallel?.width ?? 1);
 }

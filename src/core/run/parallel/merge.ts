@@ -66,6 +66,10 @@ export async function* mergeLane(
   const parallel = parallelOf(state);
   const dir = session.workDir;
   const before = await headCommit(dir);
+  const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
+  // Recorded with the merge: a re-attempt replaces the lane's branch and tip ref before
+  // its checkpoint, so a resume needs this to put the accepted work back.
+  lane.commit = tip;
   parallel.merging = { specId: lane.specId, before };
   await checkpoint(session);
   yield {
@@ -74,7 +78,6 @@ export async function* mergeLane(
     phase: 'merging',
     queue: queueAfter(session, lane.specId),
   };
-  const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
   let commit: string | undefined;
   if (tip !== lane.base) {
     const picked = await git(dir, ['cherry-pick', '--no-commit', `${lane.base}..${tip}`], {
@@ -232,16 +235,28 @@ async function* reattempt(
 
 /**
  * Resume: a merge was under way when the process died. The run branch (and mmm's tip ref)
- * go back to where they were before it, so the merge is done again from the start.
+ * go back to where they were before it, so the merge is done again from the start. When
+ * the process died while a re-attempt was replacing the lane (its tip ref no longer the
+ * accepted commit the merge recorded), the half-opened lane is removed and the accepted
+ * work put back, so the merge finds the same conflict or failure again.
  */
 export async function undoInterruptedMerge(session: RunSession): Promise<string[]> {
   const parallel = session.state.parallel;
   const merging = parallel?.merging;
   if (!parallel || !merging) return [];
+  const { repoRoot, state } = session;
   const dir = session.workDir;
   await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
   await resetTo(dir, merging.before);
-  await setRef(session.repoRoot, runTipRef(session.state.runId), merging.before);
+  await setRef(repoRoot, runTipRef(state.runId), merging.before);
+  const lane = parallel.lanes[merging.specId];
+  if (lane?.phase === 'accepted' && lane.commit) {
+    const tipRef = laneTipRef(state.runId, lane.specId);
+    if ((await readRef(repoRoot, tipRef)) !== lane.commit) {
+      await closeLaneTree(repoRoot, state.runId, lane);
+      await setRef(repoRoot, tipRef, lane.commit);
+    }
+  }
   parallel.merging = null;
   await checkpoint(session);
   return [

@@ -82,8 +82,11 @@ export async function saveState(path: string, state: RunState): Promise<void> {
 }
 
 async function doSave(path: string, state: RunState): Promise<void> {
-  // Everything is captured synchronously, before the first await.
-  const { iterations, ...header } = state;
+  // Everything is captured synchronously, before the first await: the lanes of a parallel
+  // run go on while a save is written, so the iterations are copied (a count read after the
+  // write would include an iteration pushed meanwhile, which this save did not write).
+  const { iterations: live, ...header } = state;
+  const iterations = live.slice();
   const checked = headerSchema.safeParse(header);
   if (!checked.success) {
     throw new Error(
