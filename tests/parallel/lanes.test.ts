@@ -231,6 +231,51 @@ describe('mmm improve --parallel: validated again on the run branch', () => {
     expect(done).toHaveLength(1);
   });
 
+  it('validates lanes accepted together as one batch; a failing batch is merged again one lane at a time', async () => {
+    const repo = improveRepo(
+      [
+        { id: 'one', title: 'Write a', checks: ['file_exists: a.txt'] },
+        { id: 'two', title: 'Write b', checks: ['file_exists: b.txt'] },
+      ],
+      { 'check.js': TOGETHER_CHECK },
+    );
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        // one is slow, so two waits accepted behind it and both merge as one batch.
+        if (t.taskId === 'one') {
+          const reply = t.turn === 1 ? createFile('a.txt', 'a\n') : finish('a');
+          return { ...reply, delayMs: 2000 };
+        }
+        const redo = t.system.includes('failed on the run branch');
+        if (t.turn === 1) return createFile('b.txt', 'b\n');
+        if (t.turn === 2 && redo) return createFile('glue.txt', 'glue\n');
+        return finish('b');
+      },
+    });
+
+    const r = await improve(repo, ['--parallel', '2'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(0);
+    const lanes = laneLog(r.stdout);
+    // The batch [one, two] fails together; one alone merges (its own tree, validated in its
+    // lane); two alone fails, is re-attempted with glue.txt, and merges.
+    expect(lanes.slice(lanes.indexOf('queued:one'), lanes.indexOf('merged:one') + 1)).toEqual([
+      'queued:one',
+      'merging:one',
+      'merging:two',
+      'merging:one',
+      'merged:one',
+    ]);
+    expect(lanes).toContain('merge_failed:two');
+    const { branch } = runEnd(r.stdout);
+    expect(fileAt(repo, branch, 'glue.txt')).toBe('glue');
+    expect(branchMessages(repo, branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual([
+      'one',
+      'two',
+    ]);
+  });
+
   it('shares --max-tokens between the lanes: the run stops within the cap, resumable', async () => {
     const repo = improveRepo(
       FOUR.map((id) => ({ id, title: `Write ${id}`, checks: [`file_exists: ${id}.txt`] })),

@@ -103,9 +103,22 @@ export function emptyHooksDir(): string {
   return hooksDir;
 }
 
-/** `-c` options every call starts with: no hooks, no fsmonitor program. */
+/**
+ * `-c` options every call starts with: no hooks, no fsmonitor program, and no automatic
+ * `git maintenance`/`gc` after mmm's commits (a process per commit, and housekeeping of
+ * the user's repository is the user's to schedule).
+ */
 export function hardeningArgs(): string[] {
-  return ['-c', `core.hooksPath=${emptyHooksDir()}`, '-c', 'core.fsmonitor=false'];
+  return [
+    '-c',
+    `core.hooksPath=${emptyHooksDir()}`,
+    '-c',
+    'core.fsmonitor=false',
+    '-c',
+    'maintenance.auto=false',
+    '-c',
+    'gc.auto=0',
+  ];
 }
 
 /** Subcommands that change the work tree, the index or the branch. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../../git/exec.js';
@@ -73,7 +74,10 @@ export async function openLaneTree(
 ): Promise<{ dir: string; branch: string }> {
   const dir = laneDir(repoRoot, state.runId, specId);
   const branch = laneBranch(state, specId);
-  await closeLaneTree(repoRoot, state.runId, { specId, dir, branch });
+  // What an earlier lane of the spec left; a first lane has nothing to clear.
+  if (existsSync(dir) || (await branchExists(repoRoot, branch))) {
+    await closeLaneTree(repoRoot, state.runId, { specId, dir, branch });
+  }
   await createRunWorktree(repoRoot, dir, branch, base);
   await setRef(repoRoot, laneTipRef(state.runId, specId), base);
   await pinLane(repoRoot, state.runId, { specId, dir, branch });

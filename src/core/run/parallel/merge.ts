@@ -24,7 +24,10 @@ import { lanesInOrder, parallelOf } from './lane-state.js';
  * merges again (undoInterruptedMerge), so the result is the same as without the crash.
  */
 export type MergeEnd =
-  { kind: 'merged'; commit: string | undefined } | { kind: 'retry' } | { kind: 'stopped' };
+  | { kind: 'merged'; lanes: Lane[] }
+  | { kind: 'retry' }
+  | { kind: 'batch_failed' }
+  | { kind: 'stopped' };
 
 const MERGE_CHECK: ValidateStep = {
   kind: 'validate',
@@ -34,9 +37,9 @@ const MERGE_CHECK: ValidateStep = {
   pos: { line: 0, col: 0 },
 };
 
-function queueAfter(session: RunSession, specId: string): string[] {
+function queueAfter(session: RunSession, merging: string[]): string[] {
   return lanesInOrder(session.state)
-    .filter((l) => l.phase === 'accepted' && l.specId !== specId)
+    .filter((l) => l.phase === 'accepted' && !merging.includes(l.specId))
     .map((l) => l.specId);
 }
 
@@ -56,37 +59,68 @@ function lastPassed(session: RunSession, specId: string): Iteration | undefined 
   return session.state.iterations.findLast((it) => it.specId === specId && it.outcome === 'passed');
 }
 
-export async function* mergeLane(
+/** Serialises the work on lane worktrees (git worktree add/remove/prune may not overlap). */
+export type TreeLock = <T>(work: () => Promise<T>) => Promise<T>;
+
+export interface MergeItem {
+  lane: Lane;
+  item: ItemRef;
+}
+
+/**
+ * Merge `batch` — the accepted lanes at the head of the queue, in spec order — onto the
+ * run branch: each lane's commits are applied and committed in turn, then the result is
+ * validated once. One lane on the base it was validated on needs no second validation
+ * (the tree is the one its lane judged). A conflict at the first lane re-attempts it; at a
+ * later one, the batch stops before it (it merges alone next, and meets its conflict
+ * then). A batch of several that fails validation is undone whole: the runner then merges
+ * one lane at a time to find the culprit.
+ */
+export async function* mergeLanes(
   session: RunSession,
   workflow: Workflow,
-  lane: Lane,
-  item: ItemRef,
+  batch: MergeItem[],
+  trees: TreeLock,
 ): AsyncGenerator<RunEventBody, MergeEnd> {
   const { state, repoRoot } = session;
   const parallel = parallelOf(state);
   const dir = session.workDir;
+  const first = batch[0] as MergeItem;
   const before = await headCommit(dir);
-  const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
-  // Recorded with the merge: a re-attempt replaces the lane's branch and tip ref before
-  // its checkpoint, so a resume needs this to put the accepted work back.
-  lane.commit = tip;
-  parallel.merging = { specId: lane.specId, before };
+  const tips: string[] = [];
+  for (const { lane } of batch) {
+    const tip = (await readRef(repoRoot, laneTipRef(state.runId, lane.specId))) ?? lane.base;
+    // Recorded with the merge: a re-attempt replaces the lane's branch and tip ref before
+    // its checkpoint, so a resume needs this to put the accepted work back.
+    lane.commit = tip;
+    tips.push(tip);
+  }
+  parallel.merging = { specId: first.lane.specId, before };
   await checkpoint(session);
-  yield {
-    type: 'lane',
-    specId: lane.specId,
-    phase: 'merging',
-    queue: queueAfter(session, lane.specId),
-  };
-  let commit: string | undefined;
-  if (tip !== lane.base) {
+  const ids = batch.map((b) => b.lane.specId);
+  const applied: { merge: MergeItem; commit: string | undefined }[] = [];
+  for (const [i, merge] of batch.entries()) {
+    const { lane } = merge;
+    yield {
+      type: 'lane',
+      specId: lane.specId,
+      phase: 'merging',
+      queue: queueAfter(session, ids.slice(0, i + 1)),
+    };
+    const tip = tips[i] as string;
+    if (tip === lane.base) {
+      applied.push({ merge, commit: undefined });
+      continue;
+    }
+    const head = await headCommit(dir);
     const picked = await git(dir, ['cherry-pick', '--no-commit', `${lane.base}..${tip}`], {
       okCodes: [1],
     });
     if (picked.exitCode !== 0) {
       const files = (await gitLine(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n');
       await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
-      await resetTo(dir, before);
+      await resetTo(dir, head);
+      if (i > 0) break;
       const others = await specsMergedBetween(dir, lane.base, before);
       const where = files.filter(Boolean).join(', ') || 'the files it changed';
       const reason = `merge conflict in ${where}`;
@@ -95,15 +129,32 @@ export async function* mergeLane(
         `with work merged since the attempt started${others.length ? ` (specs ${others.join(', ')})` : ''}. ` +
         'That attempt was discarded. The work tree now holds the run branch with their changes: do the task ' +
         'again on top of them, keeping what they did.';
-      return yield* reattempt(session, workflow, lane, 'conflict', reason, feedback, before);
+      return yield* reattempt(session, workflow, lane, 'conflict', reason, feedback, before, trees);
     }
-    const checked = yield* validateMerged(session, workflow, item, before);
+    const message = await git(dir, ['log', '-1', '--no-color', '--format=%B', tip]);
+    applied.push({ merge, commit: await commitAllAs(dir, message.stdout) });
+  }
+  const alone = applied.length === 1 && before === first.lane.base;
+  if (!alone && applied.some((a) => a.commit)) {
+    const checked = yield* validateMerged(
+      session,
+      workflow,
+      applied.map((a) => a.merge.item),
+      before,
+    );
     if (checked.kind !== 'ok') {
       await resetTo(dir, before);
+      await setRef(repoRoot, runTipRef(state.runId), before);
       if (checked.kind === 'stop') {
         // Interrupted while validating: the merge is done again on resume.
         return { kind: 'stopped' };
       }
+      if (applied.length > 1) {
+        parallel.merging = null;
+        await checkpoint(session);
+        return { kind: 'batch_failed' };
+      }
+      const { lane } = first;
       const others = await specsMergedBetween(dir, lane.base, before);
       const reason = `failed on the run branch after merging: ${checked.failure.feedback.trim().split('\n')[0] ?? ''}`;
       const feedback =
@@ -111,42 +162,58 @@ export async function* mergeLane(
         `of the specs merged since the attempt started${others.length ? ` (${others.join(', ')})` : ''}. ` +
         'That attempt was discarded; the work tree now holds the run branch. Do the task again so that it ' +
         `passes together with their changes.\n\n${checked.failure.feedback}`;
-      return yield* reattempt(session, workflow, lane, 'merge_failed', reason, feedback, before);
+      return yield* reattempt(
+        session,
+        workflow,
+        lane,
+        'merge_failed',
+        reason,
+        feedback,
+        before,
+        trees,
+      );
     }
-    const message = await git(dir, ['log', '-1', '--no-color', '--format=%B', tip]);
-    commit = await commitAllAs(dir, message.stdout);
-    await setRef(repoRoot, specRef(state.runId, lane.specId), commit);
-    await setRef(repoRoot, runTipRef(state.runId), commit);
   }
-  const s = state.specs[lane.specId];
-  if (s) state.specs[lane.specId] = { ...s, status: 'done', ...(commit ? { commit } : {}) };
-  const passed = lastPassed(session, lane.specId);
-  if (passed && commit) passed.commit = commit;
-  delete parallel.lanes[lane.specId];
+  for (const { merge, commit } of applied) {
+    const id = merge.lane.specId;
+    if (commit) await setRef(repoRoot, specRef(state.runId, id), commit);
+    const s = state.specs[id];
+    if (s) state.specs[id] = { ...s, status: 'done', ...(commit ? { commit } : {}) };
+    const passed = lastPassed(session, id);
+    if (passed && commit) passed.commit = commit;
+    delete parallel.lanes[id];
+  }
+  const last = applied.findLast((a) => a.commit)?.commit;
+  if (last) await setRef(repoRoot, runTipRef(state.runId), last);
   parallel.merging = null;
   refreshTotals(state);
   await checkpoint(session);
-  yield {
-    type: 'lane',
-    specId: lane.specId,
-    phase: 'merged',
-    ...(commit ? { commit } : {}),
-    queue: queueAfter(session, lane.specId),
-  };
-  yield { type: 'spec_status', specId: lane.specId, status: 'done' };
+  for (const { merge, commit } of applied) {
+    const id = merge.lane.specId;
+    yield {
+      type: 'lane',
+      specId: id,
+      phase: 'merged',
+      ...(commit ? { commit } : {}),
+      queue: queueAfter(session, []),
+    };
+    yield { type: 'spec_status', specId: id, status: 'done' };
+  }
   yield { type: 'totals', totals: state.totals, limits: state.limits };
-  await closeLaneTree(repoRoot, state.runId, lane);
-  yield { type: 'lane', specId: lane.specId, phase: 'closed' };
-  return { kind: 'merged', commit };
+  return { kind: 'merged', lanes: applied.map((a) => a.merge.lane) };
 }
 
-/** The merged changes, still uncommitted on the run branch, judged like an attempt's. */
+/**
+ * The merged work on the run branch, judged like an attempt's against the run branch
+ * before the merge: the project's commands, every merged spec's checks, the guard.
+ */
 async function* validateMerged(
   session: RunSession,
   workflow: Workflow,
-  item: ItemRef,
+  items: ItemRef[],
   before: string,
 ): AsyncGenerator<RunEventBody, StepResult> {
+  const item = items.length === 1 ? (items[0] as ItemRef) : combined(items);
   const attempt = session.state.specs[item.key]?.attempts ?? 1;
   const env = {
     session,
@@ -168,6 +235,23 @@ async function* validateMerged(
   return yield* validateStepKind(env, MERGE_CHECK);
 }
 
+/** Several merged specs as one item: all their checks, all their protect/allow_edit globs. */
+function combined(items: ItemRef[]): ItemRef {
+  const head = items[0] as ItemRef;
+  const specs = items.flatMap((i) => (i.spec ? [i.spec] : []));
+  if (!head.spec) return head;
+  return {
+    ...head,
+    spec: {
+      ...head.spec,
+      checks: specs.flatMap((s) => s.checks),
+      protect: specs.flatMap((s) => s.protect ?? []),
+      allowEdit: specs.flatMap((s) => s.allowEdit ?? []),
+      criteria: [],
+    },
+  };
+}
+
 /**
  * Not merged: the lane's passing attempt is recorded as failed with `feedback`, and the
  * spec gets a fresh lane from the run branch whose cursor stands failed at the workflow's
@@ -181,6 +265,7 @@ async function* reattempt(
   reason: string,
   feedback: string,
   base: string,
+  trees: TreeLock,
 ): AsyncGenerator<RunEventBody, MergeEnd> {
   const { state, repoRoot } = session;
   const parallel = parallelOf(state);
@@ -194,7 +279,7 @@ async function* reattempt(
   const failedAt =
     workflow.steps.findLast((s) => s.kind === 'commit') ?? workflow.steps.at(-1) ?? undefined;
   const attempt = passed?.attempt ?? state.specs[lane.specId]?.attempts ?? 1;
-  const fresh = await openLaneTree(repoRoot, state, lane.specId, base);
+  const fresh = await trees(() => openLaneTree(repoRoot, state, lane.specId, base));
   parallel.lanes[lane.specId] = {
     specId: lane.specId,
     ...fresh,

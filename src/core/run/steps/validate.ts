@@ -33,7 +33,8 @@ export async function* validateStepKind(
     ? session.commands.filter((c) => !step.only || step.only.includes(c.name))
     : [];
   yield { type: 'step', specId: item.key, attempt: cursor.attempt, step: 'validate' };
-  if (!(await hasChanges(session.workDir))) {
+  // A merge's changes are committed already (run/parallel/merge.ts): judged from the checkpoint.
+  if (!env.merging && !(await hasChanges(session.workDir))) {
     return failed(NO_CHANGES_FEEDBACK, 'no_changes', 'no_changes');
   }
   const scope = stopper.stepSignal();
