@@ -32,6 +32,7 @@ function positiveNumber(
   flag: string,
   value: string | undefined,
   integer: boolean,
+  example = integer ? '20' : '2.50',
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = parseDecimal(value);
@@ -39,7 +40,7 @@ function positiveNumber(
     throw new InputError(
       `${flag} ${value}: expected a positive ${integer ? 'whole number' : 'number'}`,
       {
-        hint: integer ? `e.g. ${flag} 20` : `e.g. ${flag} 2.50`,
+        hint: `e.g. ${flag} ${example}`,
       },
     );
   }
@@ -95,7 +96,7 @@ export function improveOptions(
   set('model', flags.model);
   set('engine', flags.engine);
   set('maxIterations', positiveNumber('--max-iterations', flags.maxIterations, true));
-  set('parallel', positiveNumber('--parallel', flags.parallel, true));
+  set('parallel', positiveNumber('--parallel', flags.parallel, true, '3'));
   set('maxCost', positiveNumber('--max-cost', flags.maxCost, false));
   set('maxTokens', positiveNumber('--max-tokens', flags.maxTokens, true));
   set('maxTime', maxTime);
