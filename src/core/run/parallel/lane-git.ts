@@ -19,6 +19,9 @@ import type { RunState } from '../store/state.js';
  * run's worktree, never inside it (where `git add -A` would take it for an embedded repo).
  */
 
+/** Serialises the work on lane worktrees (git worktree add/remove/prune may not overlap). */
+export type TreeLock = <T>(work: () => Promise<T>) => Promise<T>;
+
 /** A ref- and path-safe form of a spec id. */
 export function lanePart(specId: string): string {
   const safe = specId

@@ -6,28 +6,24 @@ import type { RunEventBody } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
 import { refreshTotals } from '../interpreter/limits.js';
 import { checkpoint, type RunSession } from '../session.js';
-import type { Iteration, Lane } from '../store/state.js';
+import type { Lane } from '../store/state.js';
 import { validateStepKind } from '../steps/validate.js';
+import { lastPassed, reattempt, specsMergedBetween, type MergeEnd } from './merge-retry.js';
 import type { StepResult } from '../steps/types.js';
-import { closeLaneTree, laneTipRef, openLaneTree } from './lane-git.js';
+import { laneTipRef, type TreeLock } from './lane-git.js';
 import { lanesInOrder, parallelOf } from './lane-state.js';
 
 /**
- * Bringing a lane's accepted work onto the run branch (issue 11), one lane at a time: its
- * commits since the lane started are applied to the run branch as it is now, validated
- * there like an attempt (the project's commands against the run's baseline, the spec's
- * checks, the integrity guard against the run branch before the merge), and committed
- * with the lane commit's message. Only then is the spec done. A conflict or a failure is
+ * Bringing accepted lanes' work onto the run branch (issue 11), one batch at a time: each
+ * lane's commits since it started are applied to the run branch as it is now and committed
+ * with the lane commit's message, then validated there like an attempt (the project's
+ * commands against the run's baseline, the specs' checks, the integrity guard against the
+ * run branch before the batch). Only then is the spec done. A conflict or a failure is
  * not a success: the run branch is put back, and the spec is re-attempted in a fresh lane
  * from the run branch with the conflict or the failure as feedback (a new attempt).
  * `state.parallel.merging` records a merge under way; a resume puts the branch back and
  * merges again (undoInterruptedMerge), so the result is the same as without the crash.
  */
-export type MergeEnd =
-  | { kind: 'merged'; lanes: Lane[] }
-  | { kind: 'retry' }
-  | { kind: 'batch_failed' }
-  | { kind: 'stopped' };
 
 const MERGE_CHECK: ValidateStep = {
   kind: 'validate',
@@ -42,25 +38,6 @@ function queueAfter(session: RunSession, merging: string[]): string[] {
     .filter((l) => l.phase === 'accepted' && !merging.includes(l.specId))
     .map((l) => l.specId);
 }
-
-/** The specs whose merges are on the run branch between `from` and `to`. */
-async function specsMergedBetween(dir: string, from: string, to: string): Promise<string[]> {
-  if (from === to) return [];
-  const out = await gitLine(dir, [
-    'log',
-    '--no-color',
-    '--format=%(trailers:key=Mmm-Spec,valueonly,separator=%x20)',
-    `${from}..${to}`,
-  ]);
-  return [...new Set(out.split(/\s+/).filter(Boolean))].reverse();
-}
-
-function lastPassed(session: RunSession, specId: string): Iteration | undefined {
-  return session.state.iterations.findLast((it) => it.specId === specId && it.outcome === 'passed');
-}
-
-/** Serialises the work on lane worktrees (git worktree add/remove/prune may not overlap). */
-export type TreeLock = <T>(work: () => Promise<T>) => Promise<T>;
 
 export interface MergeItem {
   lane: Lane;
@@ -252,99 +229,4 @@ function combined(items: ItemRef[]): ItemRef {
   };
 }
 
-/**
- * Not merged: the lane's passing attempt is recorded as failed with `feedback`, and the
- * spec gets a fresh lane from the run branch whose cursor stands failed at the workflow's
- * commit step, so its `on_failure` decides (retry while attempts are left, else fail).
- */
-async function* reattempt(
-  session: RunSession,
-  workflow: Workflow,
-  lane: Lane,
-  phase: 'conflict' | 'merge_failed',
-  reason: string,
-  feedback: string,
-  base: string,
-  trees: TreeLock,
-): AsyncGenerator<RunEventBody, MergeEnd> {
-  const { state, repoRoot } = session;
-  const parallel = parallelOf(state);
-  const passed = lastPassed(session, lane.specId);
-  if (passed) {
-    passed.outcome = 'failed';
-    passed.feedback = feedback;
-    passed.fingerprint = `merge:${phase}`;
-    delete passed.commit;
-  }
-  const failedAt =
-    workflow.steps.findLast((s) => s.kind === 'commit') ?? workflow.steps.at(-1) ?? undefined;
-  const attempt = passed?.attempt ?? state.specs[lane.specId]?.attempts ?? 1;
-  const fresh = await trees(() => openLaneTree(repoRoot, state, lane.specId, base));
-  parallel.lanes[lane.specId] = {
-    specId: lane.specId,
-    ...fresh,
-    base,
-    phase: 'working',
-    cursor: {
-      item: lane.specId,
-      attempt,
-      start: failedAt?.id ?? 'merge',
-      step: failedAt?.id ?? 'merge',
-      failed: true,
-      checkpoint: base,
-      steps: {},
-      feedback,
-    },
-    current: null,
-  };
-  parallel.merging = null;
-  refreshTotals(state);
-  await checkpoint(session);
-  yield { type: 'lane', specId: lane.specId, phase, reason };
-  yield {
-    type: 'attempt_end',
-    specId: lane.specId,
-    attempt,
-    outcome: 'failed',
-    feedback,
-  };
-  yield {
-    type: 'lane',
-    specId: lane.specId,
-    phase: 'opened',
-    branch: fresh.branch,
-    dir: fresh.dir,
-  };
-  return { kind: 'retry' };
-}
-
-/**
- * Resume: a merge was under way when the process died. The run branch (and mmm's tip ref)
- * go back to where they were before it, so the merge is done again from the start. When
- * the process died while a re-attempt was replacing the lane (its tip ref no longer the
- * accepted commit the merge recorded), the half-opened lane is removed and the accepted
- * work put back, so the merge finds the same conflict or failure again.
- */
-export async function undoInterruptedMerge(session: RunSession): Promise<string[]> {
-  const parallel = session.state.parallel;
-  const merging = parallel?.merging;
-  if (!parallel || !merging) return [];
-  const { repoRoot, state } = session;
-  const dir = session.workDir;
-  await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
-  await resetTo(dir, merging.before);
-  await setRef(repoRoot, runTipRef(state.runId), merging.before);
-  const lane = parallel.lanes[merging.specId];
-  if (lane?.phase === 'accepted' && lane.commit) {
-    const tipRef = laneTipRef(state.runId, lane.specId);
-    if ((await readRef(repoRoot, tipRef)) !== lane.commit) {
-      await closeLaneTree(repoRoot, state.runId, lane);
-      await setRef(repoRoot, tipRef, lane.commit);
-    }
-  }
-  parallel.merging = null;
-  await checkpoint(session);
-  return [
-    `the merge of ${merging.specId} was interrupted; the run branch is back where it was before it, and the merge is done again`,
-  ];
-}
+export type { MergeEnd, TreeLock };

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
+import { git } from '../../git/exec.js';
 import { resetTo } from '../../git/index.js';
-import { readRef } from '../../git/run-refs.js';
+import { readRef, runTipRef, setRef } from '../../git/run-refs.js';
 import type { RunEventBody } from '../events.js';
 import { recoverWorkTree } from '../lifecycle/recover.js';
-import type { RunSession } from '../session.js';
-import { laneTipRef, reattachLaneTree, removeOrphanLanes } from './lane-git.js';
+import { checkpoint, type RunSession } from '../session.js';
+import { closeLaneTree, laneTipRef, reattachLaneTree, removeOrphanLanes } from './lane-git.js';
 import { laneSession } from './lane-session.js';
 import { lanesInOrder } from './lane-state.js';
-import { undoInterruptedMerge } from './merge.js';
 
 /**
  * `--resume` of a parallel run, whatever instant the previous process died at: a merge
@@ -33,4 +33,35 @@ export async function* resumeLanes(session: RunSession): AsyncGenerator<RunEvent
     const notes = await recoverWorkTree(laneSession(session, lane), !existed);
     for (const message of notes) yield { type: 'warning', message, specId: lane.specId };
   }
+}
+
+/**
+ * Resume: a merge was under way when the process died. The run branch (and mmm's tip ref)
+ * go back to where they were before it, so the merge is done again from the start. When
+ * the process died while a re-attempt was replacing the lane (its tip ref no longer the
+ * accepted commit the merge recorded), the half-opened lane is removed and the accepted
+ * work put back, so the merge finds the same conflict or failure again.
+ */
+export async function undoInterruptedMerge(session: RunSession): Promise<string[]> {
+  const parallel = session.state.parallel;
+  const merging = parallel?.merging;
+  if (!parallel || !merging) return [];
+  const { repoRoot, state } = session;
+  const dir = session.workDir;
+  await git(dir, ['cherry-pick', '--abort'], { okCodes: [128] });
+  await resetTo(dir, merging.before);
+  await setRef(repoRoot, runTipRef(state.runId), merging.before);
+  const lane = parallel.lanes[merging.specId];
+  if (lane?.phase === 'accepted' && lane.commit) {
+    const tipRef = laneTipRef(state.runId, lane.specId);
+    if ((await readRef(repoRoot, tipRef)) !== lane.commit) {
+      await closeLaneTree(repoRoot, state.runId, lane);
+      await setRef(repoRoot, tipRef, lane.commit);
+    }
+  }
+  parallel.merging = null;
+  await checkpoint(session);
+  return [
+    `the merge of ${merging.specId} was interrupted; the run branch is back where it was before it, and the merge is done again`,
+  ];
 }
