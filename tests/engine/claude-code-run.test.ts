@@ -65,6 +65,39 @@ describe.skipIf(!claude.path)(
       expect(attemptEnd?.cost).toBeGreaterThan(0);
     }, 60_000);
 
+    it('works in parallel lanes: each claude runs in its own lane worktree, both merge', async () => {
+      const repo = improveRepo([
+        { id: 'left', title: 'Write l', checks: ['file_exists: l.txt'] },
+        { id: 'right', title: 'Write r', checks: ['file_exists: r.txt'] },
+      ]);
+      const dirs = new Map<string, string>();
+      fake = await startFakeAnthropic({
+        script: (req) => {
+          const t = describeClaudeTurn(req);
+          dirs.set(t.taskId, t.workDir);
+          const file = t.taskId === 'left' ? 'l.txt' : 'r.txt';
+          if (t.turn === 1) return ccWrite(`${t.workDir}/${file}`, `${t.taskId}\n`);
+          return ccFinish(`Created ${file}.`);
+        },
+      });
+      const r = await improve(
+        repo,
+        ['--engine', 'claude-code', '--parallel', '2'],
+        claudeEnv(fake.url, bin),
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const end = runEnd(r.stdout);
+      expect(fileAt(repo, end.branch, 'l.txt')).toBe('left');
+      expect(fileAt(repo, end.branch, 'r.txt')).toBe('right');
+      expect(branchMessages(repo, end.branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual([
+        'left',
+        'right',
+      ]);
+      // Each claude worked in its spec's lane, not in the run's worktree.
+      expect(dirs.get('left')).toMatch(/\.mmm\/worktrees\/[^/]+\.lanes\/left$/);
+      expect(dirs.get('right')).toMatch(/\.mmm\/worktrees\/[^/]+\.lanes\/right$/);
+    }, 90_000);
+
     it('retries a failed validation in a fresh session with the feedback', async () => {
       const repo = improveRepo([{ id: 'fix', title: 'Write a' }]);
       fake = await startFakeAnthropic({
