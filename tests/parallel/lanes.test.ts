@@ -81,6 +81,10 @@ describe('mmm improve --parallel', () => {
     const state = runState(repo, runId) as { parallel?: { lanes: object; merging: unknown } };
     expect(state.parallel?.lanes).toEqual({});
     expect(git(repo, 'status', '--porcelain')).toBe('');
+    // The report says its time split adds up lanes that worked at the same time.
+    const report = await runMmm(['report', runId], { cwd: repo });
+    expect(report.exitCode).toBe(0);
+    expect(report.stdout).toContain('(summed over 2 lanes working at the same time)');
   });
 });
 

@@ -234,6 +234,7 @@ export function buildReport(input: ReportInput): RunReport {
       createdAt: state.createdAt,
       updatedAt: state.updatedAt,
       durationMs: state.totals.elapsedMs,
+      parallel: state.parallel?.width ?? 1,
       inPlace: state.inPlace,
     },
     totals: {

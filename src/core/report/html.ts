@@ -95,7 +95,12 @@ function facts(r: RunReport): string {
         `input ${tokens(u.input)} · cache read ${tokens(u.cacheRead)} · cache write ${tokens(u.cacheWrite)} · output ${tokens(u.output)}`,
       ),
     ],
-    ['Time split', esc(timeSplit(r.totals.time))],
+    [
+      'Time split',
+      esc(
+        `${timeSplit(r.totals.time)}${r.totals.time && r.run.parallel > 1 ? ` (summed over ${r.run.parallel} lanes working at the same time)` : ''}`,
+      ),
+    ],
     ['Limits', esc(limitsLine(r))],
   ];
   return `<table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;

@@ -80,7 +80,10 @@ export function factsTable(r: RunReport): string[] {
     ['Cost', costLine(r)],
     ['Tokens', `${tokens(t.tokens)}: ${usageLine(t.usage)} · cache share ${percent(t.cacheShare)}`],
     ['Iterations', `${t.iterations} · ${t.commits} commit${t.commits === 1 ? '' : 's'}`],
-    ['Time split', timeSplit(t.time)],
+    [
+      'Time split',
+      `${timeSplit(t.time)}${t.time && r.run.parallel > 1 ? ` (summed over ${r.run.parallel} lanes working at the same time)` : ''}`,
+    ],
     ['Limits', limitsLine(r)],
   ];
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)];

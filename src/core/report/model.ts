@@ -116,6 +116,8 @@ export interface RunReport {
     /** Summed over every session of the run. */
     durationMs: number;
     inPlace: boolean;
+    /** `--parallel` lanes (1: one spec at a time); the time split then sums overlapping lanes. */
+    parallel: number;
   };
   totals: {
     usage: Tokens;
