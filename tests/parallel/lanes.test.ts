@@ -312,3 +312,25 @@ describe('mmm improve --parallel: validated again on the run branch', () => {
     expect(git(repo, 'branch', '--list', `${branch}--*`)).toBe('');
   });
 });
+
+describe('mmm improve --parallel --in-place', () => {
+  it('runs lanes beside the checkout and merges into it on the run branch, leaving it clean', async () => {
+    const ids = ['one', 'two', 'three'];
+    const repo = improveRepo(
+      ids.map((id) => ({ id, title: `Write ${id}`, checks: [`file_exists: ${id}.txt`] })),
+    );
+    const files = Object.fromEntries(ids.map((id) => [id, { path: `${id}.txt`, text: `${id}\n` }]));
+    fake = await startFakeAnthropic({ script: fileWritingModel(files) });
+
+    const r = await improve(repo, ['--parallel', '2', '--in-place'], modelEnv(fake.url));
+
+    expect(r.exitCode).toBe(0);
+    const { branch } = runEnd(r.stdout);
+    expect(branchMessages(repo, branch).map((m) => /Mmm-Spec: (\S+)/.exec(m)?.[1])).toEqual(ids);
+    // The checkout is on the run branch with the merged work, clean; no lane is left.
+    expect(git(repo, 'branch', '--show-current')).toBe(branch);
+    expect(fileAt(repo, 'HEAD', 'three.txt')).toBe('three');
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1);
+  });
+});
