@@ -10,7 +10,7 @@
 import { expect } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeKillTrials, lastRunState } from '../support/kill-trials.js';
+import { CRASH_WORKFLOW, describeKillTrials, lastRunState } from '../support/kill-trials.js';
 import { git } from '../support/tmp.js';
 import { events, fileWritingModel, improveRepo, TEST_CONFIG, runEnd, specFile } from './helpers.js';
 
@@ -28,35 +28,10 @@ const SPECS = [
 ];
 const UNCOMMITTED = { id: 'third', title: 'Write c', checks: ['file_exists: c.txt'] };
 
-/**
- * specs.yml with a shell step between the agent and the validation: it stamps each spec
- * (idempotent, as a step that may run again after a crash must be), and the stamp is
- * committed with the spec's work.
- */
-const WORKFLOW = `name: crash
-description: implement, stamp, check, commit
-for_each: specs
-steps:
-  - id: implement
-    agent: "Do task \${spec.id}: \${spec.title}. Follow the task description and the rules in your instructions, verify your work with the project's own checks, then end your turn with a summary."
-    on_failure:
-      retry: implement
-  - id: stamp
-    shell: "node -e \\"require('fs').writeFileSync('stamp-\${spec.id}.txt', 'stamped \${spec.title}')\\""
-  - id: check
-    validate: true
-    on_failure:
-      retry: implement
-  - id: commit
-    commit: "\${spec.title}"
-    on_failure:
-      retry: implement
-`;
-
 function fixture(): string {
   const repo = improveRepo(SPECS, {
     '.mmm/config.toml': `workflow = "crash"\n${TEST_CONFIG}`,
-    '.mmm/workflows/crash.yml': WORKFLOW,
+    '.mmm/workflows/crash.yml': CRASH_WORKFLOW,
   });
   writeFileSync(join(repo, 'specs', '03-third.md'), specFile(UNCOMMITTED));
   return repo;

@@ -13,8 +13,6 @@
  * MMM_KILL_TRIALS_CONFLICT (default 2) and MMM_KILL_SEED (default: random, printed).
  */
 import { expect } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RecordedRequest, ScriptedReply } from '../support/fake-anthropic.js';
 import {
   describeKillTrials,
@@ -22,6 +20,7 @@ import {
   planAnywhere,
   type KillPlan,
   type ReferenceRun,
+  expectNoLaneLeft,
 } from '../support/kill-trials.js';
 import { git } from '../support/tmp.js';
 import {
@@ -31,7 +30,6 @@ import {
   finish,
   improveRepo,
   runEnd,
-  runIdOf,
 } from '../improve/helpers.js';
 
 const TRIALS = Number(process.env.MMM_KILL_TRIALS_CONFLICT ?? 2);
@@ -104,13 +102,5 @@ describeKillTrials({
       'mmm: Mark shared right',
     ]);
   },
-  checkEnd(repo, r, why) {
-    expect(git(repo, 'status', '--porcelain'), why).toBe('');
-    expect(existsSync(join(repo, '.mmm', 'run.lock')), why).toBe(false);
-    const runId = runIdOf(runEnd(r.stdout).branch);
-    const lanesDir = join(repo, '.mmm', 'worktrees', `${runId}.lanes`);
-    expect(existsSync(lanesDir) ? readdirSync(lanesDir) : [], why).toEqual([]);
-    expect(git(repo, 'branch', '--list', 'mmm/*--*'), why).toBe('');
-    expect(git(repo, 'for-each-ref', `refs/mmm/${runId}/lanes`), why).toBe('');
-  },
+  checkEnd: expectNoLaneLeft,
 });

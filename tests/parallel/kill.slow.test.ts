@@ -14,24 +14,17 @@
  * MMM_KILL_TRIALS_PARALLEL (default 8) and MMM_KILL_SEED (default: random, printed).
  */
 import { expect } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   describeKillTrials,
   laneKillPoint,
   planAnywhere,
   type KillPlan,
   type ReferenceRun,
+  expectNoLaneLeft,
+  CRASH_WORKFLOW,
 } from '../support/kill-trials.js';
 import { git } from '../support/tmp.js';
-import {
-  events,
-  fileWritingModel,
-  improveRepo,
-  runEnd,
-  runIdOf,
-  TEST_CONFIG,
-} from '../improve/helpers.js';
+import { events, fileWritingModel, improveRepo, runEnd, TEST_CONFIG } from '../improve/helpers.js';
 
 const TRIALS = Number(process.env.MMM_KILL_TRIALS_PARALLEL ?? 8);
 const SEED = Number(process.env.MMM_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -44,31 +37,10 @@ const SPECS = [
   { id: 'delta', title: 'Write d', dependsOn: ['alpha'], checks: ['file_exists: d.txt'] },
 ];
 
-/** The serial crash test's workflow: agent, an idempotent shell stamp, validation, commit. */
-const WORKFLOW = `name: crash
-description: implement, stamp, check, commit
-for_each: specs
-steps:
-  - id: implement
-    agent: "Do task \${spec.id}: \${spec.title}. Follow the task description and the rules in your instructions, verify your work with the project's own checks, then end your turn with a summary."
-    on_failure:
-      retry: implement
-  - id: stamp
-    shell: "node -e \\"require('fs').writeFileSync('stamp-\${spec.id}.txt', 'stamped \${spec.title}')\\""
-  - id: check
-    validate: true
-    on_failure:
-      retry: implement
-  - id: commit
-    commit: "\${spec.title}"
-    on_failure:
-      retry: implement
-`;
-
 function fixture(): string {
   return improveRepo(SPECS, {
     '.mmm/config.toml': `workflow = "crash"\n${TEST_CONFIG}`,
-    '.mmm/workflows/crash.yml': WORKFLOW,
+    '.mmm/workflows/crash.yml': CRASH_WORKFLOW,
   });
 }
 
@@ -140,13 +112,5 @@ describeKillTrials({
       'mmm: Write d',
     ]);
   },
-  checkEnd(repo, r, why) {
-    expect(git(repo, 'status', '--porcelain'), why).toBe('');
-    expect(existsSync(join(repo, '.mmm', 'run.lock')), why).toBe(false);
-    const runId = runIdOf(runEnd(r.stdout).branch);
-    const lanesDir = join(repo, '.mmm', 'worktrees', `${runId}.lanes`);
-    expect(existsSync(lanesDir) ? readdirSync(lanesDir) : [], why).toEqual([]);
-    expect(git(repo, 'branch', '--list', 'mmm/*--*'), why).toBe('');
-    expect(git(repo, 'for-each-ref', `refs/mmm/${runId}/lanes`), why).toBe('');
-  },
+  checkEnd: expectNoLaneLeft,
 });

@@ -291,3 +291,39 @@ export function describeKillTrials(options: KillTrials): void {
     );
   });
 }
+
+/**
+ * specs.yml with a shell step between the agent and the validation: it stamps each spec
+ * (idempotent, as a step that may run again after a crash must be), and the stamp is
+ * committed with the spec's work.
+ */
+export const CRASH_WORKFLOW = `name: crash
+description: implement, stamp, check, commit
+for_each: specs
+steps:
+  - id: implement
+    agent: "Do task \${spec.id}: \${spec.title}. Follow the task description and the rules in your instructions, verify your work with the project's own checks, then end your turn with a summary."
+    on_failure:
+      retry: implement
+  - id: stamp
+    shell: "node -e \\"require('fs').writeFileSync('stamp-\${spec.id}.txt', 'stamped \${spec.title}')\\""
+  - id: check
+    validate: true
+    on_failure:
+      retry: implement
+  - id: commit
+    commit: "\${spec.title}"
+    on_failure:
+      retry: implement
+`;
+
+/** A parallel trial's end: nothing of the lanes is left (worktrees, branches, tip refs). */
+export function expectNoLaneLeft(repo: string, r: CliResult, why: string): void {
+  expect(git(repo, 'status', '--porcelain'), why).toBe('');
+  expect(existsSync(join(repo, '.mmm', 'run.lock')), why).toBe(false);
+  const runId = runIdOf(runEnd(r.stdout).branch);
+  const lanesDir = join(repo, '.mmm', 'worktrees', `${runId}.lanes`);
+  expect(existsSync(lanesDir) ? readdirSync(lanesDir) : [], why).toEqual([]);
+  expect(git(repo, 'branch', '--list', 'mmm/*--*'), why).toBe('');
+  expect(git(repo, 'for-each-ref', `refs/mmm/${runId}/lanes`), why).toBe('');
+}
