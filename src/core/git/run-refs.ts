@@ -13,8 +13,8 @@ export function runTipRef(runId: string): string {
   return `refs/mmm/${runId}/tip`;
 }
 
-/** A ref-safe form of a spec id. */
-function refPart(id: string): string {
+/** A ref-safe (and path-safe) form of a spec id. */
+export function refPart(id: string): string {
   const safe = id
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/\.{2,}/g, '_')
@@ -25,6 +25,11 @@ function refPart(id: string): string {
 
 export function specRef(runId: string, specId: string): string {
   return `refs/mmm/${runId}/specs/${refPart(specId)}`;
+}
+
+/** A parallel run's lane tip: follows each commit mmm makes on the lane's branch. */
+export function laneTipRef(runId: string, specId: string): string {
+  return `refs/mmm/${runId}/lanes/${refPart(specId)}`;
 }
 
 /** The commit a ref points at, or undefined when it does not exist. */

@@ -69,26 +69,16 @@ export function elapsedMs(session: RunSession, now = Date.now()): number {
   return session.elapsedBase + (now - session.sessionStart);
 }
 
-/** Saves under way, by state file: lanes checkpoint one after another, never interleaved. */
-const saving = new Map<string, Promise<void>>();
-
-/** Write the state (atomically) with the current time and elapsed time. */
+/**
+ * Write the state (atomically) with the current time and elapsed time. saveState runs
+ * saves of one file one after another, so lanes checkpointing at once never interleave.
+ */
 export async function checkpoint(session: RunSession): Promise<void> {
   const state = session.sharedState ?? session.state;
-  const file = session.paths.state;
-  const save = async () => {
-    const now = Date.now();
-    state.updatedAt = new Date(now).toISOString();
-    state.totals = { ...state.totals, elapsedMs: elapsedMs(session, now) };
-    await saveState(file, state);
-  };
-  const next = (saving.get(file) ?? Promise.resolve()).then(save, save);
-  saving.set(file, next);
-  try {
-    await next;
-  } finally {
-    if (saving.get(file) === next) saving.delete(file);
-  }
+  const now = Date.now();
+  state.updatedAt = new Date(now).toISOString();
+  state.totals = { ...state.totals, elapsedMs: elapsedMs(session, now) };
+  await saveState(session.paths.state, state);
 }
 
 export function specById(session: RunSession, id: string): Spec | undefined {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { git } from '../../git/exec.js';
 import { pinRun } from '../../git/identity.js';
 import { unpinWorkTree } from '../../git/pin.js';
-import { readRef, setRef } from '../../git/run-refs.js';
+import { laneTipRef, readRef, refPart, setRef } from '../../git/run-refs.js';
+
 import { branchExists, createRunWorktree, removeWorktree } from '../../git/worktree.js';
 import type { RunState } from '../store/state.js';
 
@@ -22,26 +23,12 @@ import type { RunState } from '../store/state.js';
 /** Serialises the work on lane worktrees (git worktree add/remove/prune may not overlap). */
 export type TreeLock = <T>(work: () => Promise<T>) => Promise<T>;
 
-/** A ref- and path-safe form of a spec id. */
-export function lanePart(specId: string): string {
-  const safe = specId
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/\.{2,}/g, '_')
-    .replace(/^[.-]+|[.]+$/g, '_')
-    .replace(/\.lock$/i, '_lock');
-  return safe || '_';
-}
-
 export function laneBranch(state: Pick<RunState, 'branch'>, specId: string): string {
-  return `${state.branch}--${lanePart(specId)}`;
+  return `${state.branch}--${refPart(specId)}`;
 }
 
 export function laneDir(repoRoot: string, runId: string, specId: string): string {
-  return join(repoRoot, '.mmm', 'worktrees', `${runId}.lanes`, lanePart(specId));
-}
-
-export function laneTipRef(runId: string, specId: string): string {
-  return `refs/mmm/${runId}/lanes/${lanePart(specId)}`;
+  return join(repoRoot, '.mmm', 'worktrees', `${runId}.lanes`, refPart(specId));
 }
 
 async function commonDirOf(repoRoot: string): Promise<string> {
@@ -127,7 +114,7 @@ export async function removeOrphanLanes(
   state: Pick<RunState, 'runId' | 'branch'>,
   open: string[],
 ): Promise<string[]> {
-  const keep = new Set(open.map(lanePart));
+  const keep = new Set(open.map(refPart));
   const lanesDir = join(repoRoot, '.mmm', 'worktrees', `${state.runId}.lanes`);
   const branchPrefix = `refs/heads/${state.branch}--`;
   const tipPrefix = `refs/mmm/${state.runId}/lanes/`;

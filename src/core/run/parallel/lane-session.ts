@@ -1,7 +1,7 @@
 import { openTools } from '../lifecycle/services.js';
 import type { RunSession } from '../session.js';
 import type { Lane, RunState, WorkflowRun } from '../store/state.js';
-import { laneTipRef } from './lane-git.js';
+import { laneTipRef } from '../../git/run-refs.js';
 
 /**
  * A lane's view of the run (run/parallel): the same session — state, engine, budgets,

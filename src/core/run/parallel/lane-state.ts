@@ -9,7 +9,7 @@ export function parallelOf(state: RunState): ParallelState {
   return state.parallel;
 }
 
-export function laneOf(state: RunState, specId: string): Lane | undefined {
+function laneOf(state: RunState, specId: string): Lane | undefined {
   return state.parallel?.lanes[specId];
 }
 

@@ -1,6 +1,6 @@
 import { git, gitLine } from '../../git/exec.js';
 import { commitAllAs, headCommit, resetTo } from '../../git/index.js';
-import { readRef, runTipRef, setRef, specRef } from '../../git/run-refs.js';
+import { laneTipRef, readRef, runTipRef, setRef, specRef } from '../../git/run-refs.js';
 import type { ValidateStep, Workflow } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
@@ -10,7 +10,7 @@ import type { Lane } from '../store/state.js';
 import { validateStepKind } from '../steps/validate.js';
 import { lastPassed, reattempt, specsMergedBetween, type MergeEnd } from './merge-retry.js';
 import type { StepResult } from '../steps/types.js';
-import { laneTipRef, type TreeLock } from './lane-git.js';
+import type { TreeLock } from './lane-git.js';
 import { lanesInOrder, parallelOf } from './lane-state.js';
 
 /**

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { git } from '../../git/exec.js';
 import { resetTo } from '../../git/index.js';
-import { readRef, runTipRef, setRef } from '../../git/run-refs.js';
+import { laneTipRef, readRef, runTipRef, setRef } from '../../git/run-refs.js';
 import type { RunEventBody } from '../events.js';
 import { recoverWorkTree } from '../lifecycle/recover.js';
 import { checkpoint, type RunSession } from '../session.js';
-import { closeLaneTree, laneTipRef, reattachLaneTree, removeOrphanLanes } from './lane-git.js';
+import { closeLaneTree, reattachLaneTree, removeOrphanLanes } from './lane-git.js';
 import { laneSession } from './lane-session.js';
 import { lanesInOrder } from './lane-state.js';
 

@@ -62,13 +62,8 @@ export async function* agentStep(
     requestSignal: stopper.requestSignal,
     stopAfterTool: () => stopper.stopping,
   });
+  // However the agent ends, what it held of the shared budget is released.
   try {
-    return yield* forward();
-  } finally {
-    share?.releaseAll();
-  }
-
-  async function* forward(): AsyncGenerator<RunEventBody, AgentResult> {
     for (;;) {
       let next: IteratorResult<AgentEvent, AgentResult>;
       try {
@@ -121,5 +116,7 @@ export async function* agentStep(
         yield { type: 'totals', totals: state.totals, limits: state.limits };
       }
     }
+  } finally {
+    share?.releaseAll();
   }
 }
