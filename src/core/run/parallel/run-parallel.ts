@@ -49,6 +49,9 @@ export async function* runParallel(
   let stop: LoopEnd | undefined;
   // After a batch failed its validation, lanes merge one at a time until one passes.
   let solo = false;
+  // Lanes whose worktree exists (working, queued, or merged and still being removed): each
+  // holds its place until its worktree is gone, so at most `width` exist at any moment.
+  const withTree = new Set(Object.keys(parallel.lanes));
 
   const startLane = (lane: Lane, spec: Spec, open: boolean) => {
     const work = async function* (): AsyncGenerator<RunEventBody, ItemEnd> {
@@ -100,7 +103,7 @@ export async function* runParallel(
         }
       }
       const open = lanesInOrder(state);
-      const free = width - open.length;
+      const free = width - withTree.size;
       if (free > 0) {
         const ready = readySpecs(state, session.specs).filter((s) => !parallel.lanes[s.id]);
         if (ready.length) {
@@ -112,6 +115,7 @@ export async function* runParallel(
               .filter((s): s is Spec => !!s);
             const base = await headCommit(session.workDir);
             for (const spec of specsToStart(ready, running, free)) {
+              withTree.add(spec.id);
               startLane(newLane(session, spec, base), spec, true);
             }
           }
@@ -134,7 +138,10 @@ export async function* runParallel(
     }
     if (tasks.size === 0) break;
     const next = yield* interleave(tasks);
-    if ('closed' in next) continue;
+    if ('closed' in next) {
+      withTree.delete(next.closed);
+      continue;
+    }
     if ('merge' in next) {
       const end = next.end;
       if (end.kind === 'stopped')
