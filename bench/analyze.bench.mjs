@@ -11,6 +11,7 @@ import { makeHistoryRepo } from './make-history-repo.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '..', 'dist', 'cli', 'bin.js');
+const floor = join(here, 'analyze-floor.mjs');
 const FILES = 20_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const HISTORY_FILES = 10_000;
@@ -89,11 +90,20 @@ const f = (ms) => `${ms.toFixed(0)} ms`;
 function measure(title, root, genMs, generator) {
   time('git', ['status', '--porcelain'], root); // warm the index and the page cache
   time(process.execPath, [bin, 'analyze', '--json'], root); // fill .mmm/cache
-  const samples = { baseline: [], nodeStart: [], cold: [], warm: [], cpuBase: [], cpuCold: [] };
+  const samples = {
+    baseline: [],
+    nodeStart: [],
+    floor: [],
+    cold: [],
+    warm: [],
+    cpuBase: [],
+    cpuCold: [],
+  };
   const mmm = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} analyze --json --no-cache`;
   for (let i = 0; i < RUNS; i++) {
     samples.baseline.push(time('sh', ['-c', 'git ls-files -z | xargs -0 wc -l > /dev/null'], root));
     samples.nodeStart.push(time(process.execPath, ['-e', '0'], root));
+    samples.floor.push(time(process.execPath, [floor], root));
     samples.cold.push(time(process.execPath, [bin, 'analyze', '--json', '--no-cache'], root));
     samples.warm.push(time(process.execPath, [bin, 'analyze', '--json'], root));
     samples.cpuBase.push(cpu('git ls-files -z | xargs -0 wc -l', root));
@@ -103,6 +113,7 @@ function measure(title, root, genMs, generator) {
   const cpuCold = median(samples.cpuCold);
   const baseline = median(samples.baseline);
   const nodeStart = median(samples.nodeStart);
+  const floorMs = median(samples.floor);
   const cold = median(samples.cold);
   const warm = median(samples.warm);
   console.log(`## mmm analyze — ${title}\n`);
@@ -114,6 +125,9 @@ function measure(title, root, genMs, generator) {
   console.log(`| \`git ls-files -z \\| xargs -0 wc -l\` (baseline) | ${f(baseline)} | 1.00× | |`);
   console.log(
     `| \`node -e 0\` (Node start-up) | ${f(nodeStart)} | ${(nodeStart / baseline).toFixed(2)}× | |`,
+  );
+  console.log(
+    `| \`node bench/analyze-floor.mjs\` (list, read, count newlines: the floor for Node) | ${f(floorMs)} | ${(floorMs / baseline).toFixed(2)}× | |`,
   );
   console.log(
     `| \`mmm analyze --json --no-cache\` (cold) | ${f(cold)} | ${(cold / baseline).toFixed(2)}× | ≤ 2× ${cold / baseline <= 2 ? '✓' : '✗'} |`,

@@ -2,6 +2,8 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeProject } from '../../src/core/analyze/index.js';
+import { COMMIT_COUNT_CAP } from '../../src/core/analyze/git-facts.js';
+import { makeHistoryRepo } from '../../bench/make-history-repo.mjs';
 import { InputError } from '../../src/core/errors.js';
 import { git, gitRepo, tempDir, writeTree } from '../support/tmp.js';
 
@@ -130,5 +132,16 @@ describe('analyzer bad input', () => {
       commits: 4,
       hotspots: [{ path: 'a.ts', changes: 4 }],
     });
+  });
+
+  it('a history longer than the cap is counted to the cap, exactly with a commit-graph', async () => {
+    const root = join(tempDir(), 'long');
+    await makeHistoryRepo(root, 20, COMMIT_COUNT_CAP + 50);
+    const capped = await analyzeProject(root, { cache: false });
+    expect(capped.git).toMatchObject({ commits: COMMIT_COUNT_CAP, commitsCapped: true });
+    git(root, 'commit-graph', 'write', '--reachable');
+    const exact = await analyzeProject(root, { cache: false });
+    expect(exact.git?.commits).toBe(COMMIT_COUNT_CAP + 50);
+    expect(exact.git?.commitsCapped).toBeUndefined();
   });
 });
