@@ -102,6 +102,25 @@ describe('mmm init', () => {
     expect(r.stdout).toMatch(/kept +specs\//);
   });
 
+  it('puts the example spec into the first spec_dir folder, where mmm specs will read it', async () => {
+    const root = gitRepo({
+      'package.json': JSON.stringify({ scripts: { test: 'jest' } }),
+      '.mmm/config.toml': 'spec_dir = ["docs/specs", "specs"]\n',
+    });
+    const e = env();
+    const r = await runMmm(['init'], { cwd: root, env: e });
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(join(root, 'docs/specs/01-contributing-guide.md'))).toBe(true);
+    expect(existsSync(join(root, 'specs'))).toBe(false);
+    const specs = await runMmm(['specs', '--json'], { cwd: root, env: e });
+    expect(specs.stdout).toContain('docs/specs/01-contributing-guide.md');
+    // MMM_SPEC_DIR counts as well.
+    const other = gitRepo({ 'go.mod': 'module x\n' });
+    const fromEnv = await runMmm(['init'], { cwd: other, env: { ...env(), MMM_SPEC_DIR: 'work' } });
+    expect(fromEnv.exitCode).toBe(0);
+    expect(existsSync(join(other, 'work/01-contributing-guide.md'))).toBe(true);
+  });
+
   it('works from a subdirectory (scaffolds at the repository root) and outside git', async () => {
     const root = gitRepo({ 'go.mod': 'module x\n', 'cmd/app/main.go': 'package main\n' });
     const r = await runMmm(['init'], { cwd: join(root, 'cmd'), env: env() });

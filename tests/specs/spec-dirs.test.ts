@@ -50,6 +50,25 @@ describe('spec_dir in the configuration', () => {
     expect(loaded.sources.spec_dir).toBe(join(two, '.mmm/config.toml'));
     const fromEnv = await loadConfig({ cwd: two, env: { ...env(), MMM_SPEC_DIR: 'work' } });
     expect(fromEnv.config.spec_dir).toBe('work');
+    const listEnv = { ...env(), MMM_SPEC_DIR: '["work", "docs/specs"]' };
+    const fromList = await loadConfig({ cwd: two, env: listEnv });
+    expect(fromList.config.spec_dir).toEqual(['work', 'docs/specs']);
+    expect(fromList.sources.spec_dir).toBe('env MMM_SPEC_DIR');
+    // A comma belongs to the path: only a JSON list is a list.
+    const comma = await loadConfig({ cwd: two, env: { ...env(), MMM_SPEC_DIR: 'a,b' } });
+    expect(comma.config.spec_dir).toBe('a,b');
+  });
+
+  it('names MMM_SPEC_DIR when its list is not JSON', async () => {
+    const root = repo('');
+    const error = await loadConfig({
+      cwd: root,
+      env: { ...env(), MMM_SPEC_DIR: '["specs", docs]' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems.join('\n')).toContain(
+      'MMM_SPEC_DIR="[\\"specs\\", docs]": expected one value, or a JSON list such as ["specs","docs/specs"]',
+    );
   });
 
   it('refuses an empty list, an empty entry and a value of another type, naming file and line', async () => {

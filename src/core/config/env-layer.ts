@@ -17,7 +17,8 @@ export interface EnvLayer {
  * Reads `MMM_<KEY>` variables; `__` separates nested keys (`MMM_BUDGET__USD=5` →
  * budget.usd). Values are coerced by the schema's type at that key: numbers (plain
  * decimals only, see decimal.ts), booleans
- * (true/false/1/0), arrays (JSON, or comma-separated).
+ * (true/false/1/0), arrays (JSON, or comma-separated), and a key that takes one value or a
+ * list (`spec_dir`) reads a JSON list when the value starts with `[`.
  */
 export function readEnvLayer(env: NodeJS.ProcessEnv): EnvLayer {
   const layer: EnvLayer = { values: {}, origins: {}, problems: [], warnings: [] };
@@ -62,6 +63,14 @@ function coerce(raw: string, kind: string): { value?: unknown; error?: string } 
         }
       }
       return { value: text === '' ? [] : text.split(',').map((s) => s.trim()) };
+    case 'string-or-array':
+      // A path may hold a comma: only a JSON list (`["specs","docs/specs"]`) is a list.
+      if (!text.startsWith('[')) return { value: raw };
+      try {
+        return { value: JSON.parse(text) as unknown };
+      } catch {
+        return { error: 'expected one value, or a JSON list such as ["specs","docs/specs"]' };
+      }
     case 'object':
     case 'record':
       try {

@@ -2,7 +2,16 @@ import type { z } from 'zod';
 
 /** The kind of leaf value at a config key path, read from the zod schema. */
 export type LeafKind =
-  'string' | 'number' | 'integer' | 'boolean' | 'array' | 'enum' | 'record' | 'object';
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'array'
+  | 'enum'
+  | 'record'
+  | 'object'
+  /** A union of a string and a list (`spec_dir`): one value, or a JSON list of them. */
+  | 'string-or-array';
 
 interface Def {
   type: string;
@@ -10,6 +19,7 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   checks?: { _zod?: { def?: { check?: string; format?: string } } }[];
   entries?: Record<string, string>;
+  options?: z.ZodType[];
 }
 
 function defOf(schema: z.ZodType): Def {
@@ -56,6 +66,10 @@ export function leafKind(schema: z.ZodType): LeafKind {
     case 'record':
     case 'object':
       return def.type;
+    case 'union':
+      return (def.options ?? []).some((o) => defOf(unwrap(o)).type === 'array')
+        ? 'string-or-array'
+        : 'string';
     default:
       return 'string';
   }

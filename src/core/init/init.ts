@@ -6,6 +6,7 @@ import { analyzeProject } from '../analyze/index.js';
 import { runGit } from '../analyze/files.js';
 import type { Analysis } from '../analyze/types.js';
 import type { VerifyOptions } from '../analyze/verify.js';
+import { loadConfig } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { registerProject } from '../projects/registry.js';
 import { renderProjectConfig } from './config-template.js';
@@ -97,6 +98,22 @@ async function ensureGitignore(root: string): Promise<InitStep> {
   };
 }
 
+/**
+ * Where the example spec goes: the first folder of `spec_dir` as the configuration now
+ * says (project file, global file, MMM_SPEC_DIR), where `mmm specs` will look for it;
+ * `specs` when there is no setting or the configuration does not load (its own command
+ * reports that).
+ */
+async function exampleSpecFolder(root: string): Promise<string> {
+  try {
+    const { config } = await loadConfig({ cwd: root });
+    const dir = Array.isArray(config.spec_dir) ? config.spec_dir[0] : config.spec_dir;
+    return dir || 'specs';
+  } catch {
+    return 'specs';
+  }
+}
+
 export interface InitOptions {
   force?: boolean;
   /** Run each detected command first (`mmm analyze --verify`); one that cannot run is commented out. */
@@ -120,16 +137,16 @@ export async function initProject(cwd: string, options: InitOptions = {}): Promi
   const template = await readFile(EXAMPLE_SPEC_TEMPLATE, 'utf8');
   const steps: InitStep[] = [];
   steps.push(await writeOnce(root, '.mmm/config.toml', renderProjectConfig(analysis), force));
-  const specDir = join(root, 'specs');
-  const hasSpecs = existsSync(specDir);
-  if (hasSpecs && !existsSync(join(specDir, EXAMPLE_SPEC_FILE)) && !force) {
+  const folder = await exampleSpecFolder(root);
+  const specDir = join(root, folder);
+  if (existsSync(specDir) && !existsSync(join(specDir, EXAMPLE_SPEC_FILE)) && !force) {
     steps.push({
-      path: 'specs/',
+      path: `${folder}/`,
       action: 'kept',
       detail: 'exists; example spec not added (use --force)',
     });
   } else {
-    steps.push(await writeOnce(root, `specs/${EXAMPLE_SPEC_FILE}`, template, force));
+    steps.push(await writeOnce(root, `${folder}/${EXAMPLE_SPEC_FILE}`, template, force));
   }
   steps.push(await ensureGitignore(root));
   let registryWarning: string | undefined;
