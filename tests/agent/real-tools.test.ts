@@ -97,3 +97,81 @@ describe('runAgent with the production tools', () => {
     expect(JSON.stringify(last)).toContain('export const greet = () => \\"hello\\";');
   });
 });
+
+describe('the production tools on the wire', () => {
+  async function toolsSent(toolSchema: 'anthropic' | 'custom'): Promise<unknown[]> {
+    fake = await startFakeAnthropic({ script: [{ content: [{ type: 'text', text: 'done' }] }] });
+    const config = testConfig({ provider: { tool_schema: toolSchema } });
+    toolSet = createTools({ root: tempDir(), protectedPaths: ['.mmm'], config: config.tools });
+    const client = createLlmClient({
+      config,
+      env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: fake.url },
+    });
+    const tools = { client, tools: toolSet.tools, toolContext: toolSet.context };
+    await drain(runAgent({ ...tools, system: 's', task: 't', config }));
+    const sent = fake.messageRequests()[0]?.body.tools ?? [];
+    await toolSet.dispose();
+    await fake.close();
+    fake = toolSet = undefined;
+    return sent.map(({ cache_control: _, ...declaration }) => declaration);
+  }
+
+  it('declares JSON-schema tools derived from zod: object schemas, every property described', async () => {
+    const custom = (await toolsSent('custom')) as {
+      name: string;
+      description: string;
+      input_schema: { type: string; properties: Record<string, { description?: string }> };
+    }[];
+    expect(custom.map((t) => t.name)).toEqual([
+      'str_replace_based_edit_tool',
+      'bash',
+      'report_evidence',
+    ]);
+    for (const tool of custom) {
+      expect(tool.description.length, tool.name).toBeGreaterThan(50);
+      expect(tool.input_schema.type, tool.name).toBe('object');
+      for (const [name, property] of Object.entries(tool.input_schema.properties))
+        expect(property.description, `${tool.name}.${name}`).toMatch(/\w/);
+      // What servers with basic JSON-schema support refuse, and zod's ±2^53 noise.
+      expect(JSON.stringify(tool), tool.name).not.toMatch(
+        /\$schema|anyOf|oneOf|allOf|prefixItems|9007199254740991/,
+      );
+    }
+    const [editor, bash, evidence] = custom;
+    expect(editor?.input_schema).toMatchObject({
+      required: ['command', 'path'],
+      properties: {
+        command: { type: 'string', enum: ['view', 'create', 'str_replace', 'insert'] },
+        view_range: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+        insert_line: { type: 'integer', minimum: 0 },
+      },
+    });
+    expect(bash?.input_schema).toEqual({
+      type: 'object',
+      properties: {
+        command: {
+          type: 'string',
+          description: 'The bash command to run. Required unless restart is true.',
+        },
+        restart: {
+          type: 'boolean',
+          description: 'Set to true to restart the shell (resets directory and variables).',
+        },
+      },
+    });
+    expect(evidence?.input_schema).not.toHaveProperty('required');
+    expect(evidence?.input_schema.properties).toMatchObject({
+      criterion: { type: 'integer', minimum: 1 },
+      evidence: { type: 'array', items: { type: 'object', required: ['criterion', 'tests'] } },
+    });
+  });
+
+  it("declares Anthropic's typed tools to api.anthropic.com, and report_evidence as JSON schema", async () => {
+    const typed = await toolsSent('anthropic');
+    expect(typed).toEqual([
+      { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+      { type: 'bash_20250124', name: 'bash' },
+      expect.objectContaining({ name: 'report_evidence', input_schema: expect.any(Object) }),
+    ]);
+  });
+});

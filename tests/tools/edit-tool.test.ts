@@ -124,6 +124,22 @@ describe('str_replace_based_edit_tool create / str_replace / insert', () => {
     expect(read(root, 'a.ts')).toBe('x = 1\ny = 2\nx = 1\n');
   });
 
+  it('refuses an edit whose new_str equals old_str: it would change nothing', async () => {
+    const root = tempDir();
+    writeTree(root, { 'a.ts': 'const a = 1;\n' });
+    const out = await edit(toolsFor(root), {
+      command: 'str_replace',
+      path: 'a.ts',
+      old_str: 'const a = 1;',
+      new_str: 'const a = 1;',
+    });
+    expect(out).toMatchObject({ isError: true, display: 'edit a.ts: no change' });
+    expect(out.content).toMatch(
+      /old_str and new_str are the same.*Put the changed text in new_str/,
+    );
+    expect(read(root, 'a.ts')).toBe('const a = 1;\n');
+  });
+
   it('on zero matches points at a whitespace-different or similar near-match', async () => {
     const root = tempDir();
     writeTree(root, {
@@ -245,12 +261,15 @@ describe('str_replace_based_edit_tool bad input', () => {
       [{ command: 'delete', path: 'a.txt' }, /command: /],
       [{ command: 'view', path: 42 }, /path: .*got 42/],
       [{ command: 'view', path: 'a.txt', view_range: '1-5' }, /view_range/],
+      [{ command: 'view', path: 'a.txt', view_range: [1, 'x'] }, /view_range\.1: .*got "x"/],
+      [{ command: 'view', path: 'a.txt', view_range: [1] }, /view_range: .*got \[1\]/],
+      [{ command: 'insert', path: 'a.txt', insert_line: -1, new_str: 'x' }, /between 0 .* and 1/],
       [{ command: 'insert', path: 'a.txt', insert_line: 'top', new_str: 'x' }, /insert_line/],
       [{ command: 'str_replace', path: 'a.txt' }, /needs old_str/],
       [{ command: 'create', path: 'b.txt' }, /needs file_text/],
       [{ command: 'insert', path: 'a.txt', new_str: 'x' }, /needs insert_line/],
       [{ command: 'str_replace', path: 'missing.txt', old_str: 'a' }, /does not exist.*create/],
-      [null, /Invalid input/],
+      [null, /^Invalid input for str_replace_based_edit_tool:\n- input: .*\(got null\)\nExpected/],
     ];
     for (const [input, message] of cases) {
       const out = await edit(set, input);

@@ -53,4 +53,25 @@ describe('report_evidence', () => {
     expect(outside).toMatchObject({ isError: true });
     expect(outside.content).toContain('no task with acceptance criteria');
   });
+
+  it('says which field to fix, and takes one report and a list in the same call', async () => {
+    const { sink, call } = setup();
+    const noTests = await call({ criterion: 1 });
+    expect(noTests).toMatchObject({ isError: true, display: 'report_evidence: invalid input' });
+    expect(noTests.content).toMatch(
+      /^Invalid input for report_evidence:\n- tests: Give the tests that prove this criterion\. \(it is missing\)\nExpected \{"criterion"/,
+    );
+    const empty = await call({});
+    expect(empty.content).toContain('- input: Give criterion and tests, or evidence. (got {})');
+    const nested = await call({ evidence: [{ criterion: 2, tests: [' '] }] });
+    expect(nested.content).toContain('- evidence.0.tests.0: Too small');
+    expect(sink.reports).toEqual([]);
+    const both = await call({
+      criterion: 1,
+      tests: ['add > adds'],
+      evidence: [{ criterion: 2, tests: ['docs > lists it'] }],
+    });
+    expect(both.isError).toBe(false);
+    expect(sink.reports.map((r) => r.criterion)).toEqual([1, 2]);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgentTool, ToolContext, ToolOutcome } from './types.js';
 import { CommandPolicy } from './command-policy.js';
+import { defineTool } from './define-tool.js';
 import type { Sandbox } from './sandbox.js';
 import { ShellSession } from './shell-session.js';
 
@@ -15,7 +16,7 @@ import { ShellSession } from './shell-session.js';
  */
 export const BASH_TOOL_NAME = 'bash';
 
-export const bashInputSchema = z.object({
+const bashInputSchema = z.object({
   command: z
     .string()
     .optional()
@@ -23,8 +24,10 @@ export const bashInputSchema = z.object({
   restart: z
     .boolean()
     .optional()
-    .describe('Restart the shell: back to the project root and the initial environment.'),
+    .describe('Set to true to restart the shell (resets directory and variables).'),
 });
+
+type BashInput = z.output<typeof bashInputSchema>;
 
 const DESCRIPTION = `Run a bash command in the project (non-interactive: stdin is empty, no pagers, no prompts).
 The working directory and exported variables persist between calls; {"restart": true} resets them. Each call is killed with its child processes after the configured timeout, so do not start servers or watchers that never exit (background processes are stopped when the command ends). Long output is cut to its first and last part: redirect to a file and use grep/head/tail for big outputs.
@@ -49,18 +52,8 @@ export function createBashTool(
   const shell = new ShellSession(root, sandbox);
   const policy = new CommandPolicy(config);
 
-  async function run(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {
-    const parsed = bashInputSchema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((i) => `- ${i.path.join('.') || 'input'}: ${i.message}`)
-        .join('\n');
-      return fail(
-        `Invalid input for bash:\n${problems}\nExpected { "command": "<shell command>" } or { "restart": true }.`,
-        'bash: invalid input',
-      );
-    }
-    const { command, restart } = parsed.data;
+  async function execute(input: BashInput, ctx: ToolContext): Promise<ToolOutcome> {
+    const { command, restart } = input;
     if (restart) {
       shell.reset();
       if (command === undefined || command.trim() === '') {
@@ -110,48 +103,19 @@ export function createBashTool(
     };
   }
 
-  return {
+  return defineTool({
     name: BASH_TOOL_NAME,
-    declaration: {
-      anthropic: { type: 'bash_20250124', name: BASH_TOOL_NAME },
-      custom: {
-        name: BASH_TOOL_NAME,
-        description: DESCRIPTION,
-        input_schema: {
-          type: 'object',
-          properties: {
-            command: {
-              type: 'string',
-              description: 'The bash command to run. Required unless restart is true.',
-            },
-            restart: {
-              type: 'boolean',
-              description: 'Set to true to restart the shell (resets directory and variables).',
-            },
-          },
-        },
-      },
-    },
-    summarize(input) {
-      const parsed = bashInputSchema.safeParse(input);
-      if (!parsed.success) return 'bash (invalid input)';
-      if (parsed.data.restart) return 'bash: restart';
-      return `bash: ${firstLine(parsed.data.command ?? '')}`;
-    },
-    async run(input, ctx) {
-      try {
-        return await run(input, ctx);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return fail(
-          `The bash tool failed: ${message}. Try again; if it persists, restart the shell.`,
-          'bash: failed',
-        );
-      }
-    },
+    description: DESCRIPTION,
+    schema: bashInputSchema,
+    anthropic: { type: 'bash_20250124', name: BASH_TOOL_NAME },
+    expected: 'Expected { "command": "<shell command>" } or { "restart": true }.',
+    onFailure: 'Try again; if it persists, restart the shell.',
+    summarize: (input) =>
+      input.restart ? 'bash: restart' : `bash: ${firstLine(input.command ?? '')}`,
+    execute,
     dispose() {
       shell.dispose();
       return Promise.resolve();
     },
-  };
+  });
 }

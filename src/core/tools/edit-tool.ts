@@ -7,11 +7,11 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AgentTool, ToolContext, ToolOutcome } from './types.js';
+import { defineTool } from './define-tool.js';
 import {
-  EDIT_CUSTOM_SCHEMA,
   EDIT_DESCRIPTION,
+  EDIT_EXPECTED,
   EDIT_TOOL_NAME,
-  describeInputError,
   editInputSchema,
   type EditInput,
 } from './edit-schema.js';
@@ -77,6 +77,12 @@ async function strReplace(
     return fail(
       'old_str is empty. To add text use the insert command; to replace the whole file use create.',
       `edit ${rel}: empty old_str`,
+    );
+  }
+  if (input.old_str === input.new_str) {
+    return fail(
+      'No replacement was performed: old_str and new_str are the same, so the edit would change nothing. Put the changed text in new_str (or omit new_str to delete old_str).',
+      `edit ${rel}: no change`,
     );
   }
   const loaded = await loadExisting(path, rel, 'str_replace', ctx);
@@ -237,16 +243,12 @@ async function view(
     maxBytes: ctx.config.max_file_size,
   });
   if (!read.ok) return fail(read.message, `view ${rel}: refused`);
-  const range = input.view_range
-    ? ([input.view_range[0], input.view_range[1]] as const)
-    : undefined;
+  const [start, end] = input.view_range ?? [];
+  const range = start !== undefined && end !== undefined ? ([start, end] as const) : undefined;
   return viewFile(read.file, rel, range, ctx.config.output_limit);
 }
 
-async function runEdit(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {
-  const parsed = editInputSchema.safeParse(raw);
-  if (!parsed.success) return fail(describeInputError(parsed.error, raw), 'edit: invalid input');
-  const input = parsed.data;
+async function runEdit(input: EditInput, ctx: ToolContext): Promise<ToolOutcome> {
   const guarded = guardPath(input.path, ctx);
   if (!guarded.ok) return fail(guarded.message, `${input.command} ${input.path}: refused`);
   const { path, rel, exists } = guarded;
@@ -268,34 +270,19 @@ async function runEdit(raw: unknown, ctx: ToolContext): Promise<ToolOutcome> {
   }
 }
 
-function summarize(input: unknown): string {
-  const parsed = editInputSchema.safeParse(input);
-  if (!parsed.success) return 'edit (invalid input)';
-  const { command, path } = parsed.data;
-  return command === 'view' ? `view ${path}` : `edit ${path} (${command})`;
-}
-
 export function createEditTool(): AgentTool {
-  return {
+  return defineTool({
     name: EDIT_TOOL_NAME,
-    declaration: {
-      anthropic: { type: 'text_editor_20250728', name: EDIT_TOOL_NAME },
-      custom: {
-        name: EDIT_TOOL_NAME,
-        description: EDIT_DESCRIPTION,
-        input_schema: EDIT_CUSTOM_SCHEMA,
-      },
-    },
-    summarize,
-    async run(input, ctx) {
-      try {
-        return await runEdit(input, ctx);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return fail(`The editor failed: ${message}. Check the path and try again.`, 'edit: failed');
-      }
-    },
-  };
+    label: 'edit',
+    description: EDIT_DESCRIPTION,
+    schema: editInputSchema,
+    anthropic: { type: 'text_editor_20250728', name: EDIT_TOOL_NAME },
+    expected: EDIT_EXPECTED,
+    onFailure: 'Check the path and try again.',
+    summarize: ({ command, path }) =>
+      command === 'view' ? `view ${path}` : `edit ${path} (${command})`,
+    execute: runEdit,
+  });
 }
 
 export { EDIT_TOOL_NAME };

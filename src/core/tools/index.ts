@@ -68,7 +68,10 @@ export function toolDeclarations(
   );
 }
 
-/** Runs a tool by name; an unknown name or a thrown exception becomes an error outcome. */
+/**
+ * Runs a tool by name; an unknown name becomes an error outcome. Tools made with
+ * defineTool never throw; the catch here holds for any other AgentTool.
+ */
 export async function runTool(
   tools: readonly AgentTool[],
   name: string,
@@ -102,8 +105,6 @@ export { EDIT_TOOL_NAME } from './edit-tool.js';
 export { BASH_TOOL_NAME } from './bash-tool.js';
 export { createSandbox, type Sandbox } from './sandbox.js';
 export { chooseSandbox } from './sandbox-probe.js';
-export {
-  REPORT_EVIDENCE_TOOL_NAME,
-  type EvidenceReport,
-  type EvidenceSink,
-} from './report-evidence-tool.js';
+export { REPORT_EVIDENCE_TOOL_NAME } from './report-evidence-tool.js';
+export type { EvidenceReport, EvidenceSink } from './types.js';
+export { defineTool } from './define-tool.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AgentTool, ToolOutcome } from './types.js';
+import { defineTool } from './define-tool.js';
+import type { AgentTool, EvidenceReport, ToolOutcome } from './types.js';
 
 /**
  * `report_evidence`: the model names, per acceptance criterion of its task, the tests (or
@@ -9,28 +10,55 @@ import type { AgentTool, ToolOutcome } from './types.js';
  */
 export const REPORT_EVIDENCE_TOOL_NAME = 'report_evidence';
 
-export interface EvidenceReport {
-  /** 1-based, in the order of the spec's acceptance criteria. */
-  criterion: number;
-  tests: string[];
-  note?: string;
+const criterion = z.number().int().min(1);
+const tests = z.array(z.string().trim().min(1)).min(1);
+
+const itemSchema = z.object({ criterion, tests, note: z.string().optional() });
+
+/**
+ * One report (`criterion`, `tests`, `note`) or several (`evidence`), or both. One object
+ * with optional fields rather than a union: the API wants an object schema at the top.
+ */
+const inputSchema = z
+  .object({
+    criterion: criterion
+      .optional()
+      .describe('The criterion number (1 = the first acceptance criterion).'),
+    tests: tests.optional().describe('Names of the tests (or checks) that prove it.'),
+    note: z.string().optional().describe('Optional: how they prove it.'),
+    evidence: z
+      .array(itemSchema)
+      .min(1)
+      .optional()
+      .describe('Several reports at once, each {criterion, tests, note?}.'),
+  })
+  .superRefine((input, ctx) => {
+    const single = input.criterion !== undefined || input.tests !== undefined;
+    if (!single && input.evidence === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'Give criterion and tests, or evidence.' });
+    } else if (single && input.criterion === undefined) {
+      const message = 'Give the number of the criterion these tests prove.';
+      ctx.addIssue({ code: 'custom', path: ['criterion'], message });
+    } else if (single && input.tests === undefined) {
+      const message = 'Give the tests that prove this criterion.';
+      ctx.addIssue({ code: 'custom', path: ['tests'], message });
+    }
+  });
+
+type Input = z.output<typeof inputSchema>;
+
+/** The reports of a call, in the order given; the schema guarantees at least one. */
+function itemsOf(input: Input): EvidenceReport[] {
+  const items: EvidenceReport[] = [];
+  if (input.criterion !== undefined && input.tests !== undefined) {
+    items.push({
+      criterion: input.criterion,
+      tests: input.tests,
+      ...(input.note === undefined ? {} : { note: input.note }),
+    });
+  }
+  return [...items, ...(input.evidence ?? [])];
 }
-
-/** Where an attempt's reports go; set on the tool context for the attempt's agent step. */
-export interface EvidenceSink {
-  /** The task's acceptance criteria, in order (criterion n is `criteria[n - 1]`). */
-  criteria: { text: string; hasCheck: boolean }[];
-  /** The latest report per criterion. */
-  reports: EvidenceReport[];
-}
-
-const itemSchema = z.object({
-  criterion: z.number().int().min(1),
-  tests: z.array(z.string().trim().min(1)).min(1),
-  note: z.string().optional(),
-});
-
-const inputSchema = z.union([itemSchema, z.object({ evidence: z.array(itemSchema).min(1) })]);
 
 const DESCRIPTION = `Report which tests prove an acceptance criterion of your task, before you end your turn. Criteria are numbered from 1 in the order of the task's "Acceptance Criteria" list.
 - One criterion: {"criterion": 1, "tests": ["adds two numbers"], "note": "optional"}; several at once: {"evidence": [{"criterion": 1, "tests": [...]}, ...]}.
@@ -41,50 +69,21 @@ function fail(content: string): ToolOutcome {
   return { content, isError: true, display: 'report_evidence: refused' };
 }
 
+function criteriaOf(items: readonly EvidenceReport[]): string {
+  return `criteria ${items.map((i) => i.criterion).join(', ')}`;
+}
+
 export function createReportEvidenceTool(): AgentTool {
-  const custom = {
+  return defineTool({
     name: REPORT_EVIDENCE_TOOL_NAME,
     description: DESCRIPTION,
-    input_schema: {
-      type: 'object' as const,
-      properties: {
-        criterion: {
-          type: 'integer',
-          minimum: 1,
-          description: 'The criterion number (1 = the first acceptance criterion).',
-        },
-        tests: {
-          type: 'array',
-          items: { type: 'string' },
-          description: 'Names of the tests (or checks) that prove it.',
-        },
-        note: { type: 'string', description: 'Optional: how they prove it.' },
-        evidence: {
-          type: 'array',
-          description: 'Several reports at once, each {criterion, tests, note?}.',
-          items: {
-            type: 'object',
-            properties: {
-              criterion: { type: 'integer', minimum: 1 },
-              tests: { type: 'array', items: { type: 'string' } },
-              note: { type: 'string' },
-            },
-            required: ['criterion', 'tests'],
-          },
-        },
-      },
-    },
-  };
-  return {
-    name: REPORT_EVIDENCE_TOOL_NAME,
-    declaration: { anthropic: custom, custom },
-    summarize(input) {
-      const parsed = inputSchema.safeParse(input);
-      if (!parsed.success) return 'report_evidence (invalid input)';
-      const items = 'evidence' in parsed.data ? parsed.data.evidence : [parsed.data];
-      return `report_evidence: criteria ${items.map((i) => i.criterion).join(', ')}`;
-    },
-    run(input, ctx) {
+    schema: inputSchema,
+    expected:
+      'Expected {"criterion": <number>, "tests": ["<test name>", ...], "note": "..."} ' +
+      'or {"evidence": [{"criterion": ..., "tests": [...]}, ...]} with at least one test name per criterion.',
+    onFailure: 'Nothing was recorded; report again.',
+    summarize: (input) => `report_evidence: ${criteriaOf(itemsOf(input))}`,
+    execute(input, ctx) {
       const sink = ctx.evidence;
       if (!sink) {
         return Promise.resolve(
@@ -96,16 +95,7 @@ export function createReportEvidenceTool(): AgentTool {
           fail('This task has no acceptance criteria, so there is no evidence to report.'),
         );
       }
-      const parsed = inputSchema.safeParse(input);
-      if (!parsed.success) {
-        return Promise.resolve(
-          fail(
-            'Invalid input for report_evidence. Expected {"criterion": <number>, "tests": ["<test name>", ...], "note": "..."} ' +
-              'or {"evidence": [{"criterion": ..., "tests": [...]}, ...]} with at least one test name per criterion.',
-          ),
-        );
-      }
-      const items = 'evidence' in parsed.data ? parsed.data.evidence : [parsed.data];
+      const items = itemsOf(input);
       const outOfRange = items.filter((i) => i.criterion > sink.criteria.length);
       if (outOfRange.length) {
         const list = sink.criteria.map((c, i) => `${i + 1}. ${c.text}`).join('\n');
@@ -128,8 +118,8 @@ export function createReportEvidenceTool(): AgentTool {
       return Promise.resolve({
         content: `Recorded:\n${lines.join('\n')}\nmmm verifies these against the validation results after your turn.`,
         isError: false,
-        display: `report_evidence: criteria ${items.map((i) => i.criterion).join(', ')}`,
+        display: `report_evidence: ${criteriaOf(items)}`,
       });
     },
-  };
+  });
 }

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import type { EvidenceSink } from './report-evidence-tool.js';
 
 /** What a tool run gives back: what the model sees and what the UI shows, kept apart. */
 export interface ToolOutcome {
@@ -9,6 +8,22 @@ export interface ToolOutcome {
   isError: boolean;
   /** One line for the UI and the plain log. */
   display: string;
+}
+
+/** One `report_evidence` report: the tests that prove one acceptance criterion. */
+export interface EvidenceReport {
+  /** 1-based, in the order of the spec's acceptance criteria. */
+  criterion: number;
+  tests: string[];
+  note?: string;
+}
+
+/** Where an attempt's reports go; set on the tool context for the attempt's agent step. */
+export interface EvidenceSink {
+  /** The task's acceptance criteria, in order (criterion n is `criteria[n - 1]`). */
+  criteria: { text: string; hasCheck: boolean }[];
+  /** The latest report per criterion. */
+  reports: EvidenceReport[];
 }
 
 export interface ToolContext {
@@ -36,6 +51,7 @@ export interface AnthropicToolDeclaration {
   name: 'str_replace_based_edit_tool' | 'bash';
 }
 
+/** A tool as the agent loop sees it; src/core/tools builds them with defineTool. */
 export interface AgentTool {
   name: string;
   /** `anthropic`: a typed tool, or a JSON-schema one for tools Anthropic does not define. */

@@ -1,6 +1,6 @@
 import type { CheckResult, CriterionVerdict } from '../run/events.js';
 import type { Criterion } from '../specs/model.js';
-import type { EvidenceReport } from '../tools/report-evidence-tool.js';
+import type { EvidenceReport } from '../tools/types.js';
 import type { TestCase } from '../validate/test-report.js';
 import { checkResultName } from './evidence-checks.js';
 

@@ -7,6 +7,7 @@ import type { Config } from '../../config/schema.js';
 import { ProviderError } from '../../errors.js';
 import { budgetReached, sharedAsBudget } from '../../agent/budget.js';
 import { totalTokens } from '../../llm/usage.js';
+import { BASH_TOOL_NAME, EDIT_TOOL_NAME, REPORT_EVIDENCE_TOOL_NAME } from '../../tools/index.js';
 import { createSandbox } from '../../tools/sandbox.js';
 import { chooseSandbox } from '../../tools/sandbox-probe.js';
 import { worktreeCeiling } from '../../tools/shell-env.js';
@@ -34,9 +35,9 @@ export interface StepContext {
   resumeSession?: string;
 }
 
-/** What mmm's rules mean in Claude Code's words (the rules name mmm's own tools). */
+/** What mmm's rules mean in Claude Code's words (the rules name mmm's own tools, tools/). */
 export function engineNote(workDir: string): string {
-  return `This session runs in Claude Code, so your tools are Claude Code's: Read, Edit and Write for files (use absolute paths under ${workDir}), Bash for commands, Glob and Grep to search. Where the rules above name \`str_replace_based_edit_tool\` or \`bash\`, use these instead. The report_evidence tool does not exist in this session: name the tests that prove each acceptance criterion in your final summary. git commands that change commits, branches or config, and writes outside ${workDir}, are denied by the session's permission rules.`;
+  return `This session runs in Claude Code, so your tools are Claude Code's: Read, Edit and Write for files (use absolute paths under ${workDir}), Bash for commands, Glob and Grep to search. Where the rules above name \`${EDIT_TOOL_NAME}\` or \`${BASH_TOOL_NAME}\`, use these instead. The ${REPORT_EVIDENCE_TOOL_NAME} tool does not exist in this session: name the tests that prove each acceptance criterion in your final summary. git commands that change commits, branches or config, and writes outside ${workDir}, are denied by the session's permission rules.`;
 }
 
 function retryPrompt(system: string, task: string): string {
