@@ -10,7 +10,7 @@ import type { AgentEvent, AgentStopReason } from './events.js';
 import { RepeatGuard } from './repeat-guard.js';
 import { nextStep } from './stop-reason.js';
 import { runToolCalls } from './tool-calls.js';
-import { runTurn } from './turn.js';
+import { runTurn, type TurnEnv } from './turn.js';
 
 export type { AgentBudget } from './budget.js';
 export { TOOL_LOOP_REPEATS } from './repeat-guard.js';
@@ -65,7 +65,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
   const guard = new RepeatGuard();
   const price = (usage: Usage) => costOf(client.model, usage, config.pricing);
   const stopping = (): boolean => signal?.aborted === true || options.stopAfterTool?.() === true;
-  const env = {
+  const env: TurnEnv = {
     client,
     conversation,
     price,
