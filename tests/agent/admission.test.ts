@@ -59,12 +59,14 @@ describe('admitRequest', () => {
     expect(await admitRequest(check({ budget: { shared: mine } }))).toMatchObject({
       maxTokens: 8000,
     });
+    mine.releaseAll();
     const release = other.hold({ usd: 0, tokens: 9000 });
     // 5000 + 9000 held + 1000 prompt: 5000 output tokens are left.
     expect(await admitRequest(check({ budget: { shared: mine } }))).toMatchObject({
       maxTokens: 5000,
     });
     release();
+    mine.releaseAll();
   });
 
   it("waits for another lane's request to settle when only its hold keeps this one back", async () => {
@@ -77,7 +79,22 @@ describe('admitRequest', () => {
     // The other request settled having used less than its worst case.
     state.totals.usage.output = 3000;
     release();
-    expect(await admission).toEqual({ inputTokens: 1000, maxTokens: 8000 });
+    expect(await admission).toMatchObject({ inputTokens: 1000, maxTokens: 8000 });
+    mine.releaseAll();
+  });
+
+  it('holds an admitted request at once: another lane is not admitted against the same headroom', async () => {
+    // Room for one request's worst case (1000 prompt + 8000 output tokens), not two.
+    const state = run(10_500);
+    const first = await admitRequest(check({ budget: { shared: shareOfRun(state) } }));
+    expect(first).toMatchObject({ inputTokens: 1000, maxTokens: 8000 });
+    const second = admitRequest(check({ budget: { shared: shareOfRun(state) } }));
+    expect(await Promise.race([second, Promise.resolve('waiting')])).toBe('waiting');
+    // The first request settled: its usage is in the run's totals, its hold released.
+    state.totals.usage = { ...state.totals.usage, input: 1000, output: 500 };
+    if ('stop' in first) throw new Error(first.stop);
+    first.release?.();
+    expect(await second).toMatchObject({ inputTokens: 1000, maxTokens: 8000 });
   });
 
   it('does not wait when nobody else holds anything, or a stop was asked for', async () => {

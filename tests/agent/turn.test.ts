@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { admitRequest } from '../../src/core/agent/admission.js';
 import { Conversation } from '../../src/core/agent/conversation.js';
 import type { AgentEvent } from '../../src/core/agent/events.js';
 import { runTurn, type TurnEnv, type TurnOutcome } from '../../src/core/agent/turn.js';
@@ -31,8 +32,9 @@ function runState(): RunState {
 }
 
 /**
- * One turn against the fake server, through the real client, with this agent's share of a
- * run's budget. Records each event with whether another lane saw the request held then.
+ * One turn against the fake server, through the real client, admitted against this
+ * agent's share of a run's budget. Records each event with whether another lane saw the
+ * request held then.
  */
 async function turn(script: ScriptItem[], provider: { max_retries?: number } = {}) {
   fake = await startFakeAnthropic({ script });
@@ -48,16 +50,23 @@ async function turn(script: ScriptItem[], provider: { max_retries?: number } = {
   );
   const state = runState();
   const other = shareOfRun(state);
-  const env: TurnEnv = {
-    client,
-    conversation,
-    price: (usage: Usage) => costOf(client.model, usage, config.pricing),
-    shared: shareOfRun(state),
-    signals: {},
-  };
+  const price = (usage: Usage) => costOf(client.model, usage, config.pricing);
+  const env: TurnEnv = { client, conversation, price, signals: {} };
   const spent = { usage: { ...emptyUsage(), input: 10 }, cost: 0.5 };
+  const admission = await admitRequest({
+    budget: { shared: shareOfRun(state) },
+    spent,
+    turns: 3,
+    maxTurns: 10,
+    stopping: () => false,
+    inputTokens: conversation.estimate(),
+    maxTokens: 2000,
+    price,
+  });
+  if ('stop' in admission) throw new Error(`not admitted: ${admission.stop}`);
+  const heldBefore = other.othersHolding();
   const seen: { event: AgentEvent; held: boolean }[] = [];
-  const generator = runTurn(env, 4, spent, { inputTokens: 100, maxTokens: 2000 });
+  const generator = runTurn(env, 4, spent, admission);
   let outcome: TurnOutcome | undefined;
   let thrown: unknown;
   try {
@@ -71,12 +80,13 @@ async function turn(script: ScriptItem[], provider: { max_retries?: number } = {
   } catch (error) {
     thrown = error;
   }
-  return { outcome, thrown, seen, conversation, heldAfter: other.othersHolding(), fake };
+  const heldAfter = other.othersHolding();
+  return { outcome, thrown, seen, conversation, heldBefore, heldAfter, fake };
 }
 
 describe('runTurn: one request turn', () => {
   it('streams the request, counts the response, and adds it to the conversation', async () => {
-    const { outcome, seen, conversation, heldAfter } = await turn([
+    const { outcome, seen, conversation, heldBefore, heldAfter } = await turn([
       {
         content: [
           { type: 'text', text: 'Writing it.' },
@@ -117,9 +127,10 @@ describe('runTurn: one request turn', () => {
     // The next request sends the response back as the assistant's message.
     expect(conversation.length).toBe(2);
     expect(conversation.request(1000).messages[1]).toMatchObject({ role: 'assistant' });
-    // Held from the request until the usage event has been taken in, released after it.
+    // Held from the admission until the usage event has been taken in, released after it.
+    expect(heldBefore).toBe(true);
     expect(seen.map((s) => [s.event.type, s.held])).toEqual(
-      seen.map((s) => [s.event.type, s.event.type === 'text_delta' || s.event.type === 'usage']),
+      seen.map((s) => [s.event.type, s.event.type !== 'text']),
     );
     expect(heldAfter).toBe(false);
   });

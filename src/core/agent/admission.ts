@@ -12,8 +12,12 @@ import type { AgentStopReason } from './events.js';
 
 const log = logger('agent');
 
-/** The request may go out with this many output tokens; or the attempt ends. */
-export type Admission = { inputTokens: number; maxTokens: number } | { stop: AgentStopReason };
+/**
+ * The request may go out with this many output tokens (and, with a shared run budget,
+ * is held in it: `release` ends the hold); or the attempt ends.
+ */
+export type Admission =
+  { inputTokens: number; maxTokens: number; release?: () => void } | { stop: AgentStopReason };
 
 export interface AdmissionCheck {
   budget: AgentBudget;
@@ -35,6 +39,8 @@ export interface AdmissionCheck {
  * the caps (budget.ts), which may lower its output tokens or end the attempt. With a
  * shared run budget (parallel lanes), a request that only the other lanes' requests in
  * flight keep from being sent waits for one of them to settle, then is reserved again.
+ * An admitted request is held in the shared budget at once, in the same synchronous step
+ * as the check: no other lane is admitted against the headroom it was given.
  */
 export async function admitRequest(check: AdmissionCheck): Promise<Admission> {
   const { budget, spent, inputTokens, price } = check;
@@ -63,7 +69,9 @@ export async function admitRequest(check: AdmissionCheck): Promise<Admission> {
       maxTokens: reservation.maxTokens,
     });
   }
-  return { inputTokens, maxTokens: reservation.maxTokens };
+  const admitted = { inputTokens, maxTokens: reservation.maxTokens };
+  if (!budget.shared) return admitted;
+  return { ...admitted, release: holdInFlight(budget.shared, admitted, price) };
 }
 
 function limitReached(check: AdmissionCheck): AgentStopReason | undefined {
@@ -77,11 +85,11 @@ function limitReached(check: AdmissionCheck): AgentStopReason | undefined {
 }
 
 /**
- * Holds the request's worst case in the shared budget while it is in flight, so the
+ * Holds the request's worst case in the shared budget until it has settled, so the
  * other lanes count it (its prompt priced as cache writes, all its output tokens). The
  * returned function releases the hold.
  */
-export function holdInFlight(
+function holdInFlight(
   shared: SharedBudget,
   request: { inputTokens: number; maxTokens: number },
   price: (usage: Usage) => Cost,

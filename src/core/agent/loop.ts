@@ -69,7 +69,6 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
     client,
     conversation,
     price,
-    ...(budget.shared ? { shared: budget.shared } : {}),
     signals: { request: options.requestSignal ?? signal, attempt: signal },
   };
   let spent: Spent = { usage: emptyUsage(), cost: 0 };

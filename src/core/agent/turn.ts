@@ -2,8 +2,7 @@ import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ContextOverflowError } from '../llm/overflow.js';
 import type { LlmClient } from '../llm/types.js';
 import { addCost, addUsage, type Cost, type Usage } from '../llm/usage.js';
-import { holdInFlight } from './admission.js';
-import type { SharedBudget, Spent } from './budget.js';
+import type { Spent } from './budget.js';
 import type { Conversation } from './conversation.js';
 import type { AgentEvent } from './events.js';
 import { streamRequest, type RequestOutcome } from './stream-request.js';
@@ -16,8 +15,6 @@ export interface TurnEnv {
   client: LlmClient;
   conversation: Conversation;
   price: (usage: Usage) => Cost;
-  /** The run's budget when parallel lanes share it: the request is held in it while in flight. */
-  shared?: SharedBudget;
   /** `request` cancels the request in flight; `attempt` is the attempt's hard stop. */
   signals: { request?: AbortSignal; attempt?: AbortSignal };
 }
@@ -30,11 +27,13 @@ export type TurnOutcome =
   | { kind: 'ended'; reason: 'aborted' | 'provider_error'; error?: string };
 
 /**
- * One request turn: announces the request, holds its worst case in the shared budget,
- * sends it (compacting and resending when the server says the prompt is too long), counts
- * the response's usage, yields its text, and adds it to the conversation. The admission
- * (admission.ts) decided before that the request may go out with `request.maxTokens`.
- * Throws only AuthenticationFailedError (401/403).
+ * One request turn: announces the request, sends it (compacting and resending when the
+ * server says the prompt is too long), counts the response's usage, yields its text, and
+ * adds it to the conversation. The admission (admission.ts) decided before that the
+ * request may go out with `request.maxTokens`, and with a shared run budget holds its
+ * worst case there: the turn releases that hold once the response is counted (after the
+ * usage event), or at once when there is no response. Throws only
+ * AuthenticationFailedError (401/403).
  *
  * Events, in order: request_start, then per request sent text_delta and retry (and a
  * compaction + retry pair per too-long refusal), then usage and one text per non-empty
@@ -44,14 +43,13 @@ export async function* runTurn(
   env: TurnEnv,
   turn: number,
   spent: Spent,
-  request: { inputTokens: number; maxTokens: number },
+  request: { maxTokens: number; release?: () => void },
 ): AsyncGenerator<AgentEvent, TurnOutcome> {
   const { client, conversation } = env;
-  yield { type: 'request_start', turn, model: client.model, messages: conversation.length };
-  // Held while the request is in flight, so other lanes count its worst case (parallel runs).
-  const release = env.shared ? holdInFlight(env.shared, request, env.price) : undefined;
+  const { release } = request;
   let outcome;
   try {
+    yield { type: 'request_start', turn, model: client.model, messages: conversation.length };
     outcome = yield* send(env, turn, request.maxTokens);
   } catch (error) {
     release?.();
