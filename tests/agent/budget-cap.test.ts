@@ -3,7 +3,9 @@ import { MIN_OUTPUT_TOKENS, reserveRequest } from '../../src/core/agent/budget.j
 import { runAgent } from '../../src/core/agent/loop.js';
 import { createLlmClient } from '../../src/core/llm/client.js';
 import { costOf } from '../../src/core/llm/pricing.js';
-import { emptyUsage, totalTokens, type Usage } from '../../src/core/llm/usage.js';
+import { addUsage, emptyUsage, totalTokens, type Usage } from '../../src/core/llm/usage.js';
+import { shareOfRun } from '../../src/core/run/parallel/ledger.js';
+import type { RunState } from '../../src/core/run/store/state.js';
 import {
   startFakeAnthropic,
   type FakeAnthropic,
@@ -155,5 +157,48 @@ describe('caps that hold', () => {
     }
     // The last request of a run often got fewer output tokens to stay within its cap.
     expect(lowered).toBeGreaterThan(5);
+  });
+
+  it('two agents sharing a cap with room for one request: the second is sent once the first settled', async () => {
+    fake = await startFakeAnthropic({
+      script: () => ({
+        content: [{ type: 'text', text: 'Done.' }],
+        usage: { input_tokens: 100, output_tokens: 50 },
+      }),
+    });
+    const config = testConfig({ model: MODEL, max_output_tokens: 8000 });
+    // A prompt of about 100 tokens and 8000 output tokens fit once under 9000, not twice.
+    const state = {
+      limits: { maxIterations: 10, tokens: 9000 },
+      totals: { usage: emptyUsage(), cost: 0, iterations: 0, commits: 0, elapsedMs: 0 },
+    } satisfies Pick<RunState, 'limits' | 'totals'>;
+    const agent = () =>
+      runAgent({
+        client: createLlmClient({
+          config,
+          env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: fake?.url },
+        }),
+        tools: [echoTool],
+        toolContext: toolContext(tempDir(), config),
+        system: 'You share.',
+        task: 'Say done.',
+        config,
+        budget: { shared: shareOfRun(state as RunState) },
+      });
+    const order: string[] = [];
+    // Drives one agent as a run's agent step does: its usage goes into the run's totals.
+    const drive = async (name: string, gen: ReturnType<typeof agent>) => {
+      for (let next = await gen.next(); !next.done; next = await gen.next()) {
+        const event = next.value;
+        order.push(`${name} ${event.type}`);
+        if (event.type === 'usage') state.totals.usage = addUsage(state.totals.usage, event.usage);
+      }
+    };
+    await Promise.all([drive('a', agent()), drive('b', agent())]);
+    const at = (entry: string) => order.indexOf(entry);
+    expect(at('a request_start')).toBeGreaterThanOrEqual(0);
+    expect(at('b request_start')).toBeGreaterThan(at('a usage'));
+    expect(order.filter((e) => e.endsWith('attempt_end'))).toHaveLength(2);
+    expect(fake.messageRequests().map((r) => r.body.max_tokens)).toEqual([8000, 8000]);
   });
 });

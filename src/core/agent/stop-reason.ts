@@ -3,7 +3,7 @@ import type { MessageParam, StopReason, ToolUseBlock } from '@anthropic-ai/sdk/r
 /** What the agent does after a response, decided by its stop reason. */
 export type NextStep =
   /** Run the tool calls and send their results. */
-  | { kind: 'run_tools' }
+  | { kind: 'run_tools'; calls: ToolUseBlock[] }
   /** The model is done: the attempt ends. */
   | { kind: 'finish' }
   /** Send again as is (the response is already in the history). */
@@ -40,12 +40,16 @@ function continueAfterCutOff(toolUses: ToolUseBlock[]): MessageParam {
   };
 }
 
-/** One case per stop reason the API documents; a new one fails to compile here. */
+/**
+ * What to do after a response that stopped for `stopReason` (null: the stream did not
+ * say; taken as end_turn) with `toolUses` in its content. One case per stop reason the
+ * SDK declares; a new one fails to compile here.
+ */
 export function nextStep(stopReason: StopReason | null, toolUses: ToolUseBlock[]): NextStep {
   const reason: StopReason = stopReason ?? 'end_turn';
   switch (reason) {
     case 'tool_use':
-      return toolUses.length > 0 ? { kind: 'run_tools' } : { kind: 'finish' };
+      return toolUses.length > 0 ? { kind: 'run_tools', calls: toolUses } : { kind: 'finish' };
     case 'end_turn':
     case 'stop_sequence':
       return { kind: 'finish' };

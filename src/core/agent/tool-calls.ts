@@ -1,24 +1,8 @@
 import type { ToolResultBlockParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import type { AgentTool, ToolContext } from '../tools/types.js';
 import type { AgentEvent, AgentStopReason } from './events.js';
+import type { RepeatGuard } from './repeat-guard.js';
 import { executeToolCall, summarizeCall } from './tool-exec.js';
-
-/** Identical call + identical result this many times in a row ends the attempt. */
-export const TOOL_LOOP_REPEATS = 3;
-
-/** Counts the same call returning the same result in a row, across turns. */
-export class RepeatGuard {
-  private last = '';
-  private repeats = 0;
-
-  /** Records one call; returns how many times in a row it has now happened. */
-  record(name: string, input: unknown, content: unknown, isError: boolean): number {
-    const key = JSON.stringify([name, input, content, isError]);
-    this.repeats = key === this.last ? this.repeats + 1 : 1;
-    this.last = key;
-    return this.repeats;
-  }
-}
 
 export interface ToolCallsOutcome {
   results: ToolResultBlockParam[];
@@ -75,12 +59,9 @@ export async function* runToolCalls(
       content: outcome.content,
       ...(outcome.isError ? { is_error: true } : {}),
     });
-    const repeats = env.guard.record(call.name, call.input, outcome.content, outcome.isError);
-    if (repeats >= TOOL_LOOP_REPEATS) {
-      stopWith = {
-        reason: 'tool_loop',
-        error: `the same call (${summary}) returned the same result ${repeats} times in a row`,
-      };
+    const loop = env.guard.record({ name: call.name, input: call.input, summary }, outcome);
+    if (loop !== undefined) {
+      stopWith = { reason: 'tool_loop', error: loop };
     } else if (env.stopping()) {
       stopWith = { reason: 'aborted' };
     }
