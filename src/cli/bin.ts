@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { ExitCode } from '../core/errors.js';
+
 // A closed pipe (`mmm runs | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
     throw error;
   });
 }
@@ -12,7 +14,7 @@ const crash = (error: unknown): void => {
   void import('../core/secrets/redact.js').then(({ redact }) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`mmm: internal error: ${redact(text)}\n`);
-    process.exit(1);
+    process.exit(ExitCode.WorkFailed);
   });
 };
 process.on('uncaughtException', crash);

@@ -3,6 +3,7 @@ import { setDebug } from '../core/log.js';
 import { mmmVersion } from './version.js';
 import { reportError } from './run-command.js';
 import { ExitCode, InputError } from '../core/errors.js';
+import { exitCodesHelp } from './exit-codes-help.js';
 
 /**
  * Thin entry: commander wiring only. Each command lives in src/cli/commands/<name>.ts,
@@ -42,8 +43,7 @@ Examples:
   $ mmm improve --resume          continue an interrupted run
   $ mmm report --out report.html  what the last run did, as one page with charts
 
-Exit codes: 0 ok · 1 some work failed · 2 bad input · 3 limit reached (resumable)
-            4 provider/auth error · 130 interrupted (resumable)
+${exitCodesHelp()}
 Docs: README.md and docs/ in the mmm repository.
 `;
 

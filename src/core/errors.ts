@@ -12,6 +12,19 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Each exit code in a few words, as `mmm --help` lists them (src/cli/exit-codes-help.ts);
+ * docs/exit-codes.md says the same at length, and a test keeps the two in step.
+ */
+export const EXIT_CODE_MEANING: Record<ExitCode, string> = {
+  [ExitCode.Ok]: 'ok',
+  [ExitCode.WorkFailed]: 'some work failed',
+  [ExitCode.BadInput]: 'bad input',
+  [ExitCode.LimitReached]: 'limit reached (resumable)',
+  [ExitCode.Provider]: 'provider/auth error',
+  [ExitCode.Interrupted]: 'interrupted (resumable)',
+};
+
 export class MmmError extends Error {
   readonly exitCode: ExitCode;
   /** One line telling the user how to fix it, printed after the message. */

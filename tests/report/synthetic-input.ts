@@ -1,5 +1,4 @@
-import type { ReportInput } from '../../src/core/report/input.js';
-import type { Iteration, RunEvent, RunState } from '../../src/core/report/source.js';
+import type { Iteration, ReportInput, RunEvent, RunState } from '../../src/core/report/input.js';
 
 /**
  * A run's state and events made up directly (no model, no git): `specs` specs of which

@@ -7,7 +7,8 @@ import { checkSpecDir } from '../../src/core/config/spec-dir-rule.js';
 import { InputError } from '../../src/core/errors.js';
 import { markSpecDone } from '../../src/core/run/steps/spec-done.js';
 import { assertValidSpecs, listSpecFiles, loadSpecs } from '../../src/core/specs/load.js';
-import { SpecFileRefused, updateSpecFile } from '../../src/core/specs/write-back.js';
+import { SpecFileRefused } from '../../src/core/specs/spec-file-rewrite.js';
+import { updateSpecFile } from '../../src/core/specs/write-back.js';
 import { specFile } from '../improve/helpers.js';
 import { git, gitRepo, tempDir, writeTree } from '../support/tmp.js';
 

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
-import { InputError } from '../../core/errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { parseDuration } from '../../core/run/duration.js';
 import type { ImproveOptions } from '../../core/run/options.js';
+import { exitCodesHelp } from '../exit-codes-help.js';
 import { action } from '../run-command.js';
 import { parseDecimal } from '../../core/config/decimal.js';
 
@@ -185,8 +186,7 @@ Examples:
   $ mmm improve --engine claude-code     run the agent steps through your claude CLI
   $ mmm improve --report report.html     and write the run's report at the end
 
-Exit codes: 0 all done · 1 some specs failed · 2 bad input · 3 limit reached (resumable)
-            4 provider error · 130 interrupted (resumable)`,
+${exitCodesHelp({ [ExitCode.Ok]: 'all done', [ExitCode.WorkFailed]: 'some specs failed' })}`,
     )
     .action(
       action(async (flags: ImproveFlags) => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode } from '../../core/errors.js';
 import { action } from '../run-command.js';
 
 /** `mmm specs` (list), `specs validate`, `specs show <id>`, `specs graph`. */
@@ -12,7 +13,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ mmm specs                      id, title, status, priority, dependencies, criteria
-  $ mmm specs validate --strict    exit 2 on any problem, warnings included (for CI)
+  $ mmm specs validate --strict    exit ${ExitCode.BadInput} on any problem, warnings included (for CI)
   $ mmm specs show retry-policy    everything mmm reads from one spec
   $ mmm specs graph --dot | dot -Tsvg > specs.svg`,
     )
@@ -25,7 +26,9 @@ Examples:
 
   specs
     .command('validate')
-    .description('check every spec file and the dependency graph (exit 0, or 2 with problems)')
+    .description(
+      `check every spec file and the dependency graph (exit ${ExitCode.Ok}, or ${ExitCode.BadInput} with problems)`,
+    )
     .option('--strict', 'treat warnings as errors')
     .option('--json', 'print the problems as JSON')
     .action(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ExitCode } from '../../core/errors.js';
 import { action } from '../run-command.js';
 
 /** `mmm workflows` (list), `workflows show NAME`, `workflows validate [NAME|PATH]`. */
@@ -16,7 +17,7 @@ built-in of that name. The format: docs/workflows.md.
 Examples:
   $ mmm workflows                        name, source, description
   $ mmm workflows show fix-tests         print the file the name resolves to
-  $ mmm workflows validate               check every workflow (exit 2 on a problem)
+  $ mmm workflows validate               check every workflow (exit ${ExitCode.BadInput} on a problem)
   $ mmm workflow new my-tests --from fix-tests`,
     )
     .action(
@@ -41,7 +42,9 @@ Examples:
 
   workflows
     .command('validate')
-    .description('check workflow files: every problem with file:line:col (exit 0, or 2)')
+    .description(
+      `check workflow files: every problem with file:line:col (exit ${ExitCode.Ok}, or ${ExitCode.BadInput})`,
+    )
     .argument('[name]', 'a workflow name or the path of a .yml file (default: all)')
     .option('--json', 'print the problems as JSON')
     .action(

@@ -10,6 +10,7 @@ import {
   specDirJson,
   specDirsShown,
 } from './load-valid.js';
+import { ExitCode } from '../../core/errors.js';
 
 /** The JSON shape of one spec in `mmm specs --json`. */
 export function specSummary(spec: Spec): Record<string, unknown> {
@@ -29,7 +30,7 @@ export function specSummary(spec: Spec): Record<string, unknown> {
   };
 }
 
-export async function listSpecsCommand(options: { cwd: string; json: boolean }): Promise<number> {
+export async function listSpecsCommand(options: { cwd: string; json: boolean }): Promise<ExitCode> {
   const result = await loadProjectSpecs(options.cwd);
   const { specs, layouts } = result;
   const ordered = orderSpecs(specs);
@@ -39,7 +40,7 @@ export async function listSpecsCommand(options: { cwd: string; json: boolean }):
     process.stdout.write(
       `${JSON.stringify({ spec_dir: specDirJson(result), layouts, specs: ordered.map(specSummary), ...(errors.length ? { errors: errors.map((p) => ({ ...p, text: formatProblem(p) })) } : {}) }, null, 2)}\n`,
     );
-    return errors.length ? 2 : 0;
+    return errors.length ? ExitCode.BadInput : ExitCode.Ok;
   }
   assertValidSpecs(result);
   printWarnings(result);
@@ -47,7 +48,7 @@ export async function listSpecsCommand(options: { cwd: string; json: boolean }):
     process.stdout.write(
       `No specs in ${specDirsShown(result)}. Write one with: mmm spec new "<title>"\n`,
     );
-    return 0;
+    return ExitCode.Ok;
   }
   const flat =
     layouts.length <= 1 && Object.keys(layouts[0]?.layouts ?? {}).every((l) => l === 'file');
@@ -55,5 +56,5 @@ export async function listSpecsCommand(options: { cwd: string; json: boolean }):
   process.stdout.write(
     `${renderSpecTable(ordered)}\n\n${color.dim(renderStatusSummary(ordered))}${from}\n`,
   );
-  return 0;
+  return ExitCode.Ok;
 }

@@ -1,6 +1,7 @@
 import { createSpec } from '../../core/specs/new-spec.js';
 import { resolveSpecDir } from '../../core/specs/spec-dir.js';
 import { color } from '../../ui/colors.js';
+import { ExitCode } from '../../core/errors.js';
 
 /** `mmm spec new "<title>" [--template T] [--depends-on id...]`. */
 export async function newSpecCommand(options: {
@@ -9,7 +10,7 @@ export async function newSpecCommand(options: {
   template: string;
   dependsOn: string[];
   json: boolean;
-}): Promise<number> {
+}): Promise<ExitCode> {
   const { root, specDirs } = await resolveSpecDir(options.cwd);
   const spec = await createSpec({
     root,
@@ -22,11 +23,11 @@ export async function newSpecCommand(options: {
     process.stdout.write(
       `${JSON.stringify({ id: spec.id, file: spec.file, title: spec.title, template: options.template }, null, 2)}\n`,
     );
-    return 0;
+    return ExitCode.Ok;
   }
   process.stdout.write(
     `${color.green('created')} ${spec.file} ${color.dim(`(id ${spec.id}, template ${options.template})`)}\n` +
       `Edit it, then check it with: mmm specs validate\n`,
   );
-  return 0;
+  return ExitCode.Ok;
 }

@@ -1,5 +1,5 @@
 import { didYouMean } from '../../core/config/did-you-mean.js';
-import { InputError } from '../../core/errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { dependentsOf } from '../../core/specs/graph.js';
 import { numberLabel, type Spec } from '../../core/specs/model.js';
 import { renderSpecDetail } from '../../ui/specs-render.js';
@@ -36,7 +36,7 @@ export async function showSpecCommand(options: {
   cwd: string;
   id: string;
   json: boolean;
-}): Promise<number> {
+}): Promise<ExitCode> {
   const { specs } = await loadValidSpecs(options.cwd);
   const spec = findSpec(specs, options.id);
   const dependents = dependentsOf(specs, spec.id);
@@ -63,9 +63,9 @@ export async function showSpecCommand(options: {
       dependents,
     };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    return 0;
+    return ExitCode.Ok;
   }
   const statusOf = (id: string) => specs.find((s) => s.id === id)?.status;
   process.stdout.write(`${renderSpecDetail(spec, dependents, statusOf)}\n`);
-  return 0;
+  return ExitCode.Ok;
 }

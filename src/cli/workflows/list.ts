@@ -2,12 +2,13 @@ import { findProjectRoot } from '../../core/config/paths.js';
 import { displayPath, listWorkflowFiles, readWorkflowFile } from '../../core/workflow/load.js';
 import { color } from '../../ui/colors.js';
 import { table } from '../../ui/table.js';
+import { ExitCode } from '../../core/errors.js';
 
 /** `mmm workflows [--json]`: every workflow with its source and description. */
 export async function listWorkflowsCommand(options: {
   cwd: string;
   json: boolean;
-}): Promise<number> {
+}): Promise<ExitCode> {
   const root = findProjectRoot(options.cwd);
   const rows = [];
   for (const file of listWorkflowFiles(root)) {
@@ -25,7 +26,7 @@ export async function listWorkflowsCommand(options: {
   }
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ workflows: rows }, null, 2)}\n`);
-    return 0;
+    return ExitCode.Ok;
   }
   const body = rows.map((r) => [
     r.name,
@@ -44,5 +45,5 @@ export async function listWorkflowsCommand(options: {
       `Run one: mmm improve --workflow NAME · copy one to edit: mmm workflow new NAME --from ${rows.some((r) => r.name === 'specs') ? 'specs' : (rows[0]?.name ?? 'specs')}\n`,
     ),
   );
-  return 0;
+  return ExitCode.Ok;
 }

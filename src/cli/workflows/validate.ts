@@ -1,5 +1,5 @@
 import { findProjectRoot } from '../../core/config/paths.js';
-import { InputError } from '../../core/errors.js';
+import { ExitCode, InputError } from '../../core/errors.js';
 import { formatProblem } from '../../core/specs/model.js';
 import {
   listWorkflowFiles,
@@ -14,7 +14,7 @@ export async function validateWorkflowsCommand(options: {
   cwd: string;
   name?: string;
   json: boolean;
-}): Promise<number> {
+}): Promise<ExitCode> {
   const root = findProjectRoot(options.cwd);
   const files = options.name
     ? [resolveWorkflowFile(root, options.name, options.cwd)]
@@ -33,7 +33,7 @@ export async function validateWorkflowsCommand(options: {
     process.stdout.write(
       `${JSON.stringify({ valid: problems.length === 0, workflows: out }, null, 2)}\n`,
     );
-    return problems.length === 0 ? 0 : 2;
+    return problems.length === 0 ? ExitCode.Ok : ExitCode.BadInput;
   }
   if (problems.length > 0) {
     const bad = results.filter((r) => r.problems.some((p) => p.severity === 'error')).length;
@@ -47,5 +47,5 @@ export async function validateWorkflowsCommand(options: {
     ? (results[0]?.file ?? options.name)
     : `${n} workflow${n === 1 ? '' : 's'}`;
   process.stdout.write(`${color.green('✓')} ${shown} valid\n`);
-  return 0;
+  return ExitCode.Ok;
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { isMmmError } from '../errors.js';
+import { ExitCode, isMmmError } from '../errors.js';
 import { createLlmClient } from '../llm/index.js';
 import { apiEngine } from './api.js';
 import { checkClaude, checkClaudeAuth, findClaude } from './claude-code/binary.js';
@@ -63,7 +63,9 @@ export async function createEngine(options: CreateEngineOptions): Promise<Engine
   } catch (error) {
     // No key, but Claude Code is installed: say how to use it instead.
     const claude = findClaude(config.claude_code.path, env, options.cwd ?? process.cwd());
-    if (isMmmError(error) && error.exitCode === 4 && claude) throw withClaudeHint(error, claude);
+    if (isMmmError(error) && error.exitCode === ExitCode.Provider && claude) {
+      throw withClaudeHint(error, claude);
+    }
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { costOf, priceOf } from '../llm/pricing.js';
 import type { ModelPricing } from '../config/schema.js';
-import type { ReportInput } from './input.js';
+import type { CheckResult, Iteration, ReportInput, RunEvent } from './input.js';
 import {
   REPORT_VERSION,
   type AttemptReport,
@@ -10,7 +10,6 @@ import {
   type SpecReport,
   type Tokens,
 } from './model.js';
-import type { CheckResult, Iteration, RunEvent } from './source.js';
 import { attemptEvents, attemptKey, sumTime, type AttemptEvents } from './timing.js';
 
 /** Lines of a failing check's output shown in a report. */

@@ -1,4 +1,12 @@
-import type { RunEvent, RunState } from './source.js';
+import type { RunEvent } from '../run/events.js';
+import type { RunState } from '../run/store/state-schema.js';
+
+/**
+ * The shape of what a report is made from. The run's own types are re-exported here so
+ * the pure modules of src/core/report name the run through this file only.
+ */
+export type { RunEvent, CheckResult, CriterionVerdict, VerdictSummary } from '../run/events.js';
+export type { RunState, Iteration } from '../run/store/state-schema.js';
 
 /** A commit the run made, as git tells it (source.ts). */
 export interface CommitFacts {

@@ -1,5 +1,5 @@
 import type { AttemptReport, RunReport, SpecReport } from './model.js';
-import type { CriterionVerdict } from './source.js';
+import type { CriterionVerdict } from './input.js';
 import {
   diffstat,
   duration,

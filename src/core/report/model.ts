@@ -1,4 +1,4 @@
-import type { CriterionVerdict, RunState } from './source.js';
+import type { CriterionVerdict, RunState } from './input.js';
 
 /**
  * The report of one run: everything `mmm report` shows, computed once (build.ts) and

@@ -12,9 +12,6 @@ import type { ReportInput, CommitFacts } from './input.js';
  * src/core/report is pure functions of what this returns. Reading never changes the run.
  */
 
-export type { RunEvent, CheckResult, CriterionVerdict, VerdictSummary } from '../run/events.js';
-export type { RunState, Iteration } from '../run/store/state-schema.js';
-
 /** The commit's subject, trailers and per-file line counts; undefined when git lacks it. */
 async function commitFacts(repoRoot: string, sha: string): Promise<CommitFacts | undefined> {
   const r = await git(

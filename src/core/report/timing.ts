@@ -1,5 +1,5 @@
 import type { TimeSplit } from './model.js';
-import type { RunEvent, VerdictSummary } from './source.js';
+import type { RunEvent, VerdictSummary } from './input.js';
 
 /** What the event log tells about one attempt (keyed by spec id and attempt number). */
 export interface AttemptEvents {

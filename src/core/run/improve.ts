@@ -1,4 +1,5 @@
 import { setLogFile, logger } from '../log.js';
+import { ExitCode } from '../errors.js';
 import { createEventRedactor } from '../secrets/redact-events.js';
 import { EventChannel } from './channel.js';
 import { openEventLog, type EventLog } from './store/event-log.js';
@@ -141,7 +142,7 @@ async function drive(
         type: 'run_end',
         status: 'interrupted',
         reason: `internal error: ${message}`,
-        exitCode: 1,
+        exitCode: ExitCode.WorkFailed,
         branch: state.branch,
         specs: specSummaries(state, session.specs),
         totals: state.totals,

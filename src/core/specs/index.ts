@@ -3,7 +3,8 @@ export * from './model.js';
 export { parseSpec, idFromFileName, numberFromFileName, slugify } from './parse.js';
 export { loadSpecs, assertValidSpecs, listSpecFiles, type LoadedSpecs } from './load.js';
 export { buildGraph, orderSpecs, readySpecs, dependentsOf, resolveDependencies } from './graph.js';
-export { applySpecUpdate, updateSpecFile, type SpecUpdate } from './write-back.js';
+export { applySpecUpdate, type SpecUpdate } from './markdown-update.js';
+export { updateSpecFile } from './write-back.js';
 export {
   createSpec,
   nextSpecFileName,

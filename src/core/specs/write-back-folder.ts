@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import { readFeatureFolder } from './discover.js';
 import { parseFolder } from './folder.js';
 import type { SpecStatus } from './model.js';
-import { applySpecUpdate, rewriteSpecText, type SpecUpdate } from './write-back.js';
+import { applySpecUpdate, type SpecUpdate } from './markdown-update.js';
+import { rewriteSpecText } from './spec-file-rewrite.js';
 import { splitLines } from './text.js';
 
 /** `**Status**: Draft` → `**Status**: Done`, in the case style the value was written. */

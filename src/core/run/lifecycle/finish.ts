@@ -1,3 +1,4 @@
+import { ExitCode } from '../../errors.js';
 import { commitsSince, fastForward, headCommit, removeWorktree } from '../../git/index.js';
 import { logger } from '../../log.js';
 import { recordProjectRun } from '../../projects/registry.js';
@@ -10,12 +11,12 @@ import { checkpoint, type RunSession } from '../session.js';
 
 const log = logger('improve');
 
-export const EXIT_CODES: Record<RunEndStatus, number> = {
-  completed: 0,
-  failed: 1,
-  limit: 3,
-  provider_error: 4,
-  interrupted: 130,
+export const EXIT_CODES: Record<RunEndStatus, ExitCode> = {
+  completed: ExitCode.Ok,
+  failed: ExitCode.WorkFailed,
+  limit: ExitCode.LimitReached,
+  provider_error: ExitCode.Provider,
+  interrupted: ExitCode.Interrupted,
 };
 
 function shellQuote(value: string): string {

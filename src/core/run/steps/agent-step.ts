@@ -1,5 +1,5 @@
 import type { AgentEvent, AgentResult } from '../../agent/index.js';
-import { isMmmError } from '../../errors.js';
+import { ExitCode, isMmmError } from '../../errors.js';
 import { logger } from '../../log.js';
 import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../../llm/usage.js';
 import type { RunEventBody } from '../events.js';
@@ -69,7 +69,7 @@ export async function* agentStep(
       try {
         next = await agent.next();
       } catch (error) {
-        if (!isMmmError(error) || error.exitCode !== 4) throw error;
+        if (!isMmmError(error) || error.exitCode !== ExitCode.Provider) throw error;
         log.warn('provider error', { message: error.message });
         const result: AgentResult = {
           type: 'attempt_end',

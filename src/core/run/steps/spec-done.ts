@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git } from '../../git/exec.js';
-import { SpecFileRefused, updateSpecFile, type SpecTarget } from '../../specs/write-back.js';
+import { SpecFileRefused } from '../../specs/spec-file-rewrite.js';
+import { updateSpecFile, type SpecTarget } from '../../specs/write-back.js';
 
 /**
  * Marking a spec done when its attempt passed, without ever hanging, writing outside the
