@@ -2,16 +2,21 @@ import type { DiffFile, DiffLine } from './guard-diff.js';
 import type { TestFiles } from './guard-test-files.js';
 import { protectedChanges, type ProtectedRule } from './protected-paths.js';
 import { addedMarkers } from './skip-markers.js';
+import { addedSuppressions, weakenedAssertions } from './weakened-checks.js';
 
 /**
  * The integrity guard's rules over an attempt's diff: a test file may not be deleted or
- * emptied, no skip/only marker may be added to a test, no protected path may change.
+ * emptied, no skip/only marker may be added to a test, a test's assertions may not be
+ * removed or made trivial, no lint/type suppression may be added, no protected path may change.
  * Pure functions; guard-git.ts gathers the diff and the facts they need.
  */
 export type GuardViolation =
   | { kind: 'test_deleted'; file: string; removed: DiffLine[]; movedTo?: string }
   | { kind: 'test_emptied'; file: string; removed: DiffLine[] }
   | { kind: 'skip_marker'; file: string; line: number; text: string; marker: string }
+  | { kind: 'suppression'; file: string; line: number; text: string; marker: string }
+  | { kind: 'trivial_assertion'; file: string; line: number; text: string }
+  | { kind: 'assertions_removed'; file: string; removed: DiffLine[] }
   | { kind: 'protected'; file: string; pattern: string; why: string };
 
 export interface GuardInput {
@@ -75,11 +80,18 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
     }
     if (f.newPath === null) continue;
     const after = input.contentAfter.get(f.newPath);
-    if (after !== undefined && testFiles.has(f.newPath) && isEffectivelyEmpty(after)) {
-      out.push({ kind: 'test_emptied', file: f.newPath, removed: f.removed });
-    }
+    const emptied = after !== undefined && testFiles.has(f.newPath) && isEffectivelyEmpty(after);
+    if (emptied) out.push({ kind: 'test_emptied', file: f.newPath, removed: f.removed });
     for (const m of addedMarkers(f, testFiles.has(f.newPath)))
       out.push({ kind: 'skip_marker', ...m });
+    for (const s of addedSuppressions(f))
+      out.push({ kind: 'suppression', file: s.file, line: s.line, text: s.text, marker: s.label });
+    if (emptied || !testFiles.has(f.newPath)) continue;
+    const weak = weakenedAssertions(f);
+    for (const t of weak.trivial)
+      out.push({ kind: 'trivial_assertion', file: t.file, line: t.line, text: t.text });
+    if (weak.removed.length)
+      out.push({ kind: 'assertions_removed', file: f.newPath, removed: weak.removed });
   }
   for (const c of protectedChanges([...changed].sort(), input.rules, input.allowEdit)) {
     out.push({ kind: 'protected', file: c.path, pattern: c.rule.pattern, why: c.rule.why });
@@ -106,6 +118,12 @@ export function describeViolation(v: GuardViolation): string {
       return `test file emptied: ${v.file}; its deleted lines:\n${removedLines(v.removed)}`;
     case 'skip_marker':
       return `skip/only marker added: ${v.file}:${v.line}: ${v.text} (${v.marker})`;
+    case 'suppression':
+      return `lint/type-check suppression added: ${v.file}:${v.line}: ${v.text} (${v.marker}); fix the finding instead of silencing it`;
+    case 'trivial_assertion':
+      return `assertion that cannot fail added: ${v.file}:${v.line}: ${v.text}; assert on the value the code under test computes`;
+    case 'assertions_removed':
+      return `assertions removed from test file ${v.file} (more removed than added); the removed ones:\n${removedLines(v.removed)}`;
     case 'protected':
       return `protected path changed: ${v.file} (${v.why}${v.pattern !== v.file ? `; protected by ${v.pattern}` : ''})`;
   }
@@ -117,7 +135,7 @@ export function formatGuardFeedback(violations: readonly GuardViolation[]): stri
   return [
     'Integrity guard: this attempt was rolled back because it weakens the checks it is judged by.',
     ...lines,
-    'Do not delete, empty or skip tests and do not edit protected files: make the code pass the checks as they are. ' +
+    'Do not delete, empty or skip tests, do not remove or weaken assertions, do not silence lint or type errors and do not edit protected files: make the code pass the checks as they are. ' +
       'If a test is wrong, say so in your summary instead of changing it.',
   ].join('\n');
 }
@@ -125,7 +143,9 @@ export function formatGuardFeedback(violations: readonly GuardViolation[]): stri
 /** Stable identity of the violations, for the repeated-failure check. */
 export function guardFingerprint(violations: readonly GuardViolation[]): string {
   const keys = violations.map((v) =>
-    v.kind === 'skip_marker' ? `${v.kind}:${v.file}:${v.text}` : `${v.kind}:${v.file}`,
+    v.kind === 'skip_marker' || v.kind === 'suppression' || v.kind === 'trivial_assertion'
+      ? `${v.kind}:${v.file}:${v.text}`
+      : `${v.kind}:${v.file}`,
   );
   return `guard:${[...new Set(keys)].sort().join('|')}`;
 }
