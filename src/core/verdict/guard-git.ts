@@ -1,5 +1,6 @@
 import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
+import { isSharedCheckConfig } from './check-config.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
 import { emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
@@ -36,6 +37,8 @@ export interface AttemptDiff {
   files: DiffFile[];
   /** Text after the attempt of the given paths (those that are text files). */
   contentAfter: Map<string, string>;
+  /** Text before and after the attempt of the changed shared files that configure checks. */
+  configTexts: Map<string, { before?: string; after?: string }>;
 }
 
 /**
@@ -71,7 +74,23 @@ export async function attemptDiff(
       const blob = await git(dir, ['cat-file', 'blob', `:${path}`], { env, okCodes: [128] });
       if (blob.exitCode === 0) contentAfter.set(path, blob.stdout);
     }
-    return { files, contentAfter };
+    const configTexts = new Map<string, { before?: string; after?: string }>();
+    for (const f of files) {
+      if (f.binary) continue;
+      const path = f.newPath ?? f.oldPath;
+      if (!path || !isSharedCheckConfig(path)) continue;
+      const read = async (spec: string) => {
+        const blob = await git(dir, ['cat-file', 'blob', spec], { env, okCodes: [128] });
+        return blob.exitCode === 0 ? blob.stdout : undefined;
+      };
+      const before = f.oldPath ? await read(`${checkpoint}:${f.oldPath}`) : undefined;
+      const after = f.newPath ? await read(`:${f.newPath}`) : undefined;
+      configTexts.set(path, {
+        ...(before !== undefined ? { before } : {}),
+        ...(after !== undefined ? { after } : {}),
+      });
+    }
+    return { files, contentAfter, configTexts };
   });
 }
 
@@ -139,5 +158,7 @@ export async function guardAttempt(options: GuardOptions): Promise<GuardViolatio
     rules,
     allowEdit: options.allowEdit,
     contentAfter: diff.contentAfter,
+    checkCommands: options.commands.map((c) => c.command),
+    configTexts: diff.configTexts,
   });
 }

@@ -1,6 +1,7 @@
 import type { DiffFile, DiffLine } from './guard-diff.js';
 import type { TestFiles } from './guard-test-files.js';
-import { protectedChanges, type ProtectedRule } from './protected-paths.js';
+import { changedCheckSections, type ConfigChange } from './check-config.js';
+import { globMatcher, protectedChanges, type ProtectedRule } from './protected-paths.js';
 import { addedMarkers } from './skip-markers.js';
 import { addedSuppressions, weakenedAssertions } from './weakened-checks.js';
 
@@ -17,7 +18,8 @@ export type GuardViolation =
   | { kind: 'suppression'; file: string; line: number; text: string; marker: string }
   | { kind: 'trivial_assertion'; file: string; line: number; text: string }
   | { kind: 'assertions_removed'; file: string; removed: DiffLine[] }
-  | { kind: 'protected'; file: string; pattern: string; why: string };
+  | { kind: 'protected'; file: string; pattern: string; why: string }
+  | ({ kind: 'check_config' } & ConfigChange);
 
 export interface GuardInput {
   files: readonly DiffFile[];
@@ -27,6 +29,10 @@ export interface GuardInput {
   allowEdit: readonly string[];
   /** Text after the attempt of the test files `emptiedCandidates` named. */
   contentAfter: ReadonlyMap<string, string>;
+  /** The commands the validation runs (their package scripts and make targets are guarded). */
+  checkCommands?: readonly string[];
+  /** Text before and after the attempt of the changed shared files (isSharedCheckConfig). */
+  configTexts?: ReadonlyMap<string, { before?: string; after?: string }>;
 }
 
 /** Modified test files that lost lines: their text after the attempt decides "emptied". */
@@ -96,6 +102,12 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
   for (const c of protectedChanges([...changed].sort(), input.rules, input.allowEdit)) {
     out.push({ kind: 'protected', file: c.path, pattern: c.rule.pattern, why: c.rule.why });
   }
+  const opened = input.allowEdit.map(globMatcher);
+  for (const [path, t] of input.configTexts ?? []) {
+    if (opened.some((m) => m(path))) continue;
+    for (const c of changedCheckSections(path, t.before, t.after, input.checkCommands ?? []))
+      out.push({ kind: 'check_config', ...c });
+  }
   return out;
 }
 
@@ -106,6 +118,13 @@ function removedLines(removed: DiffLine[]): string {
   const shown = removed.slice(0, SHOWN_LINES).map((l) => `    ${l.line}: ${l.text}`);
   if (removed.length > SHOWN_LINES) shown.push(`    … ${removed.length - SHOWN_LINES} more lines`);
   return shown.join('\n');
+}
+
+/** A config section's text on one line, cut short. */
+function shown(text: string | undefined): string {
+  if (text === undefined) return '(absent)';
+  const one = text.trim().replace(/\s*\n\s*/g, '; ');
+  return `\`${one.length > 120 ? `${one.slice(0, 117)}…` : one}\``;
 }
 
 export function describeViolation(v: GuardViolation): string {
@@ -124,6 +143,8 @@ export function describeViolation(v: GuardViolation): string {
       return `assertion that cannot fail added: ${v.file}:${v.line}: ${v.text}; assert on the value the code under test computes`;
     case 'assertions_removed':
       return `assertions removed from test file ${v.file} (more removed than added); the removed ones:\n${removedLines(v.removed)}`;
+    case 'check_config':
+      return `check configuration changed: ${v.file} ${v.section}: ${shown(v.before)} → ${shown(v.after)}; it decides how a check runs or what it reports, so restore it (if the task needs it changed, say so in your summary; a spec opens the file with allow_edit:)`;
     case 'protected':
       return `protected path changed: ${v.file} (${v.why}${v.pattern !== v.file ? `; protected by ${v.pattern}` : ''})`;
   }
@@ -145,7 +166,9 @@ export function guardFingerprint(violations: readonly GuardViolation[]): string 
   const keys = violations.map((v) =>
     v.kind === 'skip_marker' || v.kind === 'suppression' || v.kind === 'trivial_assertion'
       ? `${v.kind}:${v.file}:${v.text}`
-      : `${v.kind}:${v.file}`,
+      : v.kind === 'check_config'
+        ? `${v.kind}:${v.file}:${v.section}`
+        : `${v.kind}:${v.file}`,
   );
   return `guard:${[...new Set(keys)].sort().join('|')}`;
 }
