@@ -95,7 +95,7 @@ describe('assertions weakened in a test file', () => {
     const v = violations(edit(path, [after], [before]));
     expect(kinds(v)).toEqual([`trivial_assertion:${path}`]);
     expect(describeViolation(v[0]!)).toBe(
-      `assertion that cannot fail added: ${path}:10: ${after.trim()}; assert on the value the code under test computes`,
+      `assertion that cannot fail added: ${path}:10: \`${after.trim()}\`; assert on the value the code under test computes`,
     );
   });
 

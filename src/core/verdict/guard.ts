@@ -138,9 +138,9 @@ export function describeViolation(v: GuardViolation): string {
     case 'skip_marker':
       return `skip/only marker added: ${v.file}:${v.line}: ${v.text} (${v.marker})`;
     case 'suppression':
-      return `lint/type-check suppression added: ${v.file}:${v.line}: ${v.text} (${v.marker}); fix the finding instead of silencing it`;
+      return `lint/type-check suppression added: ${v.file}:${v.line}: \`${v.text}\` (${v.marker}); fix the finding instead of silencing it`;
     case 'trivial_assertion':
-      return `assertion that cannot fail added: ${v.file}:${v.line}: ${v.text}; assert on the value the code under test computes`;
+      return `assertion that cannot fail added: ${v.file}:${v.line}: \`${v.text}\`; assert on the value the code under test computes`;
     case 'assertions_removed':
       return `assertions removed from test file ${v.file} (more removed than added); the removed ones:\n${removedLines(v.removed)}`;
     case 'check_config':
