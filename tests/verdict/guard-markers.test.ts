@@ -57,6 +57,7 @@ const MISSED_BEFORE: [string, string][] = [
   ['conftest.py', 'def pytest_collection_modifyitems(config, items):'],
   ['conftest.py', 'collect_ignore = ["tests/test_add.py"]'],
   ['tests/conftest.py', 'collect_ignore_glob.append("test_*.py")'],
+  ['conftest.py', 'pytest_plugins = ["calc.force_pass"]'],
   // JS: bracket access and vitest's context skip.
   ['src/add.test.ts', "it['skip']('adds', () => {"],
   ['src/add.test.ts', "  test('adds', ({ skip }) => { skip();"],

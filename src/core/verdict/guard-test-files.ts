@@ -57,6 +57,12 @@ export function normalizeRepoPath(path: string, root?: string): string {
   return p.replace(/^(?:\.\/)+/, '');
 }
 
+/** Whether the file NAME of `path` marks it as a test (`*.test.ts`, `test_*.py`, `*_test.go` …). */
+export function isTestName(path: string): boolean {
+  const name = normalizeRepoPath(path).split('/').at(-1) ?? '';
+  return NAME_PATTERNS.some((re) => re.test(name));
+}
+
 /** Whether `path` names source code (by its extension), outside vendored code. */
 export function isCodeFile(path: string): boolean {
   const p = normalizeRepoPath(path);

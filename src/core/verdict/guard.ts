@@ -1,5 +1,5 @@
 import type { DiffFile, DiffLine } from './guard-diff.js';
-import type { TestFiles } from './guard-test-files.js';
+import { isTestName, type TestFiles } from './guard-test-files.js';
 import { changedCheckSections, type ConfigChange } from './check-config.js';
 import { globMatcher, protectedChanges, type ProtectedRule } from './protected-paths.js';
 import { addedMarkers } from './skip-markers.js';
@@ -76,12 +76,20 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
       out.push({ kind: 'test_deleted', file: f.oldPath as string, removed: f.removed });
       continue;
     }
-    if (f.status === 'renamed' && oldIsTest && f.newPath && !testFiles.has(f.newPath)) {
+    // Renamed to a path that is not a test, or out of the naming convention that made it one
+    // (`tests/test_calc.py` → `tests/calc_cases.py`: pytest no longer collects it).
+    const leftSuite =
+      f.status === 'renamed' &&
+      oldIsTest &&
+      f.newPath !== null &&
+      (!testFiles.has(f.newPath) ||
+        (isTestName(f.oldPath as string) && !isTestName(f.newPath) && !testFiles.named(f.newPath)));
+    if (leftSuite) {
       out.push({
         kind: 'test_deleted',
         file: f.oldPath as string,
         removed: f.removed,
-        movedTo: f.newPath,
+        movedTo: f.newPath as string,
       });
     }
     if (f.newPath === null) continue;

@@ -75,7 +75,7 @@ export const SKIP_MARKERS: readonly SkipMarker[] = [
     label: 'pytest hook or collect_ignore that changes which tests run or how they end',
     languages: PY,
     pattern:
-      /\bdef\s+pytest_(?:runtest_\w+|collection_modifyitems|ignore_collect|pycollect_\w+|collect_file|pyfunc_call|report_teststatus|deselected)\b|\bcollect_ignore(?:_glob)?\b/,
+      /\bdef\s+pytest_(?:runtest_\w+|collection_modifyitems|ignore_collect|pycollect_\w+|collect_file|pyfunc_call|report_teststatus|deselected)\b|\b(?:collect_ignore(?:_glob)?|pytest_plugins)\b/,
   },
   {
     label: '@unittest.skip',
