@@ -105,6 +105,15 @@ describe('package.json scripts and Makefile targets the checks run', () => {
     ]);
   });
 
+  it('rejects an .npmrc that swaps the shell npm runs scripts with', async () => {
+    // npm 11.19: with `script-shell=/bin/true`, `npm run lint` exits 0 whatever the script.
+    const repo = repoWith({ 'package.json': PKG(SCRIPTS) });
+    write(repo, { '.npmrc': 'script-shell=/bin/true\n' });
+    expect((await guardAttempt(options(repo))).map(describeViolation)).toEqual([
+      'protected path changed: .npmrc (configures how the checks run (test runner, linter, type checker or package manager); protected by **/.npmrc)',
+    ]);
+  });
+
   it('lets a spec open the file with allow_edit:', async () => {
     const repo = repoWith({ 'package.json': PKG(SCRIPTS) });
     write(repo, { 'package.json': PKG({ ...SCRIPTS, test: 'vitest run' }) });
@@ -127,10 +136,10 @@ describe('runner, linter and type-checker configuration', () => {
     });
     const v = await guardAttempt(options(repo));
     expect(v.map(describeViolation)).toEqual([
-      'protected path changed: eslint.config.js (configures a test runner, linter or type checker; protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
-      'protected path changed: packages/web/vitest.config.ts (configures a test runner, linter or type checker; protected by **/vitest.config.*)',
-      'protected path changed: pytest.ini (configures a test runner, linter or type checker; protected by **/pytest.ini)',
-      'protected path changed: tsconfig.json (configures a test runner, linter or type checker; protected by **/tsconfig.json)',
+      'protected path changed: eslint.config.js (configures how the checks run (test runner, linter, type checker or package manager); protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
+      'protected path changed: packages/web/vitest.config.ts (configures how the checks run (test runner, linter, type checker or package manager); protected by **/vitest.config.*)',
+      'protected path changed: pytest.ini (configures how the checks run (test runner, linter, type checker or package manager); protected by **/pytest.ini)',
+      'protected path changed: tsconfig.json (configures how the checks run (test runner, linter, type checker or package manager); protected by **/tsconfig.json)',
     ]);
     expect(formatGuardFeedback(v)).toContain('do not silence lint or type errors');
   });

@@ -59,6 +59,11 @@ export const CHECK_CONFIG_GLOBS: readonly string[] = [
   '**/phpcs.xml',
   '**/phpcs.xml.dist',
   '**/.swiftlint.yml',
+  // Package managers: `script-shell=/bin/true` in .npmrc makes every `npm run …` exit 0.
+  '**/.npmrc',
+  '**/.yarnrc',
+  '**/.yarnrc.yml',
+  '**/bunfig.toml',
 ];
 
 /** package.json keys that configure a check. */

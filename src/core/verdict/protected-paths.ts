@@ -116,7 +116,13 @@ export function protectedRules(input: ProtectInput): ProtectedRule[] {
   }
   for (const g of CI_GLOBS) rules.push(rule(g, 'a CI definition', true));
   for (const g of CHECK_CONFIG_GLOBS) {
-    rules.push(rule(g, 'configures a test runner, linter or type checker', true));
+    rules.push(
+      rule(
+        g,
+        'configures how the checks run (test runner, linter, type checker or package manager)',
+        true,
+      ),
+    );
   }
   for (const g of input.configGlobs) rules.push(rule(g, 'config validate.protect', true));
   for (const g of input.specGlobs) rules.push(rule(g, "the spec's protect: list", true));
