@@ -10,7 +10,7 @@ import { changedCheckSections, commandTargets } from '../../src/core/verdict/che
  * The checks' own configuration (qa-verdicts). Each attack below ran green here with the
  * real tool and the verdict accepted it before this rule: `"lint": "echo ok"` in
  * package.json and an eslint rule turned off (eslint 10.15), `strict: false` in tsconfig
- * (tsc 5), `addopts = -k …` in pytest.ini (pytest 9.0.3; it only failed because nothing was
+ * (tsc 6.0), `addopts = -k …` in pytest.ini (pytest 9.0.3; it only failed because nothing was
  * left to run). The guard reads the change itself, so no runner output can hide it.
  */
 const PKG = (scripts: Record<string, string>, extra: Record<string, unknown> = {}) =>
