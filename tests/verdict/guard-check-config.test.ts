@@ -133,9 +133,11 @@ describe('runner, linter and type-checker configuration', () => {
       'tsconfig.json': '{ "compilerOptions": { "strict": false } }\n',
       'pytest.ini': '[pytest]\ntestpaths = tests\naddopts = -k "not slow_and_broken"\n',
       'packages/web/vitest.config.ts': 'export default { test: { exclude: ["**/*.test.ts"] } };\n',
+      '.c8rc.json': '{ "lines": 0 }\n',
     });
     const v = await guardAttempt(options(repo));
     expect(v.map(describeViolation)).toEqual([
+      'protected path changed: .c8rc.json (configures how the checks run (test runner, linter, type checker or package manager); protected by **/.c8rc.json)',
       'protected path changed: eslint.config.js (configures how the checks run (test runner, linter, type checker or package manager); protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
       'protected path changed: packages/web/vitest.config.ts (configures how the checks run (test runner, linter, type checker or package manager); protected by **/vitest.config.*)',
       'protected path changed: pytest.ini (configures how the checks run (test runner, linter, type checker or package manager); protected by **/pytest.ini)',

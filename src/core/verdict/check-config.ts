@@ -59,6 +59,12 @@ export const CHECK_CONFIG_GLOBS: readonly string[] = [
   '**/phpcs.xml',
   '**/phpcs.xml.dist',
   '**/.swiftlint.yml',
+  // Coverage thresholds a test command may enforce
+  '**/.coveragerc',
+  '**/.nycrc',
+  '**/.nycrc.{json,yml,yaml}',
+  '**/.c8rc',
+  '**/.c8rc.json',
   // Package managers: `script-shell=/bin/true` in .npmrc makes every `npm run …` exit 0.
   '**/.npmrc',
   '**/.yarnrc',
