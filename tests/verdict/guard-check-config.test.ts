@@ -110,7 +110,7 @@ describe('package.json scripts and Makefile targets the checks run', () => {
     const repo = repoWith({ 'package.json': PKG(SCRIPTS) });
     write(repo, { '.npmrc': 'script-shell=/bin/true\n' });
     expect((await guardAttempt(options(repo))).map(describeViolation)).toEqual([
-      'protected path changed: .npmrc (configures how the checks run (test runner, linter, type checker or package manager); protected by **/.npmrc)',
+      'protected path changed: .npmrc (configures how the checks run: test runner, linter, type checker or package manager; protected by **/.npmrc)',
     ]);
   });
 
@@ -137,11 +137,11 @@ describe('runner, linter and type-checker configuration', () => {
     });
     const v = await guardAttempt(options(repo));
     expect(v.map(describeViolation)).toEqual([
-      'protected path changed: .c8rc.json (configures how the checks run (test runner, linter, type checker or package manager); protected by **/.c8rc.json)',
-      'protected path changed: eslint.config.js (configures how the checks run (test runner, linter, type checker or package manager); protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
-      'protected path changed: packages/web/vitest.config.ts (configures how the checks run (test runner, linter, type checker or package manager); protected by **/vitest.config.*)',
-      'protected path changed: pytest.ini (configures how the checks run (test runner, linter, type checker or package manager); protected by **/pytest.ini)',
-      'protected path changed: tsconfig.json (configures how the checks run (test runner, linter, type checker or package manager); protected by **/tsconfig.json)',
+      'protected path changed: .c8rc.json (configures how the checks run: test runner, linter, type checker or package manager; protected by **/.c8rc.json)',
+      'protected path changed: eslint.config.js (configures how the checks run: test runner, linter, type checker or package manager; protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
+      'protected path changed: packages/web/vitest.config.ts (configures how the checks run: test runner, linter, type checker or package manager; protected by **/vitest.config.*)',
+      'protected path changed: pytest.ini (configures how the checks run: test runner, linter, type checker or package manager; protected by **/pytest.ini)',
+      'protected path changed: tsconfig.json (configures how the checks run: test runner, linter, type checker or package manager; protected by **/tsconfig.json)',
     ]);
     expect(formatGuardFeedback(v)).toContain('do not silence lint or type errors');
   });

@@ -119,7 +119,7 @@ export function protectedRules(input: ProtectInput): ProtectedRule[] {
     rules.push(
       rule(
         g,
-        'configures how the checks run (test runner, linter, type checker or package manager)',
+        'configures how the checks run: test runner, linter, type checker or package manager',
         true,
       ),
     );
