@@ -74,6 +74,10 @@ const MISSED_BEFORE: [string, string][] = [
   ['src/test/java/AddTest.java', '    @EnabledIf("never")'],
   // xUnit SkippableFact.
   ['Calc.Tests/AddTests.cs', '        Skip.If(true, "later");'],
+  // A setup file that replaces the assertion library (not a test file by name).
+  ['vitest.setup.ts', 'globalThis.expect = () => new Proxy({}, { get: () => () => {} });'],
+  ['src/setupTests.js', "jest.mock('node:assert', () => ({ equal() {}, ok() {} }));"],
+  ['tests/helpers/patch.py', 'unittest.TestCase.assertEqual = lambda *a, **k: None'],
 ];
 
 describe('skip/only markers', () => {
@@ -101,6 +105,8 @@ describe('skip/only markers', () => {
       ['add_test.go', '// build the fixture first'],
       ['src/test/java/AddTest.java', '        assertTrue(sum > 0);'],
       ['tests/test_add.py', 'def pytest_configure(config):'],
+      ['test/page.test.js', 'const expected = globalThis.expectedTotal;'],
+      ['test/page.test.js', "vi.mock('./db.js', () => ({ find: () => [] }));"],
     ];
     for (const [path, line] of honest) {
       expect(addedMarkers(edit(path, [line]), true), `${path}: ${line}`).toEqual([]);

@@ -47,6 +47,15 @@ export const SKIP_MARKERS: readonly SkipMarker[] = [
     pattern: /\b(?:skip|todo)\s*:\s*(?:true\b|['"`])/,
   },
   { label: '{ only: true }', languages: JS, pattern: /\bonly\s*:\s*true\b/ },
+  {
+    // A setup file (vitest.setup.ts, setupTests.js: often not named as a test) that
+    // replaces the assertion library makes every test pass.
+    label: 'test framework replaced (expect / assert overridden or mocked)',
+    languages: JS,
+    pattern:
+      /\b(?:globalThis|global|window|self)\.(?:expect|assert|it|test|describe)\s*=(?!=)|\b(?:vi|jest)\.(?:mock|doMock)\s*\(\s*['"`](?:vitest|@jest\/globals|node:assert(?:\/strict)?|assert|chai|expect)['"`]/,
+    anyFile: true,
+  },
   { label: '{ ignore: true } (Deno)', languages: JS, pattern: /\bignore\s*:\s*true\b/ },
   {
     label: 't.skip() / this.skip()',
@@ -83,6 +92,13 @@ export const SKIP_MARKERS: readonly SkipMarker[] = [
     pattern: /@(?:unittest\.)?(?:skip|skipIf|skipUnless|expectedFailure)\b/,
   },
   { label: 'skipTest / SkipTest', languages: PY, pattern: /\b(?:skipTest\s*\(|SkipTest\b)/ },
+  {
+    label: 'test framework replaced (assertions overridden)',
+    languages: PY,
+    pattern:
+      /\b(?:unittest\.TestCase\.assert\w*|TestCase\.assert\w*|pytest\.fail|builtins\.AssertionError)\s*=(?!=)|\bmonkeypatch\.setattr\s*\(\s*(?:unittest\.TestCase|TestCase|pytest|["'](?:unittest|pytest)\.)/,
+    anyFile: true,
+  },
   // Go
   { label: 't.Skip', languages: ['go'], pattern: /\.Skip(?:Now|f)?\s*\(/ },
   {
