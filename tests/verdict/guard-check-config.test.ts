@@ -114,6 +114,17 @@ describe('package.json scripts and Makefile targets the checks run', () => {
     ]);
   });
 
+  it('accepts a script or make target the checks run that the task creates', async () => {
+    const repo = repoWith({ 'package.json': PKG(SCRIPTS), Makefile: 'build:\n\tcc calc.c\n' });
+    write(repo, {
+      'package.json': PKG({ ...SCRIPTS, e2e: 'node --test e2e/' }),
+      Makefile: 'build:\n\tcc calc.c\n\ntypecheck:\n\tmypy src\n',
+    });
+    const checks = [{ command: 'npm run e2e', origin: 'the spec check' }];
+    const opts = options(repo);
+    expect(await guardAttempt({ ...opts, commands: [...opts.commands, ...checks] })).toEqual([]);
+  });
+
   it('lets a spec open the file with allow_edit:', async () => {
     const repo = repoWith({ 'package.json': PKG(SCRIPTS) });
     write(repo, { 'package.json': PKG({ ...SCRIPTS, test: 'vitest run' }) });

@@ -163,8 +163,13 @@ function packageSections(
       if (seen.has(s)) continue;
       seen.add(s);
       const body = scripts[s];
-      out.set(`scripts.${s}`, typeof body === 'string' ? body : '(none)');
-      if (typeof body === 'string') wanted.push(...commandTargets(body).scripts);
+      if (typeof body === 'string') {
+        out.set(`scripts.${s}`, body);
+        wanted.push(...commandTargets(body).scripts);
+      } else if (s !== script) {
+        // A pre/post script added around one the checks run is a change to it.
+        out.set(`scripts.${s}`, '(none)');
+      }
     }
   }
   for (const key of PACKAGE_KEYS) {
@@ -243,6 +248,9 @@ export function changedCheckSections(
     const was = b.get(section);
     const now = a.get(section);
     if (was === now) continue;
+    // A script or make target the checks run that did not exist yet is the task's to
+    // create (as a check script file is), not a change to a check.
+    if (was === undefined && /^(?:scripts\.|target )/.test(section)) continue;
     out.push({ file: path, section, before: was, after: now });
   }
   return out.sort((x, y) => x.section.localeCompare(y.section));
