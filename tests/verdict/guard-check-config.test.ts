@@ -143,18 +143,32 @@ describe('runner, linter and type-checker configuration', () => {
       'eslint.config.js': 'export default [{ rules: { "no-unused-vars": "off" } }];\n',
       'tsconfig.json': '{ "compilerOptions": { "strict": false } }\n',
       'pytest.ini': '[pytest]\ntestpaths = tests\naddopts = -k "not slow_and_broken"\n',
-      'packages/web/vitest.config.ts': 'export default { test: { exclude: ["**/*.test.ts"] } };\n',
+      'src/vitest.config.ts': 'export default { test: { exclude: ["**/*.test.ts"] } };\n',
       '.c8rc.json': '{ "lines": 0 }\n',
     });
     const v = await guardAttempt(options(repo));
     expect(v.map(describeViolation)).toEqual([
       'protected path changed: .c8rc.json (configures how the checks run: test runner, linter, type checker or package manager; protected by **/.c8rc.json)',
       'protected path changed: eslint.config.js (configures how the checks run: test runner, linter, type checker or package manager; protected by **/eslint.config.{js,mjs,cjs,ts,mts,cts})',
-      'protected path changed: packages/web/vitest.config.ts (configures how the checks run: test runner, linter, type checker or package manager; protected by **/vitest.config.*)',
       'protected path changed: pytest.ini (configures how the checks run: test runner, linter, type checker or package manager; protected by **/pytest.ini)',
+      'protected path changed: src/vitest.config.ts (configures how the checks run: test runner, linter, type checker or package manager; protected by **/vitest.config.*)',
       'protected path changed: tsconfig.json (configures how the checks run: test runner, linter, type checker or package manager; protected by **/tsconfig.json)',
     ]);
     expect(formatGuardFeedback(v)).toContain('do not silence lint or type errors');
+  });
+
+  it("accepts a new package's own config, not a new config beside existing code", async () => {
+    const repo = repoWith({ 'src/sub.js': 'exports.sub = (a, b) => a - b;\n' });
+    write(repo, {
+      'packages/mul/tsconfig.json': '{ "compilerOptions": { "strict": true } }\n',
+      'packages/mul/src/mul.ts': 'export const mul = (a: number, b: number) => a * b;\n',
+    });
+    expect(await guardAttempt(options(repo))).toEqual([]);
+    // ESLint 10 looks a config up from each file's directory: this one turns src/ off.
+    write(repo, { 'src/eslint.config.js': 'export default [{ ignores: ["**"] }];\n' });
+    expect(
+      (await guardAttempt(options(repo))).map((x) => x.kind === 'protected' && x.file),
+    ).toEqual(['src/eslint.config.js']);
   });
 
   it('rejects the pytest, ruff and mypy tables of pyproject.toml, not the rest of it', async () => {

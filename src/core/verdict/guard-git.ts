@@ -1,9 +1,9 @@
 import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
-import { isSharedCheckConfig } from './check-config.js';
+import { CHECK_CONFIG_GLOBS, isSharedCheckConfig } from './check-config.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
-import { emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
+import { dirOf, emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
 import {
   commandPathWords,
   globMatcher,
@@ -144,6 +144,31 @@ export async function protectedForPrompt(options: GuardOptions): Promise<string[
     .map((r) => r.pattern);
 }
 
+const isCheckConfig = (() => {
+  const matchers = CHECK_CONFIG_GLOBS.map(globMatcher);
+  return (path: string) => matchers.some((m) => m(path));
+})();
+
+/** Directories of added check-config files that held no tracked file at `checkpoint`. */
+async function newDirsOf(dir: string, checkpoint: string, files: DiffFile[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (f.status !== 'added' || !f.newPath || !isCheckConfig(f.newPath)) continue;
+    const d = dirOf(f.newPath);
+    if (d === '' || out.has(d)) continue;
+    const listed = await git(dir, [
+      '--literal-pathspecs',
+      'ls-tree',
+      '--name-only',
+      checkpoint,
+      '--',
+      `${d}/`,
+    ]);
+    if (listed.stdout.trim() === '') out.add(d);
+  }
+  return out;
+}
+
 /** The guard's violations for the attempt in `options.workDir` (empty: nothing to say). */
 export async function guardAttempt(options: GuardOptions): Promise<GuardViolation[]> {
   const testFiles = new TestFiles(options.knownTestFiles);
@@ -153,6 +178,7 @@ export async function guardAttempt(options: GuardOptions): Promise<GuardViolatio
   if (diff.files.length === 0) return [];
   const rules = await rulesFor(options, testFiles);
   return guardViolations({
+    newDirs: await newDirsOf(options.workDir, options.checkpoint, diff.files),
     files: diff.files,
     testFiles,
     rules,

@@ -1,7 +1,12 @@
 import type { DiffFile, DiffLine } from './guard-diff.js';
 import { isTestName, type TestFiles } from './guard-test-files.js';
 import { changedCheckSections, type ConfigChange } from './check-config.js';
-import { globMatcher, protectedChanges, type ProtectedRule } from './protected-paths.js';
+import {
+  CHECK_CONFIG_WHY,
+  globMatcher,
+  protectedChanges,
+  type ProtectedRule,
+} from './protected-paths.js';
 import { addedMarkers } from './skip-markers.js';
 import { addedSuppressions, weakenedAssertions } from './weakened-checks.js';
 
@@ -33,6 +38,14 @@ export interface GuardInput {
   checkCommands?: readonly string[];
   /** Text before and after the attempt of the changed shared files (isSharedCheckConfig). */
   configTexts?: ReadonlyMap<string, { before?: string; after?: string }>;
+  /** Directories of added files that held no tracked file before the attempt. */
+  newDirs?: ReadonlySet<string>;
+}
+
+/** The directory of a repository path ('' at the root). */
+export function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 /** Modified test files that lost lines: their text after the attempt decides "emptied". */
@@ -107,7 +120,13 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
     if (weak.removed.length)
       out.push({ kind: 'assertions_removed', file: f.newPath, removed: weak.removed });
   }
+  const added = new Set(input.files.filter((f) => f.status === 'added').map((f) => f.newPath));
   for (const c of protectedChanges([...changed].sort(), input.rules, input.allowEdit)) {
+    // A new package's own config (packages/new/tsconfig.json) governs only the new code
+    // beside it: what the task creates, not a check loosened.
+    const newPackage =
+      c.rule.why === CHECK_CONFIG_WHY && added.has(c.path) && input.newDirs?.has(dirOf(c.path));
+    if (newPackage) continue;
     out.push({ kind: 'protected', file: c.path, pattern: c.rule.pattern, why: c.rule.why });
   }
   const opened = input.allowEdit.map(globMatcher);

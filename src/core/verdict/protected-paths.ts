@@ -41,6 +41,10 @@ export const CI_GLOBS = [
   '.woodpecker/**',
 ];
 
+/** Why a runner's, linter's or type checker's own configuration file is protected. */
+export const CHECK_CONFIG_WHY =
+  'configures how the checks run: test runner, linter, type checker or package manager';
+
 /** A matcher for a glob; a plain path or `dir/` also matches everything below it. */
 export function globMatcher(glob: string): (path: string) => boolean {
   const g = glob.replace(/\\/g, '/').replace(/^\.\//, '');
@@ -115,15 +119,7 @@ export function protectedRules(input: ProtectInput): ProtectedRule[] {
     }
   }
   for (const g of CI_GLOBS) rules.push(rule(g, 'a CI definition', true));
-  for (const g of CHECK_CONFIG_GLOBS) {
-    rules.push(
-      rule(
-        g,
-        'configures how the checks run: test runner, linter, type checker or package manager',
-        true,
-      ),
-    );
-  }
+  for (const g of CHECK_CONFIG_GLOBS) rules.push(rule(g, CHECK_CONFIG_WHY, true));
   for (const g of input.configGlobs) rules.push(rule(g, 'config validate.protect', true));
   for (const g of input.specGlobs) rules.push(rule(g, "the spec's protect: list", true));
   return rules;
