@@ -99,6 +99,22 @@ describe('assertions weakened in a test file', () => {
     );
   });
 
+  it('names a trivial assertion in a new test file too (it would prove no criterion)', () => {
+    const added: DiffFile = {
+      ...edit('test/sub.test.js', ["test('subtracts', () => {", '  expect(1).toBe(1);', '});']),
+      oldPath: null,
+      status: 'added',
+    };
+    expect(kinds(violations(added))).toEqual(['trivial_assertion:test/sub.test.js']);
+    // One that only moved within a file is not new.
+    const moved = edit(
+      'test/a.test.js',
+      ['    expect(true).toBe(true);'],
+      ['  expect(true).toBe(true);'],
+    );
+    expect(violations(moved)).toEqual([]);
+  });
+
   it('names the assertions removed from a test whose other lines stay', () => {
     const v = violations(
       edit(

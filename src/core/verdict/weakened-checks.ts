@@ -121,19 +121,27 @@ export interface WeakenedAssertions {
   removed: DiffLine[];
 }
 
-/** How `file`'s change (a test file, modified in place) weakens its assertions. */
+/**
+ * How `file`'s change (a test file) weakens its assertions: trivial ones added (in a new
+ * test too: a test that cannot fail proves no criterion), and, for a file changed in
+ * place, more assertions removed than added. Moved lines are not new.
+ */
 export function weakenedAssertions(file: DiffFile): WeakenedAssertions {
   const none = { trivial: [], removed: [] };
-  if (file.binary || file.status === 'added' || file.status === 'deleted') return none;
+  if (file.binary || file.status === 'deleted') return none;
   const path = pathOf(file);
-  const trivial = file.added
-    .filter((l) => !isComment(l.text) && TRIVIAL.some((re) => re.test(l.text)))
-    .map((l) => ({
-      file: path,
-      line: l.line,
-      text: l.text.trim(),
-      label: 'assertion that cannot fail',
-    }));
+  const isTrivial = (l: DiffLine) => !isComment(l.text) && TRIVIAL.some((re) => re.test(l.text));
+  const added = file.added.filter(isTrivial);
+  const trivial =
+    added.length > file.removed.filter(isTrivial).length
+      ? added.map((l) => ({
+          file: path,
+          line: l.line,
+          text: l.text.trim(),
+          label: 'assertion that cannot fail',
+        }))
+      : [];
+  if (file.status === 'added') return { trivial, removed: [] };
   const lost = assertionCount(file.removed) - assertionCount(file.added);
   const removed =
     lost > 0
