@@ -125,6 +125,30 @@ describe('package.json scripts and Makefile targets the checks run', () => {
     expect(await guardAttempt({ ...opts, commands: [...opts.commands, ...checks] })).toEqual([]);
   });
 
+  it('follows a make target into its prerequisites and the targets its recipe makes', async () => {
+    const MAKE = [
+      'typecheck: types',
+      '\t@echo typed',
+      '',
+      'types:',
+      '\t$(MAKE) mypy',
+      '',
+      'mypy:',
+      '\tmypy --strict src',
+      '',
+      'docs:',
+      '\tmkdocs build',
+      '',
+    ].join('\n');
+    const repo = repoWith({ Makefile: MAKE });
+    write(repo, { Makefile: MAKE.replace('mkdocs build', 'mkdocs build --strict') });
+    expect(await guardAttempt(options(repo))).toEqual([]);
+    write(repo, { Makefile: MAKE.replace('mypy --strict src', 'true') });
+    expect(
+      (await guardAttempt(options(repo))).map((x) => x.kind === 'check_config' && x.section),
+    ).toEqual(['target mypy']);
+  });
+
   it('lets a spec open the file with allow_edit:', async () => {
     const repo = repoWith({ 'package.json': PKG(SCRIPTS) });
     write(repo, { 'package.json': PKG({ ...SCRIPTS, test: 'vitest run' }) });

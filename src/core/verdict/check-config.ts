@@ -196,30 +196,50 @@ function iniSections(text: string, wanted: RegExp): Map<string, string> {
   return out;
 }
 
-/** The rule line and recipe of each make target the commands run. */
-function makeSections(text: string, commands: readonly string[]): Map<string, string> {
-  const targets = new Set(commands.flatMap((c) => commandTargets(c).makeTargets));
-  const out = new Map<string, string>();
-  if (!targets.size) return out;
-  let current: string | undefined;
-  let first = true;
+/** Every rule of a Makefile: target → its rule line and recipe; the first target first. */
+function makeRules(text: string): Map<string, string> {
+  const rules = new Map<string, string>();
+  let current: string[] = [];
   for (const line of text.split('\n')) {
     const rule = /^([A-Za-z0-9_./%-][^:=#\s]*(?:\s+[^:=#\s]+)*)\s*::?(?!=)(.*)$/.exec(line);
     if (rule && !line.startsWith('\t')) {
-      const names = (rule[1] ?? '').split(/\s+/);
-      const isDefault = first && !names[0]?.startsWith('.');
-      if (isDefault) first = false;
-      const hit =
-        names.find((n) => targets.has(n)) ??
-        (isDefault && targets.has('(default)') ? '(default)' : undefined);
-      current = hit;
-      if (hit) out.set(`target ${hit}`, `${line.trim()}\n`);
+      current = (rule[1] ?? '').split(/\s+/);
+      for (const n of current) rules.set(n, `${rules.get(n) ?? ''}${line.trim()}\n`);
       continue;
     }
-    if (current === undefined) continue;
-    if (line.startsWith('\t'))
-      out.set(`target ${current}`, `${out.get(`target ${current}`)}${line.trim()}\n`);
-    else if (line.trim() && !line.trim().startsWith('#')) current = undefined;
+    if (line.startsWith('\t')) {
+      for (const n of current) rules.set(n, `${rules.get(n) ?? ''}${line.trim()}\n`);
+    } else if (line.trim() && !line.trim().startsWith('#')) current = [];
+  }
+  return rules;
+}
+
+/**
+ * The rule line and recipe of each make target the commands run, and of the targets those
+ * depend on or run with `$(MAKE) x` in turn (`test: unit` guards `unit:` too).
+ */
+function makeSections(text: string, commands: readonly string[]): Map<string, string> {
+  const wanted = commands.flatMap((c) => commandTargets(c).makeTargets);
+  const out = new Map<string, string>();
+  if (!wanted.length) return out;
+  const rules = makeRules(text);
+  const first = [...rules.keys()].find((n) => !n.startsWith('.'));
+  while (wanted.length) {
+    const asked = wanted.pop() as string;
+    const name = asked === '(default)' ? first : asked;
+    if (name === undefined || out.has(`target ${asked}`)) continue;
+    const body = rules.get(name);
+    if (body === undefined) continue;
+    out.set(`target ${asked}`, body);
+    const [ruleLine = '', ...recipe] = body.split('\n');
+    const prerequisites = ruleLine.replace(/^[^:]*::?/, '').split(/[\s|;]+/);
+    wanted.push(...prerequisites.filter((p) => rules.has(p)));
+    for (const line of recipe) {
+      const sub = /\$[({]MAKE[)}]|\bmake\b/.test(line)
+        ? line.split(/\s+/).filter((w) => rules.has(w))
+        : [];
+      wanted.push(...sub);
+    }
   }
   return out;
 }
