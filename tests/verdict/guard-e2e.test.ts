@@ -59,12 +59,15 @@ if (sub(5, 3) !== 2) { console.log('sub(5, 3) is not 2'); process.exit(1); }
 console.log('ok');
 `;
 
+const PACKAGE = `${JSON.stringify({ name: 'calc', private: true, scripts: { check: 'node scripts/check.mjs' } }, null, 2)}\n`;
+
 function calcRepo(checks: string[]): string {
   return improveRepo([{ id: 'sub', title: 'Add sub', checks, maxAttempts: 2 }], {
     '.mmm/config.toml': CONFIG,
     'src/add.js': 'exports.add = (a, b) => a + b;\n',
     'test/add.test.js': ADD_TEST,
     'scripts/check.mjs': CHECK_MJS,
+    'package.json': PACKAGE,
   });
 }
 
@@ -155,6 +158,44 @@ describe('integrity guard, end to end', () => {
     const feedback = String(ends[0]?.feedback);
     expect(feedback).toContain('test file deleted: test/add.test.js; its deleted lines:');
     expect(feedback).toContain('6:   assert.equal(add(2, 3), 5);');
+  });
+
+  // qa-verdicts: both cheats below passed the verdict before the guard knew them — the
+  // tests stayed green by name (node --test 20.20) and the spec check exited 0.
+  it('rejects an assertion made trivial to keep a broken function green', async () => {
+    const { repo, r, ends } = await runCheat(
+      ['file_exists: src/sub.js'],
+      [
+        createFile('src/sub.js', SUB),
+        createFile('src/add.js', 'exports.add = (a, b) => Math.abs(a) + Math.abs(b);\n'),
+        createFile(
+          'test/add.test.js',
+          ADD_TEST.replace('assert.equal(add(-2, -3), -5);', 'assert.ok(true);'),
+        ),
+      ],
+    );
+    expect(r.exitCode).toBe(0);
+    expect(ends.map((e) => e.outcome)).toEqual(['failed', 'passed']);
+    expect(String(ends[0]?.feedback)).toContain(
+      'assertion that cannot fail added: test/add.test.js:10: `assert.ok(true);`; assert on the value the code under test computes',
+    );
+    expect(fileAt(repo, runEnd(r.stdout).branch, 'test/add.test.js')).toBe(ADD_TEST.trim());
+  });
+
+  it('rejects the package.json script a spec check runs, rewritten to pass', async () => {
+    const { repo, r, ends } = await runCheat(
+      ['run: npm run check'],
+      [
+        createFile('src/sub.js', 'exports.sub = (a, b) => a + b;\n'),
+        createFile('package.json', PACKAGE.replace('node scripts/check.mjs', 'echo ok')),
+      ],
+    );
+    expect(r.exitCode).toBe(0);
+    expect(ends.map((e) => e.outcome)).toEqual(['failed', 'passed']);
+    expect(String(ends[0]?.feedback)).toContain(
+      'check configuration changed: package.json scripts.check: `node scripts/check.mjs` → `echo ok`',
+    );
+    expect(fileAt(repo, runEnd(r.stdout).branch, 'package.json')).toBe(PACKAGE.trim());
   });
 
   it('rejects an edit under .mmm/ made with bash', async () => {

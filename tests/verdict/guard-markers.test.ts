@@ -42,9 +42,52 @@ const CHEATS: [string, string][] = [
   ['test/add_test.cc', 'TEST(Add, DISABLED_Adds) {'],
 ];
 
+/**
+ * Skips the first list missed (qa-verdicts). Checked with the real runners here: with
+ * `pytestmark = pytest.mark.skip` pytest 9.0.3 exits 0 ("1 skipped"); with `//go:build
+ * ignore` go 1.19 prints "[no test files]" and exits 0; a `pytest_runtest_makereport`
+ * hook setting `outcome = "passed"` turns a failing test green by name, so the verdict
+ * cannot see it and the guard must.
+ */
+const MISSED_BEFORE: [string, string][] = [
+  // pytest: a module-level mark skips every test of the file; marks= skips one param.
+  ['tests/test_add.py', 'pytestmark = pytest.mark.skip(reason="later")'],
+  ['tests/test_add.py', '    pytest.param(1, 2, marks=pytest.mark.xfail),'],
+  ['tests/test_add.py', '@mark.skipif(True, reason="later")'],
+  ['tests/test_add.py', 'np = pytest.importorskip("numpy_that_is_not_installed")'],
+  // conftest.py hooks and lists that change which tests run or how they end.
+  ['conftest.py', 'def pytest_runtest_makereport(item, call):'],
+  ['conftest.py', 'def pytest_collection_modifyitems(config, items):'],
+  ['conftest.py', 'collect_ignore = ["tests/test_add.py"]'],
+  ['tests/conftest.py', 'collect_ignore_glob.append("test_*.py")'],
+  ['conftest.py', 'pytest_plugins = ["calc.force_pass"]'],
+  // JS: bracket access and vitest's context skip.
+  ['src/add.test.ts', "it['skip']('adds', () => {"],
+  ['src/add.test.ts', "  test('adds', ({ skip }) => { skip();"],
+  // RSpec metadata with a reason.
+  ['spec/add_spec.rb', "  it 'adds', skip: 'later' do"],
+  // Go: a build constraint that leaves the test file out of the package.
+  ['add_test.go', '//go:build ignore'],
+  ['add_test.go', '// +build ignore'],
+  // JUnit assumptions and conditional execution.
+  ['src/test/java/AddTest.java', '        Assumptions.assumeTrue(false);'],
+  ['src/test/java/AddTest.java', '    @EnabledIf("never")'],
+  // xUnit SkippableFact.
+  ['Calc.Tests/AddTests.cs', '        Skip.If(true, "later");'],
+  // A setup file that replaces the assertion library (not a test file by name).
+  ['vitest.setup.ts', 'globalThis.expect = () => new Proxy({}, { get: () => () => {} });'],
+  ['src/setupTests.js', "jest.mock('node:assert', () => ({ equal() {}, ok() {} }));"],
+  ['tests/helpers/patch.py', 'unittest.TestCase.assertEqual = lambda *a, **k: None'],
+];
+
 describe('skip/only markers', () => {
   it.each(CHEATS)('%s: %s', (path, line) => {
     expect(isTestPath(path) || path.endsWith('.rs')).toBe(true);
+    const found = addedMarkers(edit(path, [line]), isTestPath(path));
+    expect(found.map((m) => `${m.file}:${m.line}`)).toEqual([`${path}:1`]);
+  });
+
+  it.each(MISSED_BEFORE)('%s: %s (missed before)', (path, line) => {
     const found = addedMarkers(edit(path, [line]), isTestPath(path));
     expect(found.map((m) => `${m.file}:${m.line}`)).toEqual([`${path}:1`]);
   });
@@ -58,6 +101,12 @@ describe('skip/only markers', () => {
       ['add_test.go', 'skip := 3'],
       ['spec/page_spec.rb', 'expect(page.skip).to eq(3)'],
       ['test/page.test.js', '// it.only is forbidden here'],
+      ['test/page.test.js', 'const rows = list.skip(2);'],
+      ['add_test.go', '// build the fixture first'],
+      ['src/test/java/AddTest.java', '        assertTrue(sum > 0);'],
+      ['tests/test_add.py', 'def pytest_configure(config):'],
+      ['test/page.test.js', 'const expected = globalThis.expectedTotal;'],
+      ['test/page.test.js', "vi.mock('./db.js', () => ({ find: () => [] }));"],
     ];
     for (const [path, line] of honest) {
       expect(addedMarkers(edit(path, [line]), true), `${path}: ${line}`).toEqual([]);

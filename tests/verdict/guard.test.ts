@@ -180,6 +180,25 @@ describe('integrity guard on real edits', () => {
     );
   });
 
+  it('treats a test renamed out of the naming convention as moved out, even inside tests/', async () => {
+    // qa-verdicts: pytest 9.0.3 (python_files = test_*.py) and vitest 4 do not collect the
+    // new names, yet the files stay under a test directory; a counts-only runner
+    // (unittest, phpunit) then reports fewer tests that a new trivial test can make up for.
+    const repo = calcRepo({
+      'tests/test_calc.py': 'def test_add():\n    assert 1 + 1 == 2\n',
+      'src/add.spec.ts': "it('adds', () => expect(1 + 1).toBe(2));\n",
+    });
+    mkdirSync(join(repo, 'tests/helpers'), { recursive: true });
+    renameSync(join(repo, 'tests/test_calc.py'), join(repo, 'tests/calc_cases.py'));
+    renameSync(join(repo, 'src/add.spec.ts'), join(repo, 'src/add.cases.ts'));
+    renameSync(join(repo, 'test/add.test.js'), join(repo, 'test/add_test.js'));
+    const v = await guardAttempt(options(repo));
+    expect(v.map((x) => x.kind === 'test_deleted' && [x.file, x.movedTo ?? null])).toEqual([
+      ['src/add.spec.ts', 'src/add.cases.ts'],
+      ['tests/test_calc.py', 'tests/calc_cases.py'],
+    ]);
+  });
+
   it('parses quoted paths, renames and binary files from git', async () => {
     const repo = calcRepo({ 'test/é x.test.js': "test('a', () => {});\n", 'img.bin': 'a' });
     writeFileSync(join(repo, 'test/é x.test.js'), "test.only('a', () => {});\n");

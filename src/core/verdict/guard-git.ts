@@ -1,8 +1,9 @@
 import { CACHED_DIFF, withStagedScratch } from '../git/scratch-index.js';
 import { git } from '../git/exec.js';
+import { CHECK_CONFIG_GLOBS, isSharedCheckConfig } from './check-config.js';
 import { parseDiff, type DiffFile } from './guard-diff.js';
 import { TestFiles } from './guard-test-files.js';
-import { emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
+import { dirOf, emptiedCandidates, guardViolations, type GuardViolation } from './guard.js';
 import {
   commandPathWords,
   globMatcher,
@@ -36,6 +37,8 @@ export interface AttemptDiff {
   files: DiffFile[];
   /** Text after the attempt of the given paths (those that are text files). */
   contentAfter: Map<string, string>;
+  /** Text before and after the attempt of the changed shared files that configure checks. */
+  configTexts: Map<string, { before?: string; after?: string }>;
 }
 
 /**
@@ -71,7 +74,23 @@ export async function attemptDiff(
       const blob = await git(dir, ['cat-file', 'blob', `:${path}`], { env, okCodes: [128] });
       if (blob.exitCode === 0) contentAfter.set(path, blob.stdout);
     }
-    return { files, contentAfter };
+    const configTexts = new Map<string, { before?: string; after?: string }>();
+    for (const f of files) {
+      if (f.binary) continue;
+      const path = f.newPath ?? f.oldPath;
+      if (!path || !isSharedCheckConfig(path)) continue;
+      const read = async (spec: string) => {
+        const blob = await git(dir, ['cat-file', 'blob', spec], { env, okCodes: [128] });
+        return blob.exitCode === 0 ? blob.stdout : undefined;
+      };
+      const before = f.oldPath ? await read(`${checkpoint}:${f.oldPath}`) : undefined;
+      const after = f.newPath ? await read(`:${f.newPath}`) : undefined;
+      configTexts.set(path, {
+        ...(before !== undefined ? { before } : {}),
+        ...(after !== undefined ? { after } : {}),
+      });
+    }
+    return { files, contentAfter, configTexts };
   });
 }
 
@@ -125,6 +144,31 @@ export async function protectedForPrompt(options: GuardOptions): Promise<string[
     .map((r) => r.pattern);
 }
 
+const isCheckConfig = (() => {
+  const matchers = CHECK_CONFIG_GLOBS.map(globMatcher);
+  return (path: string) => matchers.some((m) => m(path));
+})();
+
+/** Directories of added check-config files that held no tracked file at `checkpoint`. */
+async function newDirsOf(dir: string, checkpoint: string, files: DiffFile[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const f of files) {
+    if (f.status !== 'added' || !f.newPath || !isCheckConfig(f.newPath)) continue;
+    const d = dirOf(f.newPath);
+    if (d === '' || out.has(d)) continue;
+    const listed = await git(dir, [
+      '--literal-pathspecs',
+      'ls-tree',
+      '--name-only',
+      checkpoint,
+      '--',
+      `${d}/`,
+    ]);
+    if (listed.stdout.trim() === '') out.add(d);
+  }
+  return out;
+}
+
 /** The guard's violations for the attempt in `options.workDir` (empty: nothing to say). */
 export async function guardAttempt(options: GuardOptions): Promise<GuardViolation[]> {
   const testFiles = new TestFiles(options.knownTestFiles);
@@ -134,10 +178,13 @@ export async function guardAttempt(options: GuardOptions): Promise<GuardViolatio
   if (diff.files.length === 0) return [];
   const rules = await rulesFor(options, testFiles);
   return guardViolations({
+    newDirs: await newDirsOf(options.workDir, options.checkpoint, diff.files),
     files: diff.files,
     testFiles,
     rules,
     allowEdit: options.allowEdit,
     contentAfter: diff.contentAfter,
+    checkCommands: options.commands.map((c) => c.command),
+    configTexts: diff.configTexts,
   });
 }

@@ -57,6 +57,18 @@ export function normalizeRepoPath(path: string, root?: string): string {
   return p.replace(/^(?:\.\/)+/, '');
 }
 
+/** Whether the file NAME of `path` marks it as a test (`*.test.ts`, `test_*.py`, `*_test.go` …). */
+export function isTestName(path: string): boolean {
+  const name = normalizeRepoPath(path).split('/').at(-1) ?? '';
+  return NAME_PATTERNS.some((re) => re.test(name));
+}
+
+/** Whether `path` names source code (by its extension), outside vendored code. */
+export function isCodeFile(path: string): boolean {
+  const p = normalizeRepoPath(path);
+  return !VENDORED.test(p) && CODE.has(extensionOf(p.split('/').at(-1) ?? ''));
+}
+
 /** Whether `path` (repository-relative, forward slashes) is a test file by convention. */
 export function isTestPath(path: string): boolean {
   const p = normalizeRepoPath(path);

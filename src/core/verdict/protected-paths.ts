@@ -1,10 +1,12 @@
 import picomatch from 'picomatch';
 import { nestedRuns } from '../tools/command-wrappers.js';
 import { splitCommands } from '../tools/shell-words.js';
+import { CHECK_CONFIG_GLOBS } from './check-config.js';
 
 /**
  * Paths an attempt may not change, and why: the scripts the checks run (a check the
- * model can rewrite proves nothing), mmm's own directory, CI definitions, and the globs
+ * model can rewrite proves nothing), mmm's own directory, CI definitions, the test
+ * runners', linters' and type checkers' configuration files, and the globs
  * of config `validate.protect` and spec `protect:`. A spec opts out for the paths it is
  * about with `allow_edit:` — except `.mmm/` and the spec's own file, which stay closed
  * (the spec's checks and criteria are what the attempt is judged by).
@@ -38,6 +40,10 @@ export const CI_GLOBS = [
   '.woodpecker.yml',
   '.woodpecker/**',
 ];
+
+/** Why a runner's, linter's or type checker's own configuration file is protected. */
+export const CHECK_CONFIG_WHY =
+  'configures how the checks run: test runner, linter, type checker or package manager';
 
 /** A matcher for a glob; a plain path or `dir/` also matches everything below it. */
 export function globMatcher(glob: string): (path: string) => boolean {
@@ -113,6 +119,7 @@ export function protectedRules(input: ProtectInput): ProtectedRule[] {
     }
   }
   for (const g of CI_GLOBS) rules.push(rule(g, 'a CI definition', true));
+  for (const g of CHECK_CONFIG_GLOBS) rules.push(rule(g, CHECK_CONFIG_WHY, true));
   for (const g of input.configGlobs) rules.push(rule(g, 'config validate.protect', true));
   for (const g of input.specGlobs) rules.push(rule(g, "the spec's protect: list", true));
   return rules;

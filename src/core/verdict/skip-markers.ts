@@ -13,6 +13,8 @@ export interface SkipMarker {
   pattern: RegExp;
   /** Also in files that are not test files (Rust keeps unit tests beside the code). */
   anyFile?: boolean;
+  /** Written as a comment (Go build constraints): comment lines are not skipped. */
+  inComments?: boolean;
 }
 
 const JS = ['js', 'jsx', 'ts', 'tsx', 'mjs', 'cjs', 'mts', 'cts'];
@@ -45,38 +47,83 @@ export const SKIP_MARKERS: readonly SkipMarker[] = [
     pattern: /\b(?:skip|todo)\s*:\s*(?:true\b|['"`])/,
   },
   { label: '{ only: true }', languages: JS, pattern: /\bonly\s*:\s*true\b/ },
+  {
+    // A setup file (vitest.setup.ts, setupTests.js: often not named as a test) that
+    // replaces the assertion library makes every test pass.
+    label: 'test framework replaced (expect / assert overridden or mocked)',
+    languages: JS,
+    pattern:
+      /\b(?:globalThis|global|window|self)\.(?:expect|assert|it|test|describe)\s*=(?!=)|\b(?:vi|jest)\.(?:mock|doMock)\s*\(\s*['"`](?:vitest|@jest\/globals|node:assert(?:\/strict)?|assert|chai|expect)['"`]/,
+    anyFile: true,
+  },
   { label: '{ ignore: true } (Deno)', languages: JS, pattern: /\bignore\s*:\s*true\b/ },
   {
     label: 't.skip() / this.skip()',
     languages: JS,
     pattern: /\b(?:t|this|ctx|context)\.(?:skip|todo)\s*\(/,
   },
+  {
+    label: "it['skip'] / skip() (test context)",
+    languages: JS,
+    pattern:
+      /\b(?:it|test|describe|suite)\s*\[\s*['"`](?:skip|only|todo)['"`]\s*\]|\{\s*skip\s*[,}][^)]*\)\s*=>|(?<![.\w$])skip\s*\(\s*\)/,
+  },
   // pytest, unittest
   {
-    label: '@pytest.mark.skip / xfail',
+    label: '@pytest.mark.skip / xfail / pytestmark',
     languages: PY,
-    pattern: /@pytest\.mark\.(?:skip|skipif|xfail)\b/,
+    pattern: /(?:\bpytest\.|@)mark\.(?:skip|skipif|xfail)\b/,
   },
-  { label: 'pytest.skip()', languages: PY, pattern: /\bpytest\.(?:skip|xfail)\s*\(/ },
+  {
+    label: 'pytest.skip() / importorskip()',
+    languages: PY,
+    pattern: /\bpytest\.(?:skip|xfail|importorskip)\s*\(/,
+  },
+  {
+    // conftest.py: hooks that rewrite outcomes or drop tests, and the ignore lists.
+    label: 'pytest hook or collect_ignore that changes which tests run or how they end',
+    languages: PY,
+    pattern:
+      /\bdef\s+pytest_(?:runtest_\w+|collection_modifyitems|ignore_collect|pycollect_\w+|collect_file|pyfunc_call|report_teststatus|deselected)\b|\b(?:collect_ignore(?:_glob)?|pytest_plugins)\b/,
+  },
   {
     label: '@unittest.skip',
     languages: PY,
     pattern: /@(?:unittest\.)?(?:skip|skipIf|skipUnless|expectedFailure)\b/,
   },
   { label: 'skipTest / SkipTest', languages: PY, pattern: /\b(?:skipTest\s*\(|SkipTest\b)/ },
+  {
+    label: 'test framework replaced (assertions overridden)',
+    languages: PY,
+    pattern:
+      /\b(?:unittest\.TestCase\.assert\w*|TestCase\.assert\w*|pytest\.fail|builtins\.AssertionError)\s*=(?!=)|\bmonkeypatch\.setattr\s*\(\s*(?:unittest\.TestCase|TestCase|pytest|["'](?:unittest|pytest)\.)/,
+    anyFile: true,
+  },
   // Go
   { label: 't.Skip', languages: ['go'], pattern: /\.Skip(?:Now|f)?\s*\(/ },
+  {
+    label: '//go:build constraint (leaves the test file out)',
+    languages: ['go'],
+    pattern: /^\s*\/\/(?:go:build\s|\s*\+build\s)/,
+    inComments: true,
+  },
   // Rust
   { label: '#[ignore]', languages: ['rs'], pattern: /#\[\s*ignore\b/, anyFile: true },
   // JUnit 4/5, Spock, Kotest
   {
     label: '@Disabled / @Ignore',
     languages: JVM,
-    pattern: /@(?:Disabled\w*|Ignore|PendingFeature)\b/,
+    pattern: /@(?:Disabled\w*|Enabled\w*|Ignore|PendingFeature|IgnoreIf|Requires)\b/,
+  },
+  {
+    label: 'assumeTrue / assumeFalse (JUnit assumption)',
+    languages: JVM,
+    pattern: /\bassume(?:True|False|That|NotNull|NoException)\s*\(/,
   },
   // NUnit, MSTest, xUnit
   { label: '[Ignore]', languages: DOTNET, pattern: /\[\s*(?:\w+\s*,\s*)*Ignore\b/ },
   { label: 'Skip = (xUnit)', languages: DOTNET, pattern: /\bSkip\s*=/ },
+  { label: 'Skip.If (xUnit)', languages: DOTNET, pattern: /\bSkip\.(?:If|IfNot)\s*\(/ },
   {
     label: 'Assert.Ignore / Inconclusive',
     languages: DOTNET,
@@ -92,7 +139,8 @@ export const SKIP_MARKERS: readonly SkipMarker[] = [
   {
     label: ':skip / :focus metadata (RSpec)',
     languages: ['rb'],
-    pattern: /(?:,\s*:(?:skip|pending|focus)\b|\b(?:skip|pending|focus)\s*(?::|=>)\s*true\b)/,
+    pattern:
+      /(?:,\s*:(?:skip|pending|focus)\b|\b(?:skip|pending|focus)\s*(?::|=>)\s*(?:true\b|['"]))/,
   },
   // PHPUnit, Pest
   {
@@ -142,8 +190,12 @@ function isComment(text: string): boolean {
 
 /** The markers of `language` that `text` carries. */
 export function markersIn(text: string, extension: string): SkipMarker[] {
-  if (isComment(text)) return [];
-  return SKIP_MARKERS.filter((m) => m.languages.includes(extension) && m.pattern.test(text));
+  return SKIP_MARKERS.filter(
+    (m) =>
+      m.languages.includes(extension) &&
+      (m.inComments === true || !isComment(text)) &&
+      m.pattern.test(text),
+  );
 }
 
 /**
@@ -160,7 +212,9 @@ export function addedMarkers(file: DiffFile, isTest: boolean): AddedMarker[] {
   const out: AddedMarker[] = [];
   for (const marker of relevant) {
     const count = (lines: DiffLine[]) =>
-      lines.filter((l) => !isComment(l.text) && marker.pattern.test(l.text));
+      lines.filter(
+        (l) => (marker.inComments === true || !isComment(l.text)) && marker.pattern.test(l.text),
+      );
     const added = count(file.added);
     if (added.length === 0) continue;
     // Moved or re-indented, not new: as many of them were removed as added.
