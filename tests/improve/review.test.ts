@@ -93,4 +93,48 @@ describe('mmm improve without specs: review → implement → format', () => {
     // The checkout was not touched.
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
+
+  it('discards a proposed spec that carries allow_edit: the model does not open protected paths for itself', async () => {
+    const repo = gitRepo({
+      '.mmm/config.toml': CONFIG,
+      'check.js': CHECK_JS,
+      'fmt.js': FMT_JS,
+      'README.md': '# sample\n',
+    });
+    const proposal = specFile({
+      id: 'loosen',
+      title: 'Loosen the checks',
+      checks: ['file_exists: hello.txt'],
+    }).replace('priority: medium', 'priority: medium\nallow_edit: [check.js]');
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        if (t.taskId === '(review)') {
+          if (t.turn === 1) return createFile('specs/01-loosen.md', proposal);
+          return finish('Proposed: loosen the checks.');
+        }
+        return finish(`unexpected task ${t.taskId}`);
+      },
+    });
+    const r = await improve(repo, ['--focus', 'checks'], modelEnv(fake.url));
+    const warnings = events(r.stdout).filter((e) => e.type === 'warning');
+    expect(warnings.map((w) => String(w.message)).join('\n')).toContain(
+      'specs/01-loosen.md: allow_edit is not allowed in a proposed spec (it would open check.js to the attempt that implements it)',
+    );
+    // No task ever ran on the discarded spec, and nothing was committed for it.
+    expect(
+      fake
+        .messageRequests()
+        .map(describeTurn)
+        .some((t) => t.taskId === 'loosen'),
+    ).toBe(false);
+    const end = runEnd(r.stdout);
+    expect(branchMessages(repo, end.branch).some((m) => m.includes('Loosen'))).toBe(false);
+    // The review prompt said so up front.
+    const review = fake
+      .messageRequests()
+      .map(describeTurn)
+      .find((t) => t.taskId === '(review)');
+    expect(review?.system).toContain('Do not write `allow_edit:` into the spec');
+  });
 });

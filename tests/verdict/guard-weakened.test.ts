@@ -159,3 +159,36 @@ describe('assertions weakened in a test file', () => {
     expect(violations(edit('src/add.js', ['  return a + b;'], ['  assert(a >= 0);']))).toEqual([]);
   });
 });
+
+describe("a person's allow_edit opens its files to the content rules", () => {
+  function opened(allowEdit: string[], ...files: DiffFile[]): GuardViolation[] {
+    return guardViolations({
+      files,
+      testFiles: new TestFiles(),
+      rules: [],
+      allowEdit,
+      contentAfter: new Map(),
+    });
+  }
+
+  it('lets a spec that lists the files suppress, quarantine or retire them; others stay guarded', () => {
+    const suppressed = edit('src/legacy/a.ts', ['// @ts-expect-error untyped legacy module']);
+    const outside = edit('src/a.ts', ['// @ts-ignore']);
+    const retired: DiffFile = {
+      oldPath: 'tests/legacy.test.ts',
+      newPath: null,
+      status: 'deleted',
+      binary: false,
+      added: [],
+      removed: [{ line: 1, text: "it('works', () => expect(f()).toBe(1));" }],
+    };
+    const v = opened(['src/legacy', 'tests/legacy.test.ts'], suppressed, outside, retired);
+    expect(kinds(v)).toEqual(['suppression:src/a.ts']);
+    // Without allow_edit the same diff is refused on all three.
+    expect(kinds(violations(suppressed, outside, retired))).toEqual([
+      'suppression:src/legacy/a.ts',
+      'suppression:src/a.ts',
+      'test_deleted:tests/legacy.test.ts',
+    ]);
+  });
+});

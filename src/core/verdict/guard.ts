@@ -81,9 +81,15 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
   const { testFiles } = input;
   const out: GuardViolation[] = [];
   const changed = new Set<string>();
+  // A person's `allow_edit:` opens its files to every rule below (a spec that retires a
+  // module and its tests, or quarantines a flaky suite); the verdict still needs every test
+  // that passed at the baseline to pass. Review proposals cannot carry allow_edit.
+  const opened = input.allowEdit.map(globMatcher);
+  const isOpen = (p: string | null): boolean => p !== null && opened.some((m) => m(p));
   for (const f of input.files) {
     if (f.oldPath) changed.add(f.oldPath);
     if (f.newPath) changed.add(f.newPath);
+    if (isOpen(f.oldPath) || isOpen(f.newPath)) continue;
     const oldIsTest = f.oldPath !== null && testFiles.has(f.oldPath);
     if (f.status === 'deleted' && oldIsTest) {
       out.push({ kind: 'test_deleted', file: f.oldPath as string, removed: f.removed });
@@ -129,7 +135,6 @@ export function guardViolations(input: GuardInput): GuardViolation[] {
     if (newPackage) continue;
     out.push({ kind: 'protected', file: c.path, pattern: c.rule.pattern, why: c.rule.why });
   }
-  const opened = input.allowEdit.map(globMatcher);
   for (const [path, t] of input.configTexts ?? []) {
     if (opened.some((m) => m(path))) continue;
     for (const c of changedCheckSections(path, t.before, t.after, input.checkCommands ?? []))

@@ -27,6 +27,7 @@ const MAX_EMPTY_ROUNDS = 2;
 
 const REVIEW_RULES = [
   'This is a review step: do not modify any existing file. Your only output is the new spec file.',
+  'Do not write `allow_edit:` into the spec: opening protected paths is for a person to decide.',
   "The spec's `run:` checks pass the same command policy as your bash tool before mmm runs them: a check that commits, pushes or changes branches, refs or git config is refused and fails. Write checks that only test the work.",
 ];
 
@@ -121,6 +122,13 @@ export async function* reviewRound(
     problems = loaded.problems
       .filter((p) => p.severity === 'error' && files.has(p.file))
       .map(formatProblem);
+    // allow_edit opens protected paths and the guard's rules: a person's decision, never
+    // the model's about its own next task.
+    for (const s of proposed.filter((p) => p.allowEdit?.length)) {
+      problems.push(
+        `${s.file}: allow_edit is not allowed in a proposed spec (it would open ${(s.allowEdit ?? []).join(', ')} to the attempt that implements it); leave it out — a person adds it when the task needs it`,
+      );
+    }
   }
   // Only the new spec files are kept: anything else the review touched is undone.
   await resetTo(session.workDir, base);
