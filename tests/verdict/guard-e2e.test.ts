@@ -214,3 +214,49 @@ describe('integrity guard, end to end', () => {
     expect(fileAt(repo, runEnd(r.stdout).branch, '.mmm/config.toml')).toBe(CONFIG.trim());
   });
 });
+
+describe('integrity guard: the other specs of the run', () => {
+  it("rejects an edit of a later spec's checks made while working on another", async () => {
+    const repo = improveRepo(
+      [
+        { id: 'sub', title: 'Add sub', checks: ['file_exists: src/sub.js'], maxAttempts: 2 },
+        { id: 'mul', title: 'Add mul', checks: ['file_exists: src/mul.js'], maxAttempts: 1 },
+      ],
+      { '.mmm/config.toml': CONFIG, 'src/add.js': 'exports.add = (a, b) => a + b;\n' },
+    );
+    const later = fileAt(repo, 'HEAD', 'specs/02-mul.md');
+    fake = await startFakeAnthropic({
+      script: (request) => {
+        const t = describeTurn(request);
+        if (t.taskId === 'mul') {
+          if (t.turn === 1) return createFile('src/mul.js', 'exports.mul = (a, b) => a * b;\n');
+          return finish('Added mul.');
+        }
+        const plan = t.system.includes('Integrity guard:')
+          ? [createFile('src/sub.js', SUB)]
+          : [
+              createFile('src/sub.js', SUB),
+              // Loosens the next task's check before it is judged.
+              createFile(
+                'specs/02-mul.md',
+                later.replace('file_exists: src/mul.js', 'file_exists: src/add.js'),
+              ),
+            ];
+        return plan[t.turn - 1] ?? finish('Done.');
+      },
+    });
+    const r = await improve(repo, [], modelEnv(fake.url));
+    expect(r.exitCode).toBe(0);
+    const ends = events(r.stdout).filter((e) => e.type === 'attempt_end');
+    expect(ends.map((e) => `${String(e.specId)}:${String(e.outcome)}`)).toEqual([
+      'sub:failed',
+      'sub:passed',
+      'mul:passed',
+    ]);
+    expect(String(ends[0]?.feedback)).toContain(
+      'protected path changed: specs/02-mul.md (another spec of this run)',
+    );
+    const end = runEnd(r.stdout);
+    expect(fileAt(repo, end.branch, 'specs/02-mul.md')).toContain('file_exists: src/mul.js');
+  });
+});

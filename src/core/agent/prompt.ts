@@ -62,7 +62,7 @@ Rules:
 /** The integrity guard's rules (core/verdict/guard.ts), so that honest work never trips them. */
 const INTEGRITY_RULES = `Integrity rules (mmm rolls back any attempt that breaks one):
 - Never delete or empty a test file, and never add skip, only or todo markers to tests (\`.skip\`, \`.only\`, \`xit\`, \`@pytest.mark.skip\`, \`t.Skip\`, \`#[ignore]\`, \`@Disabled\`, …). If a test is wrong, say so in your summary.
-- Do not change the files the checks run (such as a check script named in a check command), CI definitions (\`.github/workflows/\` and the like), \`.mmm/\`, or the task's spec file: mmm updates the spec itself.
+- Do not change the files the checks run (such as a check script named in a check command), CI definitions (\`.github/workflows/\` and the like), \`.mmm/\`, the task's spec file or any other spec file: mmm updates the spec itself, and the other specs are later tasks, judged by their own checks.
 - Never remove a test's assertions or replace them with ones that cannot fail (\`expect(true).toBe(true)\`, \`assert True\`), and never add lint or type-check suppressions (\`eslint-disable\`, \`@ts-ignore\`, \`# noqa\`, \`# type: ignore\`, \`//nolint\`, \`#[allow(…)]\`, …): fix the finding instead.
 - Do not change how the checks are run or configured: the scripts and Makefile targets the check commands run, and the test runner's, linter's and type checker's configuration (\`vitest.config.*\`, \`jest.config.*\`, \`eslint.config.*\`, \`tsconfig*.json\`, \`pytest.ini\`, the \`[tool.pytest…]\`, \`[tool.ruff…]\` and \`[tool.mypy]\` tables of pyproject.toml, …). If one must change for the task, say so in your summary.`;
 

@@ -29,6 +29,8 @@ export interface GuardOptions {
   allowEdit: readonly string[];
   /** The spec file, repository-relative. */
   specFile: string;
+  /** The run's other spec files: a person's instructions, judged by later (repository-relative). */
+  otherSpecFiles?: readonly string[];
   /** Test files the runners named in earlier results (baseline, earlier attempts). */
   knownTestFiles: readonly string[];
 }
@@ -127,6 +129,7 @@ async function rulesFor(options: GuardOptions, testFiles: TestFiles): Promise<Pr
     configGlobs: options.configGlobs,
     specGlobs: options.specGlobs,
     specFile: options.specFile,
+    otherSpecFiles: options.otherSpecFiles ?? [],
   });
 }
 

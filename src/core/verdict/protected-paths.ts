@@ -102,6 +102,8 @@ export interface ProtectInput {
   specGlobs: readonly string[];
   /** The spec file the attempt works on. */
   specFile: string;
+  /** The run's other spec files. */
+  otherSpecFiles?: readonly string[];
 }
 
 /** Every protection rule of an attempt. */
@@ -122,6 +124,11 @@ export function protectedRules(input: ProtectInput): ProtectedRule[] {
   for (const g of CHECK_CONFIG_GLOBS) rules.push(rule(g, CHECK_CONFIG_WHY, true));
   for (const g of input.configGlobs) rules.push(rule(g, 'config validate.protect', true));
   for (const g of input.specGlobs) rules.push(rule(g, "the spec's protect: list", true));
+  // Another spec's checks and criteria judge a later attempt: editing them would weaken
+  // that verdict before it is taken (a spec about the specs opens them with allow_edit:).
+  for (const f of input.otherSpecFiles ?? []) {
+    if (f !== input.specFile) rules.push(rule(f, 'another spec of this run', true));
+  }
   return rules;
 }
 

@@ -27,6 +27,10 @@ export function guardOptions(
     // Without a spec, `.mmm/` stands in (protected anyway); so it does for a merge, whose
     // spec write-back is mmm's (the lane's own guard kept the agent off the spec file).
     specFile: (!env.merging && spec?.file) || '.mmm/',
+    // A merge carries mmm's write-back of the merged specs: not the agent's edits.
+    otherSpecFiles: env.merging
+      ? []
+      : session.specs.map((s) => s.file).filter((f) => f !== spec?.file),
     knownTestFiles: testFilesOf(
       [
         ...(session.state.baseline?.results ?? []),
