@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { gitBaseEnv, gitProgram } from '../git/exec.js';
 
 /**
  * The bubblewrap sandbox around the agent's shell commands and the validation commands.
@@ -50,29 +51,35 @@ export interface Sandbox {
   readonly writableCaches: readonly string[];
 }
 
-/** Tool caches under HOME that builds write; bound writable when they exist. */
+/**
+ * Tool caches under HOME that builds write; bound writable when they exist. Toolchain
+ * homes (`~/.cargo`, `~/.rustup`, `~/.gradle`, PNPM_HOME, …) also hold programs and
+ * start-up files that run outside mmm later — `~/.cargo/bin/*`, `~/.cargo/config.toml`,
+ * `~/.gradle/init.d`, `~/.sbt/1.0/plugins` — so only their download caches are listed.
+ */
 export const HOME_CACHES = [
   '.npm',
   '.cache', // pip, go-build, yarn, deno, ms-playwright, node-gyp, …
-  '.cargo',
-  '.rustup',
+  '.cargo/registry',
+  '.cargo/git',
+  '.rustup/downloads',
+  '.rustup/tmp',
   'go/pkg/mod',
-  '.m2',
-  '.gradle',
-  '.ivy2',
-  '.sbt',
+  '.m2/repository',
+  '.gradle/caches',
+  '.gradle/native',
+  '.ivy2/cache',
+  '.sbt/boot',
   '.pnpm-store',
-  '.local/share/pnpm',
-  '.yarn',
-  '.bun',
-  '.deno',
+  '.local/share/pnpm/store',
+  '.yarn/berry/cache',
+  '.bun/install/cache',
   '.nuget/packages',
-  '.pub-cache',
-  '.gem',
-  '.hex',
-  '.mix',
-  '.stack',
-  '.cabal',
+  '.pub-cache/hosted',
+  '.pub-cache/git',
+  '.hex/packages',
+  '.stack/pantry',
+  '.cabal/packages',
 ];
 
 /** Environment variables naming cache directories, bound writable when they exist. */
@@ -81,16 +88,20 @@ export const CACHE_ENV = [
   'npm_config_cache',
   'NPM_CONFIG_CACHE',
   'YARN_CACHE_FOLDER',
-  'PNPM_HOME',
   'PIP_CACHE_DIR',
-  'CARGO_HOME',
-  'RUSTUP_HOME',
   'GOCACHE',
   'GOMODCACHE',
-  'GRADLE_USER_HOME',
   'DENO_DIR',
-  'BUN_INSTALL',
 ];
+
+/** Environment variables naming toolchain homes: only these cache folders in them are writable. */
+export const CACHE_HOME_ENV: Readonly<Record<string, readonly string[]>> = {
+  PNPM_HOME: ['store'],
+  CARGO_HOME: ['registry', 'git'],
+  RUSTUP_HOME: ['downloads', 'tmp'],
+  GRADLE_USER_HOME: ['caches', 'native'],
+  BUN_INSTALL: ['install/cache'],
+};
 
 /**
  * Cache directories of installed Node packages. The run's node_modules are links to the
@@ -122,11 +133,11 @@ function isDir(path: string): boolean {
 
 function gitCommonDir(repoRoot: string): string {
   try {
-    const out = execFileSync('git', ['rev-parse', '--git-common-dir'], {
+    const out = execFileSync(gitProgram(), ['rev-parse', '--git-common-dir'], {
       cwd: repoRoot,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined },
+      env: gitBaseEnv(),
     }).trim();
     return real(isAbsolute(out) ? out : join(repoRoot, out));
   } catch {
@@ -158,6 +169,12 @@ function linkedNodeModules(workDir: string): string[] {
   };
   walk(workDir, 1);
   return found;
+}
+
+/** The absolute directories on PATH (of the commands' and of mmm's environment), real paths. */
+function pathDirs(...envs: NodeJS.ProcessEnv[]): string[] {
+  const dirs = envs.flatMap((e) => (e.PATH ?? '').split(delimiter)).filter((d) => isAbsolute(d));
+  return [...new Set(dirs.map((d) => real(d)))];
 }
 
 /** Whether binding `path` writable would expose something that must stay read-only. */
@@ -211,12 +228,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const candidates = [
     ...HOME_CACHES.map((c) => join(home, c)),
     ...CACHE_ENV.map((name) => env[name]).filter((v): v is string => !!v && isAbsolute(v)),
+    ...Object.entries(CACHE_HOME_ENV).flatMap(([name, subdirs]) => {
+      const dir = env[name];
+      return dir && isAbsolute(dir) ? subdirs.map((s) => join(dir, s)) : [];
+    }),
   ];
+  const onPath = pathDirs(env, process.env);
   const caches: string[] = [];
   for (const c of candidates) {
     if (!isDir(c)) continue;
     const path = real(c);
     if (unsafeCache(path, guarded) || caches.includes(path)) continue;
+    // A directory on PATH that does not exist yet inside the cache: the agent could
+    // create it and put a `git` there. Such a cache stays read-only.
+    if (onPath.some((dir) => isInside(dir, path) && !isDir(dir))) continue;
     caches.push(path);
   }
   // Parents before children, so a nested cache is not hidden by its parent's bind.
@@ -227,6 +252,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       all.indexOf(p) === i && !all.some((q, j) => j !== i && isInside(p, q) && p !== q),
   );
 
+  // Directories on PATH inside a writable cache are bound read-only again: nothing the
+  // agent writes is ever found on PATH by mmm's own processes or yours.
+  const pathInCaches = onPath.filter(
+    (dir) => isDir(dir) && [...caches, ...nodeCaches].some((c) => isInside(dir, c)),
+  );
   const bound = [...readOnlyAgain, ...caches, ...nodeCaches, workDir];
   return {
     writableCaches: [...caches, ...nodeCaches],
@@ -245,6 +275,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       for (const p of readOnlyAgain) if (existsSync(p)) args.push('--ro-bind', p, p);
       for (const p of caches) if (existsSync(p)) args.push('--bind', p, p);
       for (const p of nodeCaches) if (existsSync(p)) args.push('--bind', p, p);
+      for (const p of pathInCaches) if (existsSync(p)) args.push('--ro-bind', p, p);
       args.push('--bind', workDir, workDir);
       // Working in the checkout itself (--in-place): its .git and .mmm stay read-only.
       for (const p of [commonDir, join(workDir, '.mmm')]) {
