@@ -131,8 +131,8 @@ export function emptyHooksDir(): string {
 }
 
 /**
- * `-c` options every call starts with: no hooks, no fsmonitor program, and no automatic
- * `git maintenance`/`gc` after mmm's commits (a process per commit, and housekeeping of
+ * `-c` options every call starts with: no hooks, no fsmonitor program, no look into
+ * nested repositories, and no automatic `git maintenance`/`gc` after mmm's commits (a process per commit, and housekeeping of
  * the user's repository is the user's to schedule).
  */
 export function hardeningArgs(): string[] {
@@ -145,6 +145,12 @@ export function hardeningArgs(): string[] {
     'maintenance.auto=false',
     '-c',
     'gc.auto=0',
+    // Never look into a nested repository's work tree (a gitlink the agent staged): git
+    // would run `git status` there, under that repository's own config and filters.
+    '-c',
+    'diff.ignoreSubmodules=dirty',
+    '-c',
+    'submodule.recurse=false',
   ];
 }
 

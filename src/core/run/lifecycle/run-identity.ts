@@ -13,6 +13,7 @@ import {
   snapshotRepoConfig,
   type RepoDirs,
 } from './planted-config.js';
+import { removeNestedRepos } from './nested-repos.js';
 import type { RunSession } from '../session.js';
 import { restoreFromCheckpoint } from '../steps/spec-done.js';
 
@@ -105,6 +106,7 @@ export async function establishRunIdentity(
       // Killed while the agent worked: what it planted is still in the repository.
       warnings.push(
         ...(await removePlanted(repoDirs(pin, session), snapshotDir(session), plantedDir(session))),
+        ...(await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session))),
       );
     }
     warnings.push(...(await checkStateAgainstBranch(session)));
@@ -172,6 +174,9 @@ export async function* checkAfterAgent(
   );
   for (const message of planted) yield { type: 'warning', message };
   if (planted.length > 0) what.push("changed the repository's git hooks or configuration");
+  const nested = await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session));
+  for (const message of nested) yield { type: 'warning', message };
+  if (nested.length > 0) what.push('made a nested git repository (remove its .git)');
 
   const check = await checkRunTree(pin, checkpoint);
   if (check.problems.length > 0) {
