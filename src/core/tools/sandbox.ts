@@ -104,6 +104,29 @@ export const CACHE_HOME_ENV: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Credential stores under HOME that no build or test needs: Claude's own login (the
+ * claude-code engine binds its directory back for the `claude` process), SSH and GPG
+ * keys, cloud, container and GitHub CLI credentials. They are not environment values, so
+ * redaction does not know them: inside the sandbox each one that exists is replaced by
+ * an empty directory or an empty file. (`~/.npmrc`, `~/.netrc`, `~/.pypirc` stay: package
+ * installs from private registries read them.)
+ */
+export const HIDDEN_CREDENTIALS = [
+  '.claude',
+  '.claude.json',
+  '.ssh',
+  '.gnupg',
+  '.aws',
+  '.azure',
+  '.config/gcloud',
+  '.config/gh',
+  '.docker/config.json',
+  '.kube',
+  '.git-credentials',
+  '.password-store',
+];
+
+/**
  * Cache directories of installed Node packages. The run's node_modules are links to the
  * user's checkout and stay read-only (an agent must not change the user's installed
  * packages); these subdirectories, where vite/vitest, babel and others write, are
@@ -257,6 +280,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const pathInCaches = onPath.filter(
     (dir) => isDir(dir) && [...caches, ...nodeCaches].some((c) => isInside(dir, c)),
   );
+  const hidden = [
+    ...HIDDEN_CREDENTIALS.map((c) => join(home, c)),
+    ...(env.CLAUDE_CONFIG_DIR && isAbsolute(env.CLAUDE_CONFIG_DIR) ? [env.CLAUDE_CONFIG_DIR] : []),
+  ]
+    .filter((p) => existsSync(p))
+    .map((p) => ({ path: real(p), dir: isDir(p) }))
+    .filter((h) => !guarded.some((g) => isInside(g, h.path) || isInside(h.path, g)));
   const bound = [...readOnlyAgain, ...caches, ...nodeCaches, workDir];
   return {
     writableCaches: [...caches, ...nodeCaches],
@@ -289,6 +319,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           const file = join(entry, name);
           if (existsSync(file)) args.push('--ro-bind', file, file);
         }
+      }
+      for (const h of hidden) {
+        if (h.dir) args.push('--tmpfs', h.path, '--remount-ro', h.path);
+        else args.push('--ro-bind', '/dev/null', h.path);
       }
       for (const p of wrap.writable ?? []) args.push('--bind', real(p), real(p));
       args.push('--unshare-pid', '--die-with-parent');
