@@ -85,3 +85,19 @@ export const HIDDEN_CREDENTIALS = [
  * created and bound writable so the project's tests run as outside.
  */
 export const NODE_MODULES_CACHES = ['.vite', '.vite-temp', '.vitest', '.cache'];
+
+/**
+ * Sockets of your session and of container engines. A read-only mount does not stop
+ * connecting to a Unix socket, and these start programs outside the sandbox (the session
+ * bus: `systemd-run --user`; Docker: a container with `/` mounted). Inside the sandbox
+ * the runtime directories (`$XDG_RUNTIME_DIR`, `/run/user`) are empty, and these socket
+ * files are not sockets.
+ */
+export const RUNTIME_DIRS = ['/run/user'];
+export const RUNTIME_SOCKETS = [
+  '/run/docker.sock',
+  '/var/run/docker.sock',
+  '/run/podman/podman.sock',
+  '/run/containerd/containerd.sock',
+  '/run/dbus/system_bus_socket',
+];

@@ -9,6 +9,8 @@ import {
   HIDDEN_CREDENTIALS,
   HOME_CACHES,
   NODE_MODULES_CACHES,
+  RUNTIME_DIRS,
+  RUNTIME_SOCKETS,
 } from './sandbox-paths.js';
 
 export {
@@ -17,6 +19,8 @@ export {
   HIDDEN_CREDENTIALS,
   HOME_CACHES,
   NODE_MODULES_CACHES,
+  RUNTIME_DIRS,
+  RUNTIME_SOCKETS,
 } from './sandbox-paths.js';
 
 /**
@@ -212,13 +216,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const pathInCaches = onPath.filter(
     (dir) => isDir(dir) && [...caches, ...nodeCaches].some((c) => isInside(dir, c)),
   );
+  const runtimeDirs = [env.XDG_RUNTIME_DIR, process.env.XDG_RUNTIME_DIR, ...RUNTIME_DIRS];
   const hidden = [
     ...HIDDEN_CREDENTIALS.map((c) => join(home, c)),
     ...(env.CLAUDE_CONFIG_DIR && isAbsolute(env.CLAUDE_CONFIG_DIR) ? [env.CLAUDE_CONFIG_DIR] : []),
+    ...runtimeDirs.filter((d): d is string => !!d && isAbsolute(d)),
+    ...RUNTIME_SOCKETS,
   ]
     .filter((p) => existsSync(p))
     .map((p) => ({ path: real(p), dir: isDir(p) }))
-    .filter((h) => !guarded.some((g) => isInside(g, h.path) || isInside(h.path, g)));
+    .filter(
+      (h, i, all) =>
+        all.findIndex((o) => o.path === h.path) === i &&
+        !guarded.some((g) => isInside(g, h.path) || isInside(h.path, g)),
+    );
   const bound = [...readOnlyAgain, ...caches, ...nodeCaches, workDir];
   return {
     writableCaches: [...caches, ...nodeCaches],
