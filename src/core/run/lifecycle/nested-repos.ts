@@ -56,7 +56,13 @@ export async function removeNestedRepos(
 ): Promise<string[]> {
   const messages: string[] = [];
   let target: string | undefined;
-  for (const rel of await candidates(workDir)) {
+  let found: string[];
+  try {
+    found = await candidates(workDir);
+  } catch {
+    return []; // Not the run's work tree (deleted, unlinked): the identity repair handles it.
+  }
+  for (const rel of found) {
     const dotGit = join(workDir, rel, '.git');
     let isFile: boolean;
     try {

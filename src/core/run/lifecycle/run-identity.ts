@@ -174,9 +174,6 @@ export async function* checkAfterAgent(
   );
   for (const message of planted) yield { type: 'warning', message };
   if (planted.length > 0) what.push("changed the repository's git hooks or configuration");
-  const nested = await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session));
-  for (const message of nested) yield { type: 'warning', message };
-  if (nested.length > 0) what.push('made a nested git repository (remove its .git)');
 
   const check = await checkRunTree(pin, checkpoint);
   if (check.problems.length > 0) {
@@ -193,6 +190,10 @@ export async function* checkAfterAgent(
       message: `the agent committed ${check.selfCommits.length === 1 ? 'a commit' : `${check.selfCommits.length} commits`} itself (${check.selfCommits.map((s) => s.slice(0, 12)).join(', ')}); undone with reset --soft, so the changes are validated as the attempt's`,
     };
   }
+  // After the repair: the work tree is the run's again (or recreated without them).
+  const nested = await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session));
+  for (const message of nested) yield { type: 'warning', message };
+  if (nested.length > 0) what.push('made a nested git repository (remove its .git)');
   if (specFile) {
     const restored = await restoreSpecFile(session.workDir, checkpoint, specFile);
     if (restored) yield { type: 'warning', message: restored };
