@@ -106,6 +106,38 @@ describe('redactor', () => {
     expect(base64Cores('short')).toEqual([]);
   });
 
+  it('redacts pieces of 16 characters or more on their own (a key printed in halves)', () => {
+    const r = redactor();
+    const half = KEY.length / 2;
+    expect(r.redact(`first ${KEY.slice(0, half)}`)).toBe('first [redacted:ANTHROPIC_API_KEY]');
+    expect(r.redact(`then ${KEY.slice(half)}!`)).toBe('then [redacted:ANTHROPIC_API_KEY]!');
+    // A piece inside a longer word is cut out, the rest of the word stays.
+    expect(r.redact(`zz${KEY.slice(3, 19)}zz`)).toBe('zz[redacted:ANTHROPIC_API_KEY]zz');
+    expect(r.find(`a file with ${KEY.slice(8, 26)}`)).toEqual(['ANTHROPIC_API_KEY']);
+    // The key's fixed prefix and shorter pieces are left alone.
+    expect(r.redact('keys look like sk-ant-api03-…')).toBe('keys look like sk-ant-api03-…');
+    expect(r.redact(KEY.slice(0, 15))).toBe(KEY.slice(0, 15));
+    expect(r.find('sk-ant-api03-xyz')).toEqual([]);
+  });
+
+  it('finds the key as hex, either case, wrapped into lines or not (xxd -p)', () => {
+    const r = redactor();
+    const hex = Buffer.from(`ANTHROPIC_API_KEY=${KEY}\n`).toString('hex');
+    for (const form of [hex, hex.toUpperCase(), hex.replace(/.{60}/g, '$&\n')]) {
+      const out = r.redact(form);
+      expect(out).toContain('[redacted:ANTHROPIC_API_KEY]');
+      expect(out.replace(/\n/g, '').toLowerCase()).not.toContain(
+        Buffer.from(KEY).toString('hex').slice(0, 24),
+      );
+    }
+  });
+
+  it('holds back a stream chunk end that could begin a piece of a secret', () => {
+    const r = redactor();
+    expect(r.holdLength(`text ${KEY.slice(10, 20)}`)).toBe(10);
+    expect(r.holdLength('plain text.')).toBe(0);
+  });
+
   it('finds the key in base64 wrapped into lines, at every offset', () => {
     const r = redactor();
     for (let pad = 0; pad < 80; pad += 7) {

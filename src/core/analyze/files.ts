@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ignore } from 'ignore';
+import { gitBaseEnv, gitProgram } from '../git/exec.js';
 
 /**
  * Lists the project's files, relative to the root with forward slashes, sorted.
@@ -24,7 +25,7 @@ export function runGit(
 ): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      'git',
+      gitProgram(),
       args,
       { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', env: gitEnv() },
       (error, stdout, stderr) => {
@@ -37,7 +38,8 @@ export function runGit(
 
 function gitEnv(): NodeJS.ProcessEnv {
   // Never prompt, never page, never take locks for a read-only status refresh.
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+  // mmm's git (see git/exec.ts): found once on PATH, run without secrets.
+  return { ...gitBaseEnv(), GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 }
 
 export async function listFiles(root: string): Promise<FileListing> {

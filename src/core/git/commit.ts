@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import { git, gitLine, gitTest } from './exec.js';
 import { isAncestor, listWorktrees } from './worktree.js';
 import { pinOf } from './pin.js';
+import { clearAgentGitState } from './agent-state.js';
 import { resolve } from 'node:path';
 
 /**
@@ -63,6 +64,10 @@ export async function commitAll(
 
 /** commitAll with a message given whole (e.g. another commit's, trailers included). */
 export async function commitAllAs(dir: string, fullMessage: string): Promise<string> {
+  await clearAgentGitState(dir);
+  const parent = (
+    await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [1] })
+  ).stdout.trim();
   await git(dir, ['add', '-A']);
   if (await gitTest(dir, ['diff', '--cached', '--quiet', '--no-ext-diff', '--no-textconv'])) {
     throw new Error(`nothing to commit in ${dir}`);
@@ -83,6 +88,13 @@ export async function commitAllAs(dir: string, fullMessage: string): Promise<str
     { input: fullMessage },
   );
   const sha = await gitLine(dir, ['rev-parse', '--verify', 'HEAD^{commit}']);
+  // The commit sits on what HEAD was, and on nothing else (no adopted merge parent).
+  const parents = (await gitLine(dir, ['rev-parse', `${sha}^@`])).split('\n').filter(Boolean);
+  if (parents.join(' ') !== parent) {
+    throw new Error(
+      `mmm's commit ${sha} in ${dir} has parents ${parents.join(', ') || 'none'}, not ${parent || 'none'}`,
+    );
+  }
   // A ref only mmm moves keeps every commit it made reachable, whatever happens to the branch.
   const tipRef = pinOf(resolve(dir))?.tipRef;
   if (tipRef) await git(dir, ['update-ref', tipRef, sha]);
@@ -94,6 +106,7 @@ export async function commitAllAs(dir: string, fullMessage: string): Promise<str
  * files (node_modules, build output) are kept.
  */
 export async function resetTo(dir: string, sha: string): Promise<void> {
+  await clearAgentGitState(dir);
   await git(dir, ['reset', '--hard', '--quiet', sha]);
   await git(dir, ['clean', '-fd', '--quiet', '--', ':/']);
 }

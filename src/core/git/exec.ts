@@ -1,8 +1,9 @@
 import { execa } from 'execa';
 import { mkdtempSync, readdirSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { isSecretName } from '../tools/shell-env.js';
+import { findExecutable } from '../tools/sandbox-probe.js';
 import { pinOf, assertPinnedIdentity, pinEnv } from './pin.js';
 
 /**
@@ -82,7 +83,33 @@ export function gitBaseEnv(base: NodeJS.ProcessEnv = process.env): Record<string
     if (LOCATION_VARS.includes(name)) continue;
     env[name] = value;
   }
+  if (env.PATH !== undefined) env.PATH = absolutePath(env.PATH);
   return env;
+}
+
+/**
+ * PATH without its relative entries (`node_modules/.bin`, `.`, empty). A program started
+ * in a work tree resolves those inside it, where the agent writes: git would run the
+ * agent's `ssh` or `sh`, and the lookup of git itself would find a planted `./git`.
+ */
+export function absolutePath(pathVar: string): string {
+  return pathVar
+    .split(delimiter)
+    .filter((dir) => isAbsolute(dir))
+    .join(delimiter);
+}
+
+let gitPath: string | undefined;
+
+/**
+ * The git program every git call of mmm runs: looked up once, in PATH's absolute
+ * entries, at the first call (before any agent works). A `git` planted later in a
+ * directory on PATH — one the agent can write, or a relative entry resolved in the work
+ * tree — is never run by mmm, outside the sandbox and with mmm as its parent process.
+ */
+export function gitProgram(): string {
+  gitPath ??= findExecutable('git', process.env.PATH) ?? 'git';
+  return gitPath;
 }
 
 let hooksDir: string | undefined;
@@ -104,8 +131,8 @@ export function emptyHooksDir(): string {
 }
 
 /**
- * `-c` options every call starts with: no hooks, no fsmonitor program, and no automatic
- * `git maintenance`/`gc` after mmm's commits (a process per commit, and housekeeping of
+ * `-c` options every call starts with: no hooks, no fsmonitor program, no look into
+ * nested repositories, and no automatic `git maintenance`/`gc` after mmm's commits (a process per commit, and housekeeping of
  * the user's repository is the user's to schedule).
  */
 export function hardeningArgs(): string[] {
@@ -118,6 +145,12 @@ export function hardeningArgs(): string[] {
     'maintenance.auto=false',
     '-c',
     'gc.auto=0',
+    // Never look into a nested repository's work tree (a gitlink the agent staged): git
+    // would run `git status` there, under that repository's own config and filters.
+    '-c',
+    'diff.ignoreSubmodules=dirty',
+    '-c',
+    'submodule.recurse=false',
   ];
 }
 
@@ -162,7 +195,7 @@ export async function git(
     const mutating = sub !== undefined && MUTATING.has(sub);
     if (!options.unchecked && (mutating || !existsSync(pin.workTree))) assertPinnedIdentity(pin);
   }
-  const result = await execa('git', [...hardeningArgs(), ...args], {
+  const result = await execa(gitProgram(), [...hardeningArgs(), ...args], {
     cwd,
     reject: false,
     stripFinalNewline: false,

@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { git, gitLine } from './exec.js';
+import { clearIndexFlags } from './agent-state.js';
 
 /**
  * A private index and a private object directory, for reading "what `git add -A` would
@@ -54,6 +55,7 @@ export async function withStagedScratch<T>(
 ): Promise<T> {
   const scratch = await scratchIndex(dir);
   try {
+    await clearIndexFlags(dir, scratch.env);
     await git(dir, ['add', '-A'], { env: scratch.env });
     return await use(scratch.env);
   } finally {

@@ -9,8 +9,10 @@ import { collectSecretValues, isRedactableValue, type SecretValue } from './secr
  * Besides the raw value, the base64 forms are matched: a secret inside a base64 blob
  * (`base64 /proc/$PPID/environ`) is encoded one of three ways depending on its offset, and
  * each way has a core that depends only on the secret's bytes; a core broken over lines
- * (wrapped output) is found too. Other transformations (hex, reversed, split across
- * outputs or commands) are not recognised.
+ * (wrapped output) is found too. So is its hex (`xxd -p`, either case). And any piece of
+ * a secret at least MIN_FRAGMENT characters long is redacted on its own: a key printed in
+ * halves over two commands never shows either half. Shorter pieces, and other
+ * transformations (reversed, other encodings), are not recognised.
  */
 
 interface Pattern {
@@ -30,6 +32,25 @@ function wrappedPattern(core: string): RegExp {
 
 /** Base64 cores shorter than this are not matched (too likely to occur by chance). */
 const MIN_BASE64_CORE = 16;
+
+/**
+ * Pieces of a secret this long are redacted wherever they appear. Pieces are cut from
+ * runs of word characters only, so a value's short path components or words
+ * (`/run/user/1000/bus`) never become pieces, and a key's fixed prefix (`sk-ant-api03-`,
+ * 13 characters) is too short to be one.
+ */
+export const MIN_FRAGMENT = 16;
+const TOKEN_RUN = /[A-Za-z0-9_-]{16,}/g;
+const NON_TOKEN = /[^A-Za-z0-9_-]+/;
+
+/** Every MIN_FRAGMENT-long piece of `value` within a run of word characters. */
+function fragmentsOf(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.split(NON_TOKEN)) {
+    for (let i = 0; i + MIN_FRAGMENT <= part.length; i++) out.push(part.slice(i, i + MIN_FRAGMENT));
+  }
+  return out;
+}
 
 export function placeholder(name: string): string {
   return `[redacted:${name}]`;
@@ -53,6 +74,8 @@ export function base64Cores(value: string): string[] {
 export class Redactor {
   private patterns: Pattern[] = [];
   private readonly values = new Map<string, string>();
+  /** Each MIN_FRAGMENT-long piece of a secret, and its placeholder. */
+  private readonly fragments = new Map<string, string>();
 
   constructor(secrets: readonly SecretValue[] = []) {
     for (const s of secrets) this.add(s.name, s.value);
@@ -66,6 +89,13 @@ export class Redactor {
     const next: Pattern[] = [{ text: value, replacement }];
     for (const core of base64Cores(value)) {
       next.push({ text: core, replacement, wrapped: wrappedPattern(core) });
+    }
+    const hex = Buffer.from(value, 'utf8').toString('hex');
+    for (const form of [hex, hex.toUpperCase()]) {
+      next.push({ text: form, replacement, wrapped: wrappedPattern(form) });
+    }
+    for (const piece of fragmentsOf(value)) {
+      if (!this.fragments.has(piece)) this.fragments.set(piece, replacement);
     }
     // Longest first: a secret that contains another is replaced whole.
     this.patterns = [...this.patterns, ...next]
@@ -91,6 +121,27 @@ export class Redactor {
         if (p.wrapped) out = out.replace(p.wrapped, p.replacement);
       }
     }
+    if (this.fragments.size > 0) out = out.replace(TOKEN_RUN, (run) => this.redactRun(run));
+    return out;
+  }
+
+  /** `run` (word characters only) with every stretch made of secret pieces replaced. */
+  private redactRun(run: string): string {
+    const cover: (string | undefined)[] = new Array<string | undefined>(run.length);
+    let hit = false;
+    for (let i = 0; i + MIN_FRAGMENT <= run.length; i++) {
+      const replacement = this.fragments.get(run.slice(i, i + MIN_FRAGMENT));
+      if (replacement === undefined) continue;
+      hit = true;
+      for (let j = i; j < i + MIN_FRAGMENT; j++) cover[j] ??= replacement;
+    }
+    if (!hit) return run;
+    let out = '';
+    for (let i = 0; i < run.length; i++) {
+      const replacement = cover[i];
+      if (replacement === undefined) out += run[i];
+      else if (cover[i - 1] !== replacement) out += replacement;
+    }
     return out;
   }
 
@@ -101,6 +152,14 @@ export class Redactor {
     for (const p of this.patterns) {
       if (text.includes(p.text) || (wrapped && p.wrapped && text.search(p.wrapped) >= 0)) {
         names.add(p.replacement.slice('[redacted:'.length, -1));
+      }
+    }
+    if (this.fragments.size > 0) {
+      for (const run of text.match(TOKEN_RUN) ?? []) {
+        for (let i = 0; i + MIN_FRAGMENT <= run.length; i++) {
+          const replacement = this.fragments.get(run.slice(i, i + MIN_FRAGMENT));
+          if (replacement) names.add(replacement.slice('[redacted:'.length, -1));
+        }
       }
     }
     return [...names];
@@ -138,7 +197,7 @@ export class Redactor {
    * (text deltas) holds them back until the next chunk shows whether the secret follows.
    */
   holdLength(text: string): number {
-    let hold = 0;
+    let hold = this.fragmentHold(text);
     for (const p of this.patterns) {
       const max = Math.min(p.text.length - 1, text.length);
       for (let k = max; k > hold; k--) {
@@ -149,6 +208,18 @@ export class Redactor {
       }
     }
     return hold;
+  }
+
+  /** The trailing word characters of `text` when they could begin a secret's piece. */
+  private fragmentHold(text: string): number {
+    if (this.fragments.size === 0) return 0;
+    const tail = /[A-Za-z0-9_-]{1,15}$/.exec(text)?.[0];
+    if (!tail) return 0;
+    for (let k = tail.length; k > 0; k--) {
+      const end = tail.slice(tail.length - k);
+      for (const piece of this.fragments.keys()) if (piece.startsWith(end)) return k;
+    }
+    return 0;
   }
 }
 

@@ -5,6 +5,7 @@ import ignore from 'ignore';
 import type { ToolOutcome } from './types.js';
 import { isInside, MMM_DIR } from './path-guard.js';
 import { numbered, splitLines, type TextFile } from './text-file.js';
+import { gitBaseEnv, gitProgram } from '../git/exec.js';
 
 /** `view` of the editor tool: numbered file contents and two-level directory listings. */
 
@@ -106,10 +107,10 @@ async function walk(
 /** Paths (relative to root) that git or the root .gitignore ignores. */
 async function ignoredSet(root: string, rels: readonly string[]): Promise<Set<string>> {
   const fromGit = await new Promise<Set<string> | undefined>((done) => {
-    const child = spawn('git', ['check-ignore', '--stdin', '-z'], {
+    const child = spawn(gitProgram(), ['check-ignore', '--stdin', '-z'], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      env: { ...gitBaseEnv(), GIT_TERMINAL_PROMPT: '0' },
     });
     let out = '';
     child.stdout.setEncoding('utf8');

@@ -1,7 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { gitBaseEnv, gitProgram } from '../git/exec.js';
+import {
+  CACHE_ENV,
+  CACHE_HOME_ENV,
+  HIDDEN_CREDENTIALS,
+  HOME_CACHES,
+  NODE_MODULES_CACHES,
+  RUNTIME_DIRS,
+  RUNTIME_SOCKETS,
+} from './sandbox-paths.js';
+
+export {
+  CACHE_ENV,
+  CACHE_HOME_ENV,
+  HIDDEN_CREDENTIALS,
+  HOME_CACHES,
+  NODE_MODULES_CACHES,
+  RUNTIME_DIRS,
+  RUNTIME_SOCKETS,
+} from './sandbox-paths.js';
 
 /**
  * The bubblewrap sandbox around the agent's shell commands and the validation commands.
@@ -50,56 +70,6 @@ export interface Sandbox {
   readonly writableCaches: readonly string[];
 }
 
-/** Tool caches under HOME that builds write; bound writable when they exist. */
-export const HOME_CACHES = [
-  '.npm',
-  '.cache', // pip, go-build, yarn, deno, ms-playwright, node-gyp, …
-  '.cargo',
-  '.rustup',
-  'go/pkg/mod',
-  '.m2',
-  '.gradle',
-  '.ivy2',
-  '.sbt',
-  '.pnpm-store',
-  '.local/share/pnpm',
-  '.yarn',
-  '.bun',
-  '.deno',
-  '.nuget/packages',
-  '.pub-cache',
-  '.gem',
-  '.hex',
-  '.mix',
-  '.stack',
-  '.cabal',
-];
-
-/** Environment variables naming cache directories, bound writable when they exist. */
-export const CACHE_ENV = [
-  'XDG_CACHE_HOME',
-  'npm_config_cache',
-  'NPM_CONFIG_CACHE',
-  'YARN_CACHE_FOLDER',
-  'PNPM_HOME',
-  'PIP_CACHE_DIR',
-  'CARGO_HOME',
-  'RUSTUP_HOME',
-  'GOCACHE',
-  'GOMODCACHE',
-  'GRADLE_USER_HOME',
-  'DENO_DIR',
-  'BUN_INSTALL',
-];
-
-/**
- * Cache directories of installed Node packages. The run's node_modules are links to the
- * user's checkout and stay read-only (an agent must not change the user's installed
- * packages); these subdirectories, where vite/vitest, babel and others write, are
- * created and bound writable so the project's tests run as outside.
- */
-export const NODE_MODULES_CACHES = ['.vite', '.vite-temp', '.vitest', '.cache'];
-
 function real(path: string): string {
   try {
     return realpathSync(path);
@@ -122,11 +92,11 @@ function isDir(path: string): boolean {
 
 function gitCommonDir(repoRoot: string): string {
   try {
-    const out = execFileSync('git', ['rev-parse', '--git-common-dir'], {
+    const out = execFileSync(gitProgram(), ['rev-parse', '--git-common-dir'], {
       cwd: repoRoot,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined },
+      env: gitBaseEnv(),
     }).trim();
     return real(isAbsolute(out) ? out : join(repoRoot, out));
   } catch {
@@ -158,6 +128,12 @@ function linkedNodeModules(workDir: string): string[] {
   };
   walk(workDir, 1);
   return found;
+}
+
+/** The absolute directories on PATH (of the commands' and of mmm's environment), real paths. */
+function pathDirs(...envs: NodeJS.ProcessEnv[]): string[] {
+  const dirs = envs.flatMap((e) => (e.PATH ?? '').split(delimiter)).filter((d) => isAbsolute(d));
+  return [...new Set(dirs.map((d) => real(d)))];
 }
 
 /** Whether binding `path` writable would expose something that must stay read-only. */
@@ -211,12 +187,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const candidates = [
     ...HOME_CACHES.map((c) => join(home, c)),
     ...CACHE_ENV.map((name) => env[name]).filter((v): v is string => !!v && isAbsolute(v)),
+    ...Object.entries(CACHE_HOME_ENV).flatMap(([name, subdirs]) => {
+      const dir = env[name];
+      return dir && isAbsolute(dir) ? subdirs.map((s) => join(dir, s)) : [];
+    }),
   ];
+  const onPath = pathDirs(env, process.env);
   const caches: string[] = [];
   for (const c of candidates) {
     if (!isDir(c)) continue;
     const path = real(c);
     if (unsafeCache(path, guarded) || caches.includes(path)) continue;
+    // A directory on PATH that does not exist yet inside the cache: the agent could
+    // create it and put a `git` there. Such a cache stays read-only.
+    if (onPath.some((dir) => isInside(dir, path) && !isDir(dir))) continue;
     caches.push(path);
   }
   // Parents before children, so a nested cache is not hidden by its parent's bind.
@@ -227,6 +211,25 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       all.indexOf(p) === i && !all.some((q, j) => j !== i && isInside(p, q) && p !== q),
   );
 
+  // Directories on PATH inside a writable cache are bound read-only again: nothing the
+  // agent writes is ever found on PATH by mmm's own processes or yours.
+  const pathInCaches = onPath.filter(
+    (dir) => isDir(dir) && [...caches, ...nodeCaches].some((c) => isInside(dir, c)),
+  );
+  const runtimeDirs = [env.XDG_RUNTIME_DIR, process.env.XDG_RUNTIME_DIR, ...RUNTIME_DIRS];
+  const hidden = [
+    ...HIDDEN_CREDENTIALS.map((c) => join(home, c)),
+    ...(env.CLAUDE_CONFIG_DIR && isAbsolute(env.CLAUDE_CONFIG_DIR) ? [env.CLAUDE_CONFIG_DIR] : []),
+    ...runtimeDirs.filter((d): d is string => !!d && isAbsolute(d)),
+    ...RUNTIME_SOCKETS,
+  ]
+    .filter((p) => existsSync(p))
+    .map((p) => ({ path: real(p), dir: isDir(p) }))
+    .filter(
+      (h, i, all) =>
+        all.findIndex((o) => o.path === h.path) === i &&
+        !guarded.some((g) => isInside(g, h.path) || isInside(h.path, g)),
+    );
   const bound = [...readOnlyAgain, ...caches, ...nodeCaches, workDir];
   return {
     writableCaches: [...caches, ...nodeCaches],
@@ -245,6 +248,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       for (const p of readOnlyAgain) if (existsSync(p)) args.push('--ro-bind', p, p);
       for (const p of caches) if (existsSync(p)) args.push('--bind', p, p);
       for (const p of nodeCaches) if (existsSync(p)) args.push('--bind', p, p);
+      for (const p of pathInCaches) if (existsSync(p)) args.push('--ro-bind', p, p);
       args.push('--bind', workDir, workDir);
       // Working in the checkout itself (--in-place): its .git and .mmm stay read-only.
       for (const p of [commonDir, join(workDir, '.mmm')]) {
@@ -258,6 +262,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           const file = join(entry, name);
           if (existsSync(file)) args.push('--ro-bind', file, file);
         }
+      }
+      for (const h of hidden) {
+        if (h.dir) args.push('--tmpfs', h.path, '--remount-ro', h.path);
+        else args.push('--ro-bind', '/dev/null', h.path);
       }
       for (const p of wrap.writable ?? []) args.push('--bind', real(p), real(p));
       args.push('--unshare-pid', '--die-with-parent');

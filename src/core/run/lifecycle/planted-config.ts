@@ -157,7 +157,8 @@ function describeKeys(before: Map<string, string>, after: Map<string, string>): 
   return parts.length ? parts.join(', ') : 'reformatted it';
 }
 
-async function freeDir(base: string): Promise<string> {
+/** A new numbered folder under `base` (`1`, `2`, …) for one attempt's quarantined files. */
+export async function freeDir(base: string): Promise<string> {
   let n = 1;
   while (existsSync(join(base, String(n)))) n++;
   const dir = join(base, String(n));

@@ -13,6 +13,7 @@ import {
   snapshotRepoConfig,
   type RepoDirs,
 } from './planted-config.js';
+import { removeNestedRepos } from './nested-repos.js';
 import type { RunSession } from '../session.js';
 import { restoreFromCheckpoint } from '../steps/spec-done.js';
 
@@ -105,6 +106,7 @@ export async function establishRunIdentity(
       // Killed while the agent worked: what it planted is still in the repository.
       warnings.push(
         ...(await removePlanted(repoDirs(pin, session), snapshotDir(session), plantedDir(session))),
+        ...(await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session))),
       );
     }
     warnings.push(...(await checkStateAgainstBranch(session)));
@@ -188,6 +190,10 @@ export async function* checkAfterAgent(
       message: `the agent committed ${check.selfCommits.length === 1 ? 'a commit' : `${check.selfCommits.length} commits`} itself (${check.selfCommits.map((s) => s.slice(0, 12)).join(', ')}); undone with reset --soft, so the changes are validated as the attempt's`,
     };
   }
+  // After the repair: the work tree is the run's again (or recreated without them).
+  const nested = await removeNestedRepos(session.workDir, pin.commonDir, plantedDir(session));
+  for (const message of nested) yield { type: 'warning', message };
+  if (nested.length > 0) what.push('made a nested git repository (remove its .git)');
   if (specFile) {
     const restored = await restoreSpecFile(session.workDir, checkpoint, specFile);
     if (restored) yield { type: 'warning', message: restored };
