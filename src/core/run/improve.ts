@@ -10,7 +10,7 @@ import { parallelWidth } from './parallel/lane-state.js';
 import type { ImproveOptions, RunResult } from './options.js';
 import { specSummaries } from './interpreter/plan.js';
 import { prepareResume } from './lifecycle/resume.js';
-import { checkpoint, type RunSession } from './session.js';
+import { saveRunState, type RunSession } from './session.js';
 import { prepareNewRun } from './lifecycle/setup.js';
 import { RunStopper } from './stop.js';
 
@@ -137,7 +137,7 @@ async function drive(
       });
       state.status = 'interrupted';
       state.stopReason = `internal error: ${message}`;
-      await checkpoint(session).catch(() => undefined);
+      await saveRunState(session).catch(() => undefined);
       emit({
         type: 'run_end',
         status: 'interrupted',

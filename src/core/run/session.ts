@@ -73,7 +73,7 @@ export function elapsedMs(session: RunSession, now = Date.now()): number {
  * Write the state (atomically) with the current time and elapsed time. saveState runs
  * saves of one file one after another, so lanes checkpointing at once never interleave.
  */
-export async function checkpoint(session: RunSession): Promise<void> {
+export async function saveRunState(session: RunSession): Promise<void> {
   const state = session.sharedState ?? session.state;
   const now = Date.now();
   state.updatedAt = new Date(now).toISOString();

@@ -3,11 +3,11 @@ import { emptyUsage } from '../../llm/usage.js';
 import type { Step, Workflow } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import { checkBeforeAttempt } from '../lifecycle/run-identity.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import type { Cursor, Iteration } from '../store/state.js';
 import { recoveryOf } from '../steps/index.js';
 import type { ItemRef } from './context.js';
-import { maxAttemptsOf } from './verdict.js';
+import { maxAttemptsOf } from './item-decision.js';
 
 /**
  * Opening an attempt of an item: a new iteration record from the commit the work tree is
@@ -118,7 +118,7 @@ export async function* openAttempt(
   };
   if (state.workflowRun) state.workflowRun.cursor = cursor;
   setCurrent(session, cursor, workflow.steps[from] as Step);
-  await checkpoint(session);
+  await saveRunState(session);
   if (attempt === 1) yield { type: 'spec_status', specId: item.key, status: 'in-progress' };
   yield attemptStart(session, workflow, item, attempt);
   return { cursor, iteration };
@@ -145,7 +145,7 @@ export async function* reopenAttempt(
   }
   cursor.step = cursor.start;
   setCurrent(session, cursor, workflow.steps[stepIndex(workflow, cursor.start)] as Step);
-  await checkpoint(session);
+  await saveRunState(session);
   return { cursor, iteration: undefined };
 }
 

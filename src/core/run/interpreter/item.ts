@@ -1,7 +1,7 @@
 import type { Step, Workflow } from '../../workflow/model.js';
 import type { RunEndStatus, RunEventBody } from '../events.js';
 import { reachedLimit, refreshTotals } from './limits.js';
-import { checkpoint, elapsedMs, type RunSession } from '../session.js';
+import { saveRunState, elapsedMs, type RunSession } from '../session.js';
 import type { Cursor } from '../store/state.js';
 import { recoveryOf, runStep, type StepEnv, type StepResult } from '../steps/index.js';
 import { interrupted } from '../steps/types.js';
@@ -17,7 +17,7 @@ import {
 import { evaluateWhen, expandTemplate, itemContext, type ItemRef } from './context.js';
 import { guardsOf, scopeOf, scopedContext } from './expand.js';
 import { rejected, stopped } from './rollback.js';
-import { failItem, itemVerdict, maxAttemptsOf } from './verdict.js';
+import { failItem, decideItem, maxAttemptsOf } from './item-decision.js';
 import { acceptLane } from '../parallel/lane-state.js';
 
 /**
@@ -66,14 +66,14 @@ async function* afterFailure(
   const onFailure = step.onFailure;
   let reason = `step ${step.id} failed: ${firstLine(cursor.feedback ?? '')}`;
   if (onFailure?.retry) {
-    const verdict = itemVerdict(session, item, maxAttemptsOf(session, item, onFailure));
-    if (verdict.kind === 'attempt') {
+    const decision = decideItem(session, item, maxAttemptsOf(session, item, onFailure));
+    if (decision.kind === 'attempt') {
       const limit = reachedLimit(session.state, elapsedMs(session));
       if (limit) return { kind: 'stop', status: 'limit', reason: limit };
       if (session.stopper.stopping) return interrupted();
-      return yield* openAttempt(session, workflow, item, verdict.attempt, onFailure.retry, cursor);
+      return yield* openAttempt(session, workflow, item, decision.attempt, onFailure.retry, cursor);
     }
-    reason = verdict.reason;
+    reason = decision.reason;
   }
   switch (onFailure?.then ?? 'fail') {
     case 'fail':
@@ -90,7 +90,7 @@ async function* afterFailure(
         cursor.start = next.id;
         setCurrent(session, cursor, next);
       }
-      await checkpoint(session);
+      await saveRunState(session);
       return { cursor, iteration: undefined, ...(next ? {} : { done: true }) } as Opened;
     }
   }
@@ -108,16 +108,16 @@ export async function* advanceItem(
     let opened: ItemEnd | Opened;
     if (!cursor) {
       // Attempts recorded without a cursor (a run from before workflows): the retry limit holds.
-      const verdict = itemVerdict(session, item, attemptsAllowed(session, workflow, item));
-      if (verdict.kind === 'failed') {
-        yield* failItem(session, item.key, verdict.reason);
+      const decision = decideItem(session, item, attemptsAllowed(session, workflow, item));
+      if (decision.kind === 'failed') {
+        yield* failItem(session, item.key, decision.reason);
         return { kind: 'next' };
       }
       const limit = reachedLimit(session.state, elapsedMs(session));
       if (limit) return { kind: 'stop', status: 'limit', reason: limit };
       const first = workflow.steps[0];
       if (!first) return yield* completeItem(session, item, undefined);
-      opened = yield* openAttempt(session, workflow, item, verdict.attempt, first.id, null);
+      opened = yield* openAttempt(session, workflow, item, decision.attempt, first.id, null);
     } else if (cursor.failed) {
       opened = yield* afterFailure(session, workflow, item, cursor);
     } else if (!session.state.current) {
@@ -143,7 +143,7 @@ async function* walk(env: StepEnv): AsyncGenerator<RunEventBody, WalkEnd> {
     const step = workflow.steps[i] as Step;
     cursor.step = step.id;
     setCurrent(session, cursor, step);
-    await checkpoint(session);
+    await saveRunState(session);
     if (session.stopper.stopping) return interrupted();
     const base = { specId: item.key, attempt: cursor.attempt, id: step.id, kind: step.kind };
     env.step = step;
@@ -246,7 +246,7 @@ async function* completeItem(
   if (state.workflowRun) state.workflowRun.cursor = null;
   state.current = null;
   refreshTotals(state);
-  await checkpoint(session);
+  await saveRunState(session);
   if (iteration) {
     yield { type: 'attempt_end', specId: item.key, attempt: iteration.attempt, outcome: 'passed' };
   }

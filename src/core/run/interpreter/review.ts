@@ -13,7 +13,7 @@ import { agentStep } from '../steps/agent-step.js';
 import type { StepStop } from '../steps/types.js';
 import { budgetStop, reachedLimit } from './limits.js';
 import { REVIEW_SPEC_ID, reviewTask } from '../steps/prompts.js';
-import { checkpoint, elapsedMs, type RunSession } from '../session.js';
+import { saveRunState, elapsedMs, type RunSession } from '../session.js';
 import { checkAfterAgent } from '../lifecycle/run-identity.js';
 
 /**
@@ -47,7 +47,7 @@ export async function* reviewRound(
   const round = review.rounds + 1;
   const base = await headCommit(session.workDir);
   state.current = { specId: REVIEW_SPEC_ID, attempt: round, step: 'review', checkpoint: base };
-  await checkpoint(session);
+  await saveRunState(session);
   yield { type: 'step', specId: REVIEW_SPEC_ID, attempt: round, step: 'review' };
 
   // The proposal goes into the first spec directory, numbered after every spec directory's
@@ -138,7 +138,7 @@ export async function* reviewRound(
     const finished = empty >= MAX_EMPTY_ROUNDS;
     state.review = { rounds: round, empty, finished };
     state.current = null;
-    await checkpoint(session);
+    await saveRunState(session);
     if (added.length === 0) {
       yield {
         type: 'warning',
@@ -182,7 +182,7 @@ export async function* reviewRound(
   }
   state.review = { rounds: round, empty: 0, finished: false };
   state.current = null;
-  await checkpoint(session);
+  await saveRunState(session);
   for (const s of proposed) yield { type: 'spec_status', specId: s.id, status: 'pending' };
   return { kind: 'continue' };
 }

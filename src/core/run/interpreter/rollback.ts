@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { resetTo } from '../../git/index.js';
 import type { RunEventBody } from '../events.js';
 import { refreshTotals } from './limits.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import type { Iteration } from '../store/state.js';
 import type { Failure, StepStop } from '../steps/types.js';
 import { freePatchPath, savePatch } from '../lifecycle/workspace.js';
@@ -21,7 +21,7 @@ export async function* stopped(
   if (!iteration) return end;
   iteration.outcome = 'stopped';
   iteration.endedAt = new Date().toISOString();
-  await checkpoint(session);
+  await saveRunState(session);
   yield {
     type: 'attempt_end',
     specId: iteration.specId,
@@ -57,7 +57,7 @@ export async function* rejected(
     checkpoint: at.checkpoint,
     stepId: at.stepId,
   };
-  await checkpoint(session);
+  await saveRunState(session);
   yield { type: 'step', specId: at.item, attempt: at.attempt, step: 'rollback' };
   if (iteration) {
     await rollBack(session, iteration);
@@ -77,7 +77,7 @@ export async function* rejected(
   const saved = await savePatch(session.workDir, file);
   await resetTo(session.workDir, at.checkpoint);
   state.current = null;
-  await checkpoint(session);
+  await saveRunState(session);
   const first = verdict.feedback.split('\n')[0] ?? '';
   yield {
     type: 'warning',
@@ -95,5 +95,5 @@ export async function rollBack(session: RunSession, iteration: Iteration): Promi
   await resetTo(session.workDir, session.state.current?.checkpoint ?? iteration.checkpoint);
   session.state.current = null;
   refreshTotals(session.state);
-  await checkpoint(session);
+  await saveRunState(session);
 }

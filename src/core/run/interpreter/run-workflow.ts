@@ -4,7 +4,7 @@ import type { RunEventBody } from '../events.js';
 import { reachedLimit } from './limits.js';
 import { nextSpec } from './plan.js';
 import { reviewRound } from './review.js';
-import { checkpoint, elapsedMs, specById, type RunSession } from '../session.js';
+import { saveRunState, elapsedMs, specById, type RunSession } from '../session.js';
 import { settle, specItem, type LoopEnd } from './settle.js';
 import { advanceItem } from './item.js';
 import { parallelWidth } from '../parallel/lane-state.js';
@@ -57,7 +57,7 @@ export async function* runWorkflow(
       if (!item) {
         run.cursor = null;
         state.current = null;
-        await checkpoint(session);
+        await saveRunState(session);
       }
     }
     item ??= nextItem(session, workflow);

@@ -1,6 +1,6 @@
 import type { Workflow } from '../../workflow/model.js';
 import type { RunEndStatus, RunEventBody } from '../events.js';
-import { checkpoint, specById, type RunSession } from '../session.js';
+import { saveRunState, specById, type RunSession } from '../session.js';
 import type { ItemRef } from './context.js';
 
 /** How a run's loop ended (serial or parallel), and what both loops share. */
@@ -31,7 +31,7 @@ export async function* settle(
       yield { type: 'spec_status', specId: id, status: 'blocked', reason };
     }
   }
-  await checkpoint(session);
+  await saveRunState(session);
   const noun = specs ? 'spec' : 'item';
   const all = state.specOrder.map((id) => state.specs[id]);
   const done = all.filter((s) => s?.status === 'done').length;

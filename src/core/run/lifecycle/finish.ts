@@ -7,7 +7,7 @@ import { raiseHint } from '../interpreter/limits.js';
 import type { LoopEnd } from '../interpreter/run-workflow.js';
 import { specSummaries } from '../interpreter/plan.js';
 import { removeLaneWorktrees } from '../parallel/lane-git.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 
 const log = logger('improve');
 
@@ -69,7 +69,7 @@ export async function finishRun(
   const events: RunEventBody[] = [];
   state.status = end.status;
   state.stopReason = end.reason;
-  await checkpoint(session);
+  await saveRunState(session);
 
   let merged = false;
   if (end.status === 'completed' && state.plan?.merge) {

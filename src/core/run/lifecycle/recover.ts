@@ -6,7 +6,7 @@ import { InputError } from '../../errors.js';
 import { hasChanges, headCommit, resetTo } from '../../git/index.js';
 import { refreshTotals } from '../interpreter/limits.js';
 import type { RunSession } from '../session.js';
-import { checkpoint } from '../session.js';
+import { saveRunState } from '../session.js';
 import type { Iteration } from '../store/state.js';
 import { describeHead, freePatchPath, savePatch } from './workspace.js';
 import { commitTrailers, isStepCommit } from '../steps/commit.js';
@@ -117,7 +117,7 @@ export async function recoverWorkTree(session: RunSession, recreated: boolean): 
     }
   }
   refreshTotals(state);
-  await checkpoint(session);
+  await saveRunState(session);
   return notes;
 }
 

@@ -19,7 +19,7 @@ import {
   openEngine,
   openTools,
 } from './services.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import { completeSetup, createWorkTree } from './setup.js';
 import { loadState, readStateHeader, type RunState } from '../store/state.js';
 import type { RunStopper } from '../stop.js';
@@ -243,7 +243,7 @@ export async function prepareResume(
         }
       }
       session.warnings.push(...limitWarnings(config, engine), ...session.tools.warnings);
-      await checkpoint(session);
+      await saveRunState(session);
     } catch (error) {
       await session.tools.dispose();
       throw error;

@@ -29,7 +29,7 @@ import {
   openEngine,
   openTools,
 } from './services.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import { STATE_VERSION, saveState, type RunState } from '../store/state.js';
 import type { RunStopper } from '../stop.js';
 import { createInPlaceBranch, importUncommittedSpecs } from './workspace.js';
@@ -381,7 +381,7 @@ export async function completeSetup(session: RunSession, checkoutRoot: string): 
     commandOrigins(commands, config, analysis.commandSources),
     state.baseline ? 'retaken' : 'taken',
   );
-  await checkpoint(session);
+  await saveRunState(session);
 }
 
 /**

@@ -2,7 +2,7 @@ import { gitLine } from '../../git/exec.js';
 import type { Workflow } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import { refreshTotals } from '../interpreter/limits.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import type { Iteration, Lane } from '../store/state.js';
 import { openLaneTree, type TreeLock } from './lane-git.js';
 import { parallelOf } from './lane-state.js';
@@ -79,7 +79,7 @@ export async function* reattempt(
   };
   parallel.merging = null;
   refreshTotals(state);
-  await checkpoint(session);
+  await saveRunState(session);
   yield { type: 'lane', specId: lane.specId, phase, reason };
   yield {
     type: 'attempt_end',

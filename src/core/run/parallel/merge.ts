@@ -5,7 +5,7 @@ import type { ValidateStep, Workflow } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import type { ItemRef } from '../interpreter/context.js';
 import { refreshTotals } from '../interpreter/limits.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import type { Lane } from '../store/state.js';
 import { validateStepKind } from '../steps/validate.js';
 import { lastPassed, reattempt, specsMergedBetween, type MergeEnd } from './merge-retry.js';
@@ -73,7 +73,7 @@ export async function* mergeLanes(
     tips.push(tip);
   }
   parallel.merging = { specId: first.lane.specId, before };
-  await checkpoint(session);
+  await saveRunState(session);
   const ids = batch.map((b) => b.lane.specId);
   const applied: { merge: MergeItem; commit: string | undefined }[] = [];
   for (const [i, merge] of batch.entries()) {
@@ -128,7 +128,7 @@ export async function* mergeLanes(
       }
       if (applied.length > 1) {
         parallel.merging = null;
-        await checkpoint(session);
+        await saveRunState(session);
         return { kind: 'batch_failed' };
       }
       const { lane } = first;
@@ -164,7 +164,7 @@ export async function* mergeLanes(
   if (last) await setRef(repoRoot, runTipRef(state.runId), last);
   parallel.merging = null;
   refreshTotals(state);
-  await checkpoint(session);
+  await saveRunState(session);
   for (const { merge, commit } of applied) {
     const id = merge.lane.specId;
     yield {

@@ -4,7 +4,7 @@ import { resetTo } from '../../git/index.js';
 import { laneTipRef, readRef, runTipRef, setRef } from '../../git/run-refs.js';
 import type { RunEventBody } from '../events.js';
 import { recoverWorkTree } from '../lifecycle/recover.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import { closeLaneTree, reattachLaneTree, removeOrphanLanes } from './lane-git.js';
 import { laneSession } from './lane-session.js';
 import { lanesInOrder } from './lane-state.js';
@@ -60,7 +60,7 @@ export async function undoInterruptedMerge(session: RunSession): Promise<string[
     }
   }
   parallel.merging = null;
-  await checkpoint(session);
+  await saveRunState(session);
   return [
     `the merge of ${merging.specId} was interrupted; the run branch is back where it was before it, and the merge is done again`,
   ];

@@ -7,7 +7,7 @@ import { advanceItem } from '../interpreter/item.js';
 import { reachedLimit } from '../interpreter/limits.js';
 import { readySpecs } from '../interpreter/plan.js';
 import { settle, specItem, type LoopEnd } from '../interpreter/settle.js';
-import { checkpoint, elapsedMs, specById, type RunSession } from '../session.js';
+import { saveRunState, elapsedMs, specById, type RunSession } from '../session.js';
 import type { Lane } from '../store/state.js';
 import { interleave, type Tasks } from './interleave.js';
 import { closeLaneTree, laneBranch, laneDir, openLaneTree } from './lane-git.js';
@@ -57,7 +57,7 @@ export async function* runParallel(
     const work = async function* (): AsyncGenerator<RunEventBody, ItemEnd> {
       if (open) {
         await trees(() => openLaneTree(session.repoRoot, state, spec.id, lane.base));
-        await checkpoint(session);
+        await saveRunState(session);
         yield {
           type: 'lane',
           specId: spec.id,
@@ -241,5 +241,5 @@ async function* dropLane(
     state.specs[lane.specId] = { ...s, status: 'blocked', failure: reason };
     yield { type: 'spec_status', specId: lane.specId, status: 'blocked', reason };
   }
-  await checkpoint(session);
+  await saveRunState(session);
 }

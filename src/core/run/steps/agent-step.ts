@@ -5,7 +5,7 @@ import { addCost, addUsage, emptyUsage, type Cost, type Usage } from '../../llm/
 import type { RunEventBody } from '../events.js';
 import { agentBudget, withStepBudget } from '../interpreter/limits.js';
 import { shareOfRun } from '../parallel/ledger.js';
-import { checkpoint, elapsedMs, type RunSession } from '../session.js';
+import { saveRunState, elapsedMs, type RunSession } from '../session.js';
 
 const log = logger('improve');
 
@@ -112,7 +112,7 @@ export async function* agentStep(
         counted = event.total;
         countedCost = event.totalCost;
         args.onUsage?.(event.total, event.totalCost);
-        await checkpoint(session);
+        await saveRunState(session);
         yield { type: 'totals', totals: state.totals, limits: state.limits };
       }
     }

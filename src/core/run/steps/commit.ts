@@ -8,7 +8,7 @@ import { expandTemplate, TemplateError } from '../interpreter/context.js';
 import { refreshTotals } from '../interpreter/limits.js';
 import { commitMessage } from './prompts.js';
 import { keepAccepted } from '../lifecycle/run-identity.js';
-import { checkpoint } from '../session.js';
+import { saveRunState } from '../session.js';
 import { markSpecDone } from './spec-done.js';
 import { describeHead } from '../lifecycle/workspace.js';
 import { failed, type StepEnv, type StepResult } from './types.js';
@@ -121,7 +121,7 @@ export async function* commitStepKind(
   cursor.checkpoint = sha;
   env.results = undefined;
   if (!iteration) {
-    await checkpoint(session);
+    await saveRunState(session);
     return { kind: 'ok', output: sha };
   }
   // The attempt is accepted.
@@ -143,7 +143,7 @@ export async function* commitStepKind(
     };
   }
   refreshTotals(state);
-  await checkpoint(session);
+  await saveRunState(session);
   yield {
     type: 'attempt_end',
     specId: item.key,

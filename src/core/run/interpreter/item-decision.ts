@@ -2,14 +2,15 @@ import type { OnFailure } from '../../workflow/model.js';
 import type { RunEventBody } from '../events.js';
 import { countsAsIteration, specBudgetSpent } from './limits.js';
 import { blockDependents } from './plan.js';
-import { checkpoint, type RunSession } from '../session.js';
+import { saveRunState, type RunSession } from '../session.js';
 import type { ItemRef } from './context.js';
 
 /**
  * Whether an item gets another attempt, decided from its recorded attempts only (so a
  * resumed run decides the same): its budget, a tool loop, the attempt limit, stagnation.
  */
-export type ItemVerdict = { kind: 'attempt'; attempt: number } | { kind: 'failed'; reason: string };
+export type ItemDecision =
+  { kind: 'attempt'; attempt: number } | { kind: 'failed'; reason: string };
 
 /** Stagnation: this many attempts in a row with the same failure fingerprint. */
 export const STAGNATION_REPEATS = 3;
@@ -25,7 +26,7 @@ export function maxAttemptsOf(
   return onFailure.maxAttemptsFromConfig ? session.config.max_attempts : onFailure.maxAttempts;
 }
 
-export function itemVerdict(session: RunSession, item: ItemRef, max: number): ItemVerdict {
+export function decideItem(session: RunSession, item: ItemRef, max: number): ItemDecision {
   const attempts = session.state.iterations.filter(
     (it) => it.specId === item.key && countsAsIteration(it),
   );
@@ -63,7 +64,7 @@ export async function* failItem(
   const blocked = blockDependents(state, session.specs, key);
   if (state.workflowRun) state.workflowRun.cursor = null;
   state.current = null;
-  await checkpoint(session);
+  await saveRunState(session);
   yield { type: 'spec_status', specId: key, status: 'failed', reason };
   for (const id of blocked) {
     yield {
