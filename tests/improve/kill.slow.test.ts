@@ -5,7 +5,7 @@
  * a project workflow (chosen by config) with shell, agent, validate and commit steps.
  * The trials' machinery is shared with the parallel crash test (tests/support/kill-trials.ts).
  *
- * MMM_KILL_TRIALS (default 20) and MMM_KILL_SEED (default: random, printed) control it.
+ * MMM_KILL_TRIALS (default 12) and MMM_KILL_SEED (default: random, printed) control it.
  */
 import { expect } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { CRASH_WORKFLOW, describeKillTrials, lastRunState } from '../support/kil
 import { git } from '../support/tmp.js';
 import { events, fileWritingModel, improveRepo, TEST_CONFIG, runEnd, specFile } from './helpers.js';
 
-const TRIALS = Number(process.env.MMM_KILL_TRIALS ?? 20);
+const TRIALS = Number(process.env.MMM_KILL_TRIALS ?? 12);
 const SEED = Number(process.env.MMM_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONCURRENCY = 2;
 
