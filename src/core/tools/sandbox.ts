@@ -13,16 +13,6 @@ import {
   RUNTIME_SOCKETS,
 } from './sandbox-paths.js';
 
-export {
-  CACHE_ENV,
-  CACHE_HOME_ENV,
-  HIDDEN_CREDENTIALS,
-  HOME_CACHES,
-  NODE_MODULES_CACHES,
-  RUNTIME_DIRS,
-  RUNTIME_SOCKETS,
-} from './sandbox-paths.js';
-
 /**
  * The bubblewrap sandbox around the agent's shell commands and the validation commands.
  * Inside, the whole file system is visible read-only; writable are only the work tree,

@@ -181,8 +181,11 @@ function extensionOf(path: string): string {
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
-/** A comment line cannot skip anything (Rust and PHP attributes start with `#[`). */
-function isComment(text: string): boolean {
+/**
+ * A comment line: it cannot skip or assert anything (Rust and PHP attributes start with
+ * `#[`, so they are code).
+ */
+export function isComment(text: string): boolean {
   const t = text.trimStart();
   if (t.startsWith('#[')) return false;
   return /^(?:\/\/|\/\*|\*|#|--)/.test(t);

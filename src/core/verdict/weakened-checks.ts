@@ -1,5 +1,6 @@
 import { pathOf, type DiffFile, type DiffLine } from './guard-diff.js';
 import { isCodeFile } from './guard-test-files.js';
+import { isComment } from './skip-markers.js';
 
 /**
  * Two ways to pass a check without making the code better, read from an attempt's diff:
@@ -74,11 +75,6 @@ export function addedSuppressions(file: DiffFile): WeakenedLine[] {
     }
   }
   return out.sort((a, b) => a.line - b.line);
-}
-
-/** A comment line asserts nothing. */
-function isComment(text: string): boolean {
-  return /^\s*(?:\/\/|\/\*|\*|#(?!\[)|--)/.test(text);
 }
 
 /**
